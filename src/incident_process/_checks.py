@@ -1,0 +1,190 @@
+"""Collect every problem with a value's fields at once, each with its key path.
+
+Each policy class checks its own fields in ``__attrs_post_init__`` with a
+:class:`Checker` and raises one :class:`PolicyError` naming all of them. The
+checks test the type as well as the value, so a wrong type passed from Python
+gets the same clear error as one read from a file.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import TypeVar
+
+from ._durations import BUSINESS_DAYS_FORM, DURATION_FORM, BusinessDays
+from ._errors import PolicyError, Problem
+
+__all__ = ["Checker"]
+
+E = TypeVar("E", bound=enum.Enum)
+T = TypeVar("T")
+
+_IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def _show(span: timedelta) -> str:
+    from ._durations import format_duration
+
+    try:
+        return format_duration(span)
+    except ValueError:
+        return str(span)
+
+
+class Checker:
+    """Collects :class:`Problem` values; :meth:`done` raises them together."""
+
+    __slots__ = ("problems",)
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def fail(self, path: str, message: str) -> None:
+        """Record that the value at *path* is wrong, and why."""
+        self.problems.append(Problem(path=path, message=message))
+
+    def done(self) -> None:
+        """Raise every recorded problem as one :class:`PolicyError`."""
+        if self.problems:
+            raise PolicyError(self.problems)
+
+    def instance(self, path: str, value: object, kind: type) -> bool:
+        """A value of the class *kind* (the policy's nested groups)."""
+        if isinstance(value, kind):
+            return True
+        self.fail(path, f"expected {kind.__name__}, got {type(value).__name__}")
+        return False
+
+    def flag(self, path: str, value: object) -> bool:
+        """``true`` or ``false``."""
+        if isinstance(value, bool):
+            return True
+        self.fail(path, f"expected true or false, got {value!r}")
+        return False
+
+    def text(self, path: str, value: object) -> bool:
+        """A string with something in it."""
+        if not isinstance(value, str):
+            self.fail(path, f"expected a string, got {value!r}")
+            return False
+        if not value.strip():
+            self.fail(path, "must not be empty")
+            return False
+        return True
+
+    def identifier(self, path: str, value: object) -> bool:
+        """A lower-case identifier such as ``on_call_engineer``."""
+        if not self.text(path, value) or not isinstance(value, str):
+            return False
+        if _IDENTIFIER.fullmatch(value) is None:
+            self.fail(path, f"expected a lower-case identifier like 'on_call_engineer', got {value!r}")
+            return False
+        return True
+
+    def items(self, path: str, value: object, *, non_empty: bool = True) -> Iterator[tuple[str, object]]:
+        """Yield ``(path[i], item)`` for a tuple, after checking it is one without repeats."""
+        if not isinstance(value, tuple):
+            self.fail(path, f"expected a list, got {value!r}")
+            return
+        if non_empty and not value:
+            self.fail(path, "must not be empty")
+        seen: list[object] = []
+        for index, item in enumerate(value):
+            if item in seen:
+                self.fail(f"{path}[{index}]", f"{_plain(item)!r} is listed twice")
+            seen.append(item)
+            yield f"{path}[{index}]", item
+
+    def items_of(
+        self, path: str, value: object, kind: type[T], *, non_empty: bool = True
+    ) -> Iterator[tuple[str, T]]:
+        """Like :meth:`items`, yielding only the items of class *kind* and failing the rest."""
+        for item_path, item in self.items(path, value, non_empty=non_empty):
+            if isinstance(item, kind):
+                yield item_path, item
+            else:
+                self.fail(item_path, f"expected {kind.__name__}, got {type(item).__name__}")
+
+    def texts(self, path: str, value: object, *, non_empty: bool = True) -> None:
+        """A list of distinct, non-empty strings."""
+        for item_path, item in self.items(path, value, non_empty=non_empty):
+            self.text(item_path, item)
+
+    def member(self, path: str, value: object, kind: type[E]) -> bool:
+        """A member of the enumeration *kind*."""
+        if isinstance(value, kind):
+            return True
+        choices = ", ".join(repr(m.value) for m in kind)
+        self.fail(path, f"expected one of {choices}, got {value!r}")
+        return False
+
+    def members(self, path: str, value: object, kind: type[E], *, non_empty: bool = True) -> None:
+        """A list of distinct members of *kind*."""
+        for item_path, item in self.items(path, value, non_empty=non_empty):
+            self.member(item_path, item, kind)
+
+    def duration(self, path: str, value: object, *, allow_zero: bool = False) -> bool:
+        """An exact, whole-second span; positive unless *allow_zero*."""
+        if not isinstance(value, timedelta):
+            self.fail(path, f"expected {DURATION_FORM}, got {value!r}")
+            return False
+        if value < timedelta(0) or (value == timedelta(0) and not allow_zero):
+            bound = "must not be negative" if allow_zero else "must be longer than zero"
+            self.fail(path, f"{bound}, got {_show(value)}")
+            return False
+        if value.microseconds:
+            self.fail(path, f"must be a whole number of seconds, got {value}")
+            return False
+        return True
+
+    def business_days(self, path: str, value: object) -> bool:
+        """At least one business day."""
+        if (
+            not isinstance(value, BusinessDays)
+            or isinstance(value.days, bool)
+            or not isinstance(value.days, int)
+        ):
+            self.fail(path, f"expected {BUSINESS_DAYS_FORM}, got {value!r}")
+            return False
+        if value.days < 1:
+            self.fail(path, f"must be at least 1 business day, got {value.days}")
+            return False
+        return True
+
+    def count(self, path: str, value: object, *, at_least: int = 1) -> bool:
+        """A whole number, at least *at_least*."""
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(path, f"expected a whole number, got {value!r}")
+            return False
+        if value < at_least:
+            self.fail(path, f"must be at least {at_least}, got {value}")
+            return False
+        return True
+
+    def number(self, path: str, value: object, *, at_most: float | None = None) -> bool:
+        """A finite number above zero (and at most *at_most*)."""
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.fail(path, f"expected a number, got {value!r}")
+            return False
+        if not math.isfinite(value):
+            self.fail(path, f"must be a finite number, got {value!r}")
+            return False
+        if value <= 0:
+            self.fail(path, f"must be greater than zero, got {value!r}")
+            return False
+        if at_most is not None and value > at_most:
+            self.fail(path, f"must be at most {at_most!r}, got {value!r}")
+            return False
+        return True
+
+    def fraction(self, path: str, value: object) -> bool:
+        """A fraction of a whole, above 0 and at most 1 (0.05 is 5%)."""
+        return self.number(path, value, at_most=1.0)
+
+
+def _plain(item: object) -> object:
+    return item.value if isinstance(item, enum.Enum) else item

@@ -1,0 +1,184 @@
+"""The ``incident-process`` command line, for people and CI pipelines.
+
+Exit codes: 0 clean, 1 findings (e.g. an invalid policy), 2 usage errors or
+unreadable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from ._classification import Impact, classify_severity
+from ._errors import PolicyError, Problem
+from ._policy import DEFAULT_POLICY, Policy
+from ._policy_file import dump_policy, load_policy, parse_toml, policy_from_dict, read_text
+from ._policy_tables import render_policy
+from ._vocabulary import ImpactFlag
+
+__all__ = ["main"]
+
+CLEAN, FINDINGS, UNREADABLE = 0, 1, 2
+
+_EXAMPLES = (
+    ("All API requests failing", Impact(flags=frozenset({ImpactFlag.COMPLETE_OUTAGE}))),
+    ("Checkout endpoint returning errors to 12% of requests", Impact(error_rate=0.12)),
+    ("Export to CSV slow for large accounts; a workaround exists", Impact(flags={ImpactFlag.LIMITED_IMPACT})),
+)
+
+
+class _Usage(Exception):  # noqa: N818 - private signal, not an error the library raises
+    """Bad input on the command line itself: exit code 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    from importlib.metadata import version
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--policy", metavar="FILE", help="a policy TOML file overriding the guide's defaults")
+    common.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="output for people (text), programs (json) or GitHub Actions annotations (github)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="incident-process",
+        description="The incident-response guide as executable policy.",
+        epilog="Exit codes: 0 clean, 1 findings, 2 usage or unreadable input.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version('incident-process')}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands.add_parser(
+        "demo",
+        parents=[common],
+        help="show the effective policy as the guide's tables, and classify example incidents",
+    )
+    policy = commands.add_parser("policy", help="work with policy files")
+    policy_commands = policy.add_subparsers(dest="policy_command", metavar="COMMAND", required=True)
+    check = policy_commands.add_parser(
+        "check",
+        parents=[common],
+        help="validate policy TOML files (each overriding --policy, or the guide)",
+    )
+    check.add_argument("files", metavar="FILE", nargs="+", help="policy TOML files to check")
+    check.add_argument("--show", action="store_true", help="print each effective policy as TOML")
+    return parser
+
+
+def _base_policy(path: str | None) -> Policy:
+    if path is None:
+        return DEFAULT_POLICY
+    try:
+        return load_policy(path)
+    except PolicyError as error:
+        raise _Usage(str(error)) from None
+
+
+def _demo(arguments: argparse.Namespace, out: TextIO) -> int:
+    policy = _base_policy(arguments.policy)
+    if arguments.format == "json":
+        examples = []
+        for description, impact in _EXAMPLES:
+            result = classify_severity(impact, policy)
+            examples.append(
+                {"impact": description, "severity": result.severity.value, "reason": result.reason}
+            )
+        json.dump({"policy": _plain(policy), "examples": examples}, out, indent=2)
+        out.write("\n")
+        return CLEAN
+    out.write(render_policy(policy))
+    out.write("\n## Example incidents, classified\n\n")
+    for description, impact in _EXAMPLES:
+        result = classify_severity(impact, policy)
+        out.write(f"- {description}\n  -> {result.reason}\n")
+    return CLEAN
+
+
+def _plain(policy: Policy) -> object:
+    from ._policy_file import policy_to_dict
+
+    return policy_to_dict(policy)
+
+
+def _check(arguments: argparse.Namespace, out: TextIO) -> int:
+    base = _base_policy(arguments.policy)
+    reports: list[tuple[str, int, tuple[Problem, ...], Policy | None]] = []
+    worst = CLEAN
+    for name in arguments.files:
+        policy = None
+        try:
+            data = parse_toml(read_text(name), source=name)
+        except PolicyError as error:
+            reports.append((name, UNREADABLE, error.problems, None))
+            worst = max(worst, UNREADABLE)
+            continue
+        try:
+            policy = policy_from_dict(data, base=base, source=name)
+        except PolicyError as error:
+            reports.append((name, FINDINGS, error.problems, None))
+            worst = max(worst, FINDINGS)
+            continue
+        reports.append((name, CLEAN, (), policy))
+    if arguments.format == "json":
+        documents = [
+            {
+                "file": name,
+                "valid": status == CLEAN,
+                "readable": status != UNREADABLE,
+                "problems": [{"path": p.path, "message": p.message, "line": p.line} for p in problems],
+                **({"policy": _plain(policy)} if arguments.show and policy is not None else {}),
+            }
+            for name, status, problems, policy in reports
+        ]
+        json.dump(documents, out, indent=2)
+        out.write("\n")
+        return worst
+    for name, status, problems, policy in reports:
+        if arguments.format == "github":
+            out.writelines(_annotation(name, problem) + "\n" for problem in problems)
+        elif status == CLEAN:
+            out.write(f"{name}: valid\n")
+        else:
+            out.write(f"{name}: {len(problems)} problem{'s' if len(problems) != 1 else ''}\n")
+            out.writelines(f"  {problem}\n" for problem in problems)
+        if arguments.show and policy is not None:
+            out.write(dump_policy(policy))
+    return worst
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _annotation(name: str, problem: Problem) -> str:
+    """A GitHub Actions ``::error`` workflow command for one problem."""
+    properties = f"file={_escape_property(name)}"
+    if problem.line is not None:
+        properties += f",line={problem.line}"
+    title = _escape_property(problem.path or "policy")
+    return f"::error {properties},title={title}::{_escape_data(problem.message)}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = _parser()
+    arguments = parser.parse_args(argv)
+    try:
+        if arguments.command == "demo":
+            return _demo(arguments, sys.stdout)
+        return _check(arguments, sys.stdout)
+    except _Usage as error:
+        print(f"incident-process: {error}", file=sys.stderr)  # noqa: T201 - the CLI's error channel
+        return UNREADABLE
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,77 @@
+"""The one exception tree of the library.
+
+Every error the library raises on purpose derives from
+:class:`IncidentProcessError`, so a caller can catch the library's refusals
+with one ``except`` clause. Errors about a bad *value* also derive from
+:class:`ValueError`, where a caller would expect it::
+
+    IncidentProcessError
+    ├── PolicyError          (also ValueError) a policy value or file is invalid;
+    │                        ``.problems`` lists every problem with its key path
+    └── SeverityError        (also ValueError) not a severity, or no severity
+                             criterion matched the impact
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+__all__ = ["IncidentProcessError", "PolicyError", "Problem", "SeverityError"]
+
+
+class IncidentProcessError(Exception):
+    """The root of every error this library raises on purpose."""
+
+
+@attrs.frozen(kw_only=True)
+class Problem:
+    """One thing wrong with an input, and where it is.
+
+    Attributes:
+        path: Where the problem is, as a dotted key path with ``[index]`` for
+            array items (``escalation.levels[2].window``); empty for the input
+            as a whole.
+        message: What is wrong, in words a person can act on.
+        line: The 1-based line in the source text, where it is known.
+    """
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.path or "<policy>"
+        if self.line is not None:
+            where = f"{where} (line {self.line})"
+        return f"{where}: {self.message}"
+
+
+class PolicyError(IncidentProcessError, ValueError):
+    """A policy is invalid: every problem found, each with its key path.
+
+    Attributes:
+        problems: Every problem, in the order they were found.
+        source: The file or text the policy came from, if any.
+    """
+
+    problems: tuple[Problem, ...]
+    source: str | None
+
+    def __init__(self, problems: Iterable[Problem], *, source: str | None = None) -> None:
+        self.problems = tuple(problems)
+        self.source = source
+        super().__init__(self._describe())
+
+    def _describe(self) -> str:
+        origin = f" in {self.source}" if self.source else ""
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        lines = [f"invalid policy{origin}: {count} {noun}"]
+        lines.extend(f"  {problem}" for problem in self.problems)
+        return "\n".join(lines)
+
+
+class SeverityError(IncidentProcessError, ValueError):
+    """A value is not a severity, or an impact matches no severity criterion."""

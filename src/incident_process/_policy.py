@@ -1,0 +1,1050 @@
+"""The guide as data: one frozen, typed :class:`Policy` holding every number and table.
+
+The groups follow the guide's own sections. Every field's default is the
+guide's value, so ``Policy()`` *is* the guide and :data:`DEFAULT_POLICY` is
+that value. A company changes any number with :func:`attrs.evolve` or a TOML
+file (:func:`~incident_process.load_policy`) without forking.
+
+Every class checks its own fields when it is built and raises one
+:class:`~incident_process.PolicyError` listing every problem, each with its key
+path, so an invalid policy cannot exist.
+
+Two kinds of span are never mixed: elapsed durations are
+:class:`datetime.timedelta` (exact seconds), business-day rules are
+:class:`~incident_process.BusinessDays`.
+
+File-format note: optional (``None``) fields live only inside array items
+(escalation levels, detection responses, classification rules). Arrays are
+replaced whole when a file overrides them, so an omitted optional key always
+means ``None`` and a dumped policy always loads back equal.
+"""
+
+from __future__ import annotations
+
+import enum
+import zoneinfo
+from collections.abc import Iterator, Mapping
+from datetime import timedelta
+from typing import Generic, TypeVar
+
+import attrs
+
+from ._checks import Checker
+from ._durations import BusinessDays
+from ._vocabulary import DetectionSource, ImpactFlag, Role, Severity
+
+__all__ = [
+    "ALERT_METRICS",
+    "DEFAULT_POLICY",
+    "SLO_METRICS",
+    "AgendaItem",
+    "AlertMetric",
+    "AlertThreshold",
+    "Alerting",
+    "Communication",
+    "CustomerCommunication",
+    "Declaration",
+    "Detection",
+    "DetectionDuty",
+    "DetectionResponse",
+    "Direction",
+    "Escalation",
+    "EscalationLevel",
+    "Exclusions",
+    "IncidentCriteria",
+    "PerSeverity",
+    "Policy",
+    "PostIncident",
+    "PostIncidentDocument",
+    "QuarterlyMetric",
+    "QuarterlyReview",
+    "Resolution",
+    "ReviewMeeting",
+    "RoleRequirements",
+    "SeverityDefinition",
+    "SeverityRule",
+    "Slo",
+    "SloMetric",
+    "SloWindow",
+    "Slos",
+    "StatusPage",
+    "SustainedThreshold",
+]
+
+T = TypeVar("T")
+
+_MINUTE = timedelta(minutes=1)
+
+
+def _minutes(n: int) -> timedelta:
+    return n * _MINUTE
+
+
+@attrs.frozen(kw_only=True)
+class PerSeverity(Generic[T]):
+    """One value for each severity; written ``{SEV1 = ..., SEV2 = ..., SEV3 = ...}`` in files.
+
+    >>> cadence = PerSeverity(sev1=15, sev2=30, sev3=60)
+    >>> cadence[Severity.SEV2]
+    30
+    """
+
+    sev1: T
+    sev2: T
+    sev3: T
+
+    def __getitem__(self, severity: Severity) -> T:
+        value: T = getattr(self, severity.name.lower())
+        return value
+
+    def items(self) -> Iterator[tuple[Severity, T]]:
+        """Each severity with its value, most severe first."""
+        for severity in Severity:
+            yield severity, self[severity]
+
+
+def _each(path: str, values: object) -> Iterator[tuple[str, Severity, object]]:
+    """Yield ``(path.SEVn, severity, value)`` for a :class:`PerSeverity` field."""
+    if isinstance(values, PerSeverity):
+        for severity, value in values.items():
+            yield f"{path}.{severity.value}", severity, value
+
+
+# --- What Qualifies as an Incident -------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class SustainedThreshold:
+    """A value above a threshold for longer than a duration; both comparisons strict.
+
+    Attributes:
+        above: The value must be strictly above this.
+        longer_than: ... for strictly longer than this.
+    """
+
+    above: float
+    longer_than: timedelta
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        check.number("above", self.above)
+        check.duration("longer_than", self.longer_than)
+        check.done()
+
+
+@attrs.frozen(kw_only=True)
+class IncidentCriteria:
+    """Guide, "Incident Criteria": an incident is declared when ANY of these occur.
+
+    The Data, Security and Dependency rows are facts (suspected data
+    corruption or unauthorized access; an active exploit or a vulnerability
+    disclosure affecting us; a critical upstream service down) with no number
+    to configure.
+
+    Attributes:
+        error_rate: "Error rate >5% for any critical endpoint for >5 minutes"
+            (a fraction: 0.05 is 5%).
+        p95_latency: "P95 latency >3x baseline for >5 minutes" (a multiple of
+            the baseline).
+        enterprise_customers_at_least: "Multiple enterprise customers report
+            same issue simultaneously": how many make "multiple".
+    """
+
+    error_rate: SustainedThreshold = SustainedThreshold(above=0.05, longer_than=_minutes(5))
+    p95_latency: SustainedThreshold = SustainedThreshold(above=3.0, longer_than=_minutes(5))
+    enterprise_customers_at_least: int = 2
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        if check.instance("error_rate", self.error_rate, SustainedThreshold):
+            check.fraction("error_rate.above", self.error_rate.above)
+        check.instance("p95_latency", self.p95_latency, SustainedThreshold)
+        check.count("enterprise_customers_at_least", self.enterprise_customers_at_least, at_least=2)
+        check.done()
+
+
+@attrs.frozen(kw_only=True)
+class Exclusions:
+    """Guide, "What Is NOT an Incident"; each exclusion can be switched off.
+
+    Attributes:
+        single_customer_configuration: "Single customer experiencing issues
+            due to their configuration".
+        sporadic_error_rate_below: "Sporadic 500 errors without pattern
+            (<0.1% of requests)" (a fraction: 0.001 is 0.1%).
+        known_issue_with_workaround: "Known issues with documented workarounds".
+        planned_maintenance_within_window: "Planned maintenance (unless it
+            exceeds window)".
+        degradation_within_bounds: "Performance degradation within acceptable
+            bounds".
+    """
+
+    single_customer_configuration: bool = True
+    sporadic_error_rate_below: float = 0.001
+    known_issue_with_workaround: bool = True
+    planned_maintenance_within_window: bool = True
+    degradation_within_bounds: bool = True
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        check.flag("single_customer_configuration", self.single_customer_configuration)
+        check.fraction("sporadic_error_rate_below", self.sporadic_error_rate_below)
+        check.flag("known_issue_with_workaround", self.known_issue_with_workaround)
+        check.flag("planned_maintenance_within_window", self.planned_maintenance_within_window)
+        check.flag("degradation_within_bounds", self.degradation_within_bounds)
+        check.done()
+
+
+@attrs.frozen(kw_only=True)
+class SeverityDefinition:
+    """One row of the guide's "Incident Severity Levels" table.
+
+    Attributes:
+        name: "Critical", "Major", "Minor".
+        criteria: The row's criteria, quoted as the reason of a classification.
+        examples: The row's examples.
+    """
+
+    name: str
+    criteria: str
+    examples: tuple[str, ...]
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        check.text("name", self.name)
+        check.text("criteria", self.criteria)
+        check.texts("examples", self.examples, non_empty=False)
+        check.done()
+
+
+@attrs.frozen(kw_only=True)
+class SeverityRule:
+    """When an impact is of a severity: any of the flags, or an error rate above a threshold.
+
+    Attributes:
+        severity: The severity this rule assigns.
+        when_any: The impact facts any one of which is enough.
+        error_rate_above: An error rate strictly above this fraction is
+            enough, too; ``None`` if error rate does not decide this severity.
+    """
+
+    severity: Severity
+    when_any: tuple[ImpactFlag, ...] = ()
+    error_rate_above: float | None = None
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        check.member("severity", self.severity, Severity)
+        check.members("when_any", self.when_any, ImpactFlag, non_empty=False)
+        if self.error_rate_above is not None:
+            check.fraction("error_rate_above", self.error_rate_above)
+        elif self.when_any == ():
+            check.fail("when_any", "a rule needs at least one flag or an error_rate_above")
+        check.done()
+
+
+# --- Roles and declaration ---------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class RoleRequirements:
+    """Which roles a severity requires; "must" is a refusal, "should" a warning.
+
+    Guide, "Roles During Incident": "For SEV3: IC may handle all roles. For
+    SEV2: Minimum IC + Technical Lead. For SEV1: All roles should be filled."
+    The Incident Commander is a "must" at every severity: the declarer
+    assumes the role until it is handed off (guide, "On-Call
+    Responsibilities").
+
+    Attributes:
+        must: Roles that must be filled.
+        should: Roles that should be filled.
+        separate_people: Whether the required roles must be held by
+            different people (``False``: the IC may hold them all).
+    """
+
+    must: tuple[Role, ...]
+    should: tuple[Role, ...] = ()
+    separate_people: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        check.members("must", self.must, Role)
+        check.members("should", self.should, Role, non_empty=False)
+        check.flag("separate_people", self.separate_people)
+        if isinstance(self.must, tuple) and Role.INCIDENT_COMMANDER not in self.must:
+            check.fail("must", "every severity must require the incident_commander role")
+        if isinstance(self.must, tuple) and isinstance(self.should, tuple):
+            for index, role in enumerate(self.should):
+                if role in self.must:
+                    check.fail(f"should[{index}]", f"{role.value!r} is already a 'must'")
+        check.done()
+
+
+_DEFAULT_SEVERITIES = PerSeverity(
+    sev1=SeverityDefinition(
+        name="Critical",
+        criteria="Complete outage or data breach",
+        examples=("All API requests failing", "Auth system compromised"),
+    ),
+    sev2=SeverityDefinition(
+        name="Major",
+        criteria="Significant functionality impaired",
+        examples=("One critical endpoint down", ">10% error rate"),
+    ),
+    sev3=SeverityDefinition(
+        name="Minor",
+        criteria="Limited impact with workaround",
+        examples=("Non-critical feature degraded", "Specific edge case"),
+    ),
+)
+
+_DEFAULT_CLASSIFICATION = (
+    SeverityRule(
+        severity=Severity.SEV1,
+        when_any=(ImpactFlag.COMPLETE_OUTAGE, ImpactFlag.DATA_BREACH),
+    ),
+    SeverityRule(
+        severity=Severity.SEV2,
+        when_any=(ImpactFlag.CRITICAL_ENDPOINT_DOWN, ImpactFlag.SIGNIFICANT_FUNCTIONALITY_IMPAIRED),
+        error_rate_above=0.10,
+    ),
+    SeverityRule(severity=Severity.SEV3, when_any=(ImpactFlag.LIMITED_IMPACT,)),
+)
+
+_ALL_ROLES_BUT_IC = (Role.TECHNICAL_LEAD, Role.COMMUNICATIONS_LEAD, Role.SCRIBE)
+
+_DEFAULT_ROLES = PerSeverity(
+    sev1=RoleRequirements(must=(Role.INCIDENT_COMMANDER,), should=_ALL_ROLES_BUT_IC, separate_people=True),
+    sev2=RoleRequirements(must=(Role.INCIDENT_COMMANDER, Role.TECHNICAL_LEAD), separate_people=True),
+    sev3=RoleRequirements(must=(Role.INCIDENT_COMMANDER,)),
+)
+
+
+@attrs.frozen(kw_only=True)
+class Declaration:
+    """Guide, "2. Declaration".
+
+    Attributes:
+        who_may_declare: "Any on-call engineer, any support lead, any
+            engineering manager", as identifiers.
+        channel_prefix: "Create incident channel:
+            ``#incident-YYYY-MM-DD-brief-name``": the part before the date.
+        notify_group: "Notify stakeholders via ``@incident-notify`` Slack group".
+    """
+
+    who_may_declare: tuple[str, ...] = ("on_call_engineer", "support_lead", "engineering_manager")
+    channel_prefix: str = "#incident-"
+    notify_group: str = "@incident-notify"
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        for path, who in check.items("who_may_declare", self.who_may_declare):
+            check.identifier(path, who)
+        check.text("channel_prefix", self.channel_prefix)
+        check.text("notify_group", self.notify_group)
+        check.done()
+
+
+# --- Detection ---------------------------------------------------------------
+
+
+class DetectionDuty(enum.Enum):
+    """What a detection source obliges responders to do (guide, "1. Detection")."""
+
+    ACKNOWLEDGE = "acknowledge"
+    CORRELATE = "correlate"
+    DECLARE = "declare"
+
+
+@attrs.frozen(kw_only=True)
+class DetectionResponse:
+    """One line of "Response time by detection source".
+
+    Attributes:
+        source: The detection source.
+        duty: What must be done.
+        within: How soon; zero means "immediately".
+    """
+
+    source: DetectionSource
+    duty: DetectionDuty
+    within: timedelta
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        check.member("source", self.source, DetectionSource)
+        check.member("duty", self.duty, DetectionDuty)
+        check.duration("within", self.within, allow_zero=True)
+        check.done()
+
+
+@attrs.frozen(kw_only=True)
+class Detection:
+    """Guide, "1. Detection".
+
+    Attributes:
+        responses: "Automated alert: Acknowledge within 5 minutes. Customer
+            reports: Correlate within 15 minutes. Internal discovery: Declare
+            immediately if criteria met." The guide sets no time for external
+            notifications.
+        customer_reports_within: "Multiple tickets with same pattern within
+            30 minutes".
+        customer_reports_at_least: How many tickets make "multiple".
+    """
+
+    responses: tuple[DetectionResponse, ...] = (
+        DetectionResponse(
+            source=DetectionSource.AUTOMATED_ALERT, duty=DetectionDuty.ACKNOWLEDGE, within=_minutes(5)
+        ),
+        DetectionResponse(
+            source=DetectionSource.CUSTOMER_REPORTS, duty=DetectionDuty.CORRELATE, within=_minutes(15)
+        ),
+        DetectionResponse(
+            source=DetectionSource.INTERNAL_DISCOVERY, duty=DetectionDuty.DECLARE, within=timedelta(0)
+        ),
+    )
+    customer_reports_within: timedelta = _minutes(30)
+    customer_reports_at_least: int = 2
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        seen: set[DetectionSource] = set()
+        for path, response in check.items_of("responses", self.responses, DetectionResponse, non_empty=False):
+            if response.source in seen:
+                check.fail(f"{path}.source", f"{response.source.value!r} has two responses")
+            seen.add(response.source)
+        check.duration("customer_reports_within", self.customer_reports_within)
+        check.count("customer_reports_at_least", self.customer_reports_at_least, at_least=2)
+        check.done()
+
+    def response_to(self, source: DetectionSource) -> DetectionResponse | None:
+        """The response owed to *source*, or ``None`` if the policy sets none."""
+        for response in self.responses:
+            if response.source is source:
+                return response
+        return None
+
+
+# --- Communication -----------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class StatusPage:
+    """Guide, "External Communication", status page updates.
+
+    Attributes:
+        first_update_within: "First update: Within 10 minutes of declaration".
+        subsequent_match_internal: "Subsequent updates: Match internal frequency".
+        final_update_on_resolve: "Final update: When resolved, with summary".
+    """
+
+    first_update_within: timedelta = _minutes(10)
+    subsequent_match_internal: bool = True
+    final_update_on_resolve: bool = True
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        check.duration("first_update_within", self.first_update_within)
+        check.flag("subsequent_match_internal", self.subsequent_match_internal)
+        check.flag("final_update_on_resolve", self.final_update_on_resolve)
+        check.done()
+
+
+@attrs.frozen(kw_only=True)
+class CustomerCommunication:
+    """Guide, "External Communication", customer communication.
+
+    Attributes:
+        enterprise_email_for: "Enterprise customers: Direct email for SEV1/2
+            affecting them".
+        status_page_for_all_customers: "All customers: Status page for any SEV1".
+        direct_outreach_when_scope_known: "Specific customers: Direct outreach
+            if we know impact scope".
+    """
+
+    enterprise_email_for: tuple[Severity, ...] = (Severity.SEV1, Severity.SEV2)
+    status_page_for_all_customers: tuple[Severity, ...] = (Severity.SEV1,)
+    direct_outreach_when_scope_known: bool = True
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        check.members("enterprise_email_for", self.enterprise_email_for, Severity, non_empty=False)
+        check.members(
+            "status_page_for_all_customers", self.status_page_for_all_customers, Severity, non_empty=False
+        )
+        check.flag("direct_outreach_when_scope_known", self.direct_outreach_when_scope_known)
+        check.done()
+
+
+@attrs.frozen(kw_only=True)
+class Communication:
+    """Guide, "Communication Guidelines".
+
+    Attributes:
+        update_cadence: "Frequency by severity: SEV1: Every 15 minutes
+            minimum. SEV2: Every 30 minutes minimum. SEV3: Every hour or at
+            significant changes." A more severe incident is never updated
+            less often than a less severe one.
+        stakeholders: "Stakeholders to notify" per severity.
+        status_page: Status page timing.
+        customers: Who is told directly.
+    """
+
+    update_cadence: PerSeverity[timedelta] = PerSeverity(
+        sev1=_minutes(15), sev2=_minutes(30), sev3=_minutes(60)
+    )
+    stakeholders: PerSeverity[tuple[str, ...]] = PerSeverity(
+        sev1=("All engineering", "Support", "Leadership", "Customer success"),
+        sev2=("On-call team", "Support lead", "Affected team lead"),
+        sev3=("On-call team", "Relevant squad"),
+    )
+    status_page: StatusPage = StatusPage()
+    customers: CustomerCommunication = CustomerCommunication()
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        cadence = self.update_cadence
+        if check.instance("update_cadence", cadence, PerSeverity):
+            valid = [
+                (severity, value)
+                for path, severity, value in _each("update_cadence", cadence)
+                if check.duration(path, value)
+            ]
+            for severity, value in valid:
+                for other, other_value in valid:
+                    if severity > other and value > other_value:  # type: ignore[operator]
+                        check.fail(
+                            f"update_cadence.{severity.value}",
+                            f"{severity.value} cadence ({_show_span(value)}) is longer than "
+                            f"{other.value}'s ({_show_span(other_value)}): a more severe "
+                            "incident must be updated at least as often",
+                        )
+        if check.instance("stakeholders", self.stakeholders, PerSeverity):
+            for path, _, value in _each("stakeholders", self.stakeholders):
+                check.texts(path, value)
+        check.instance("status_page", self.status_page, StatusPage)
+        check.instance("customers", self.customers, CustomerCommunication)
+        check.done()
+
+
+def _show_span(value: object) -> str:
+    from ._durations import format_duration
+
+    return format_duration(value) if isinstance(value, timedelta) else repr(value)
+
+
+# --- Resolution and post-incident --------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Resolution:
+    """Guide, "4. Resolution".
+
+    Attributes:
+        quiet_period: "No new error reports for 15 minutes (SEV1/2) or 30
+            minutes (SEV3)".
+        archive_channel_after: "Close incident channel (archive after 24h)".
+    """
+
+    quiet_period: PerSeverity[timedelta] = PerSeverity(
+        sev1=_minutes(15), sev2=_minutes(15), sev3=_minutes(30)
+    )
+    archive_channel_after: timedelta = timedelta(hours=24)
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        if check.instance("quiet_period", self.quiet_period, PerSeverity):
+            for path, _, value in _each("quiet_period", self.quiet_period):
+                check.duration(path, value)
+        check.duration("archive_channel_after", self.archive_channel_after)
+        check.done()
+
+
+@attrs.frozen(kw_only=True)
+class AgendaItem:
+    """One item of the review meeting's agenda.
+
+    Attributes:
+        topic: What is discussed.
+        duration: For how long.
+    """
+
+    topic: str
+    duration: timedelta
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        check.text("topic", self.topic)
+        check.duration("duration", self.duration)
+        check.done()
+
+
+@attrs.frozen(kw_only=True)
+class ReviewMeeting:
+    """Guide, "Post-Incident Review Process": Format and Agenda.
+
+    Attributes:
+        min_duration: "Duration: 30-60 minutes" (the low end).
+        max_duration: ... (the high end); the agenda must fit in it.
+        agenda: "Timeline reconstruction (10 min), Root cause analysis (15
+            min), What went well (5 min), What could be improved (10 min),
+            Action items (10 min)".
+        required_attendees: "Attendees: IC, Technical Lead, ...".
+        other_attendees: "... relevant engineers, support if involved".
+        facilitator_uninvolved: "Facilitator: Rotating, not someone involved
+            in incident".
+    """
+
+    min_duration: timedelta = _minutes(30)
+    max_duration: timedelta = _minutes(60)
+    agenda: tuple[AgendaItem, ...] = (
+        AgendaItem(topic="Timeline reconstruction", duration=_minutes(10)),
+        AgendaItem(topic="Root cause analysis", duration=_minutes(15)),
+        AgendaItem(topic="What went well", duration=_minutes(5)),
+        AgendaItem(topic="What could be improved", duration=_minutes(10)),
+        AgendaItem(topic="Action items", duration=_minutes(10)),
+    )
+    required_attendees: tuple[Role, ...] = (Role.INCIDENT_COMMANDER, Role.TECHNICAL_LEAD)
+    other_attendees: tuple[str, ...] = ("Relevant engineers", "Support, if involved")
+    facilitator_uninvolved: bool = True
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        shortest = check.duration("min_duration", self.min_duration)
+        longest = check.duration("max_duration", self.max_duration)
+        if shortest and longest and self.min_duration > self.max_duration:
+            check.fail("min_duration", "must not be longer than max_duration")
+        before = len(check.problems)
+        items = list(check.items_of("agenda", self.agenda, AgendaItem))
+        total = sum((item.duration for _, item in items), timedelta(0))
+        if longest and len(check.problems) == before and total > self.max_duration:
+            check.fail(
+                "agenda",
+                f"takes {_show_span(total)}, longer than max_duration ({_show_span(self.max_duration)})",
+            )
+        check.members("required_attendees", self.required_attendees, Role, non_empty=False)
+        check.texts("other_attendees", self.other_attendees, non_empty=False)
+        check.flag("facilitator_uninvolved", self.facilitator_uninvolved)
+        check.done()
+
+    @property
+    def agenda_duration(self) -> timedelta:
+        """The agenda's total time."""
+        return sum((item.duration for item in self.agenda), timedelta(0))
+
+
+@attrs.frozen(kw_only=True)
+class PostIncidentDocument:
+    """Guide, "Post-Incident Document": its required shape.
+
+    Attributes:
+        sections: "Summary, Impact, Timeline, Root Cause, Resolution,
+            Lessons Learned, Action Items", in this order.
+        impact_fields: "Duration, Customers affected, Errors generated".
+        optional_impact_fields: "Revenue impact: [if applicable]".
+        lessons_learned: "What went well, What could be improved".
+        action_item_columns: "Action | Owner | Due Date | Status".
+    """
+
+    sections: tuple[str, ...] = (
+        "Summary",
+        "Impact",
+        "Timeline",
+        "Root Cause",
+        "Resolution",
+        "Lessons Learned",
+        "Action Items",
+    )
+    impact_fields: tuple[str, ...] = ("Duration", "Customers affected", "Errors generated")
+    optional_impact_fields: tuple[str, ...] = ("Revenue impact",)
+    lessons_learned: tuple[str, ...] = ("What went well", "What could be improved")
+    action_item_columns: tuple[str, ...] = ("Action", "Owner", "Due Date", "Status")
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        check.texts("sections", self.sections)
+        check.texts("impact_fields", self.impact_fields)
+        check.texts("optional_impact_fields", self.optional_impact_fields, non_empty=False)
+        check.texts("lessons_learned", self.lessons_learned, non_empty=False)
+        check.texts("action_item_columns", self.action_item_columns)
+        check.done()
+
+
+@attrs.frozen(kw_only=True)
+class PostIncident:
+    """Guide, "5. Post-Incident".
+
+    Attributes:
+        required_for: "Required for all SEV1 and SEV2 incidents. Optional for SEV3."
+        review_within: "Post-incident review: Within 3 business days".
+        document_within: "Post-incident document: Within 5 business days".
+        review: The review meeting.
+        document: The document's required shape.
+    """
+
+    required_for: tuple[Severity, ...] = (Severity.SEV1, Severity.SEV2)
+    review_within: BusinessDays = BusinessDays(3)
+    document_within: BusinessDays = BusinessDays(5)
+    review: ReviewMeeting = ReviewMeeting()
+    document: PostIncidentDocument = PostIncidentDocument()
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        check.members("required_for", self.required_for, Severity, non_empty=False)
+        check.business_days("review_within", self.review_within)
+        check.business_days("document_within", self.document_within)
+        check.instance("review", self.review, ReviewMeeting)
+        check.instance("document", self.document, PostIncidentDocument)
+        check.done()
+
+
+# --- Escalation --------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class EscalationLevel:
+    """One step of the escalation path.
+
+    Attributes:
+        who: Who is escalated to.
+        window: How long this level has before the next is called; ``None``
+            only for the last level (no further escalation).
+        severities: The severities this level applies to.
+    """
+
+    who: str
+    window: timedelta | None = None
+    severities: tuple[Severity, ...] = (Severity.SEV1, Severity.SEV2, Severity.SEV3)
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        check.text("who", self.who)
+        if self.window is not None:
+            check.duration("window", self.window)
+        check.members("severities", self.severities, Severity)
+        check.done()
+
+
+@attrs.frozen(kw_only=True)
+class Escalation:
+    """Guide, "Escalation Path", one level after another.
+
+    "On-call Engineer (5 min) → On-call Lead (15 min) → Engineering Manager
+    (30 min) → VP Engineering (SEV1 only)". Each level's window starts when
+    the previous level's ends.
+
+    Attributes:
+        levels: The path, first level first.
+    """
+
+    levels: tuple[EscalationLevel, ...] = (
+        EscalationLevel(who="On-call Engineer", window=_minutes(5)),
+        EscalationLevel(who="On-call Lead", window=_minutes(15)),
+        EscalationLevel(who="Engineering Manager", window=_minutes(30)),
+        EscalationLevel(who="VP Engineering", severities=(Severity.SEV1,)),
+    )
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        levels = list(check.items_of("levels", self.levels, EscalationLevel))
+        for path, level in levels[:-1]:
+            if level.window is None:
+                check.fail(f"{path}.window", "only the last level may have no window")
+        check.done()
+
+
+# --- Metrics and Thresholds --------------------------------------------------
+
+
+class Direction(enum.Enum):
+    """Which side of a threshold is bad."""
+
+    ABOVE = "above"
+    BELOW = "below"
+
+
+@attrs.frozen(kw_only=True)
+class AlertMetric:
+    """What an alerting metric measures: fixed by the metric, not by the policy.
+
+    Attributes:
+        title: The guide's name for the metric.
+        direction: Whether values above or below the thresholds alert.
+        unit: ``"fraction"`` (0.05 is 5%) or ``"x baseline"``.
+    """
+
+    title: str
+    direction: Direction
+    unit: str
+
+
+#: The guide's "Alerting Thresholds" metrics, by the name the policy uses.
+ALERT_METRICS: Mapping[str, AlertMetric] = {
+    "error_rate": AlertMetric(title="Error rate", direction=Direction.ABOVE, unit="fraction"),
+    "p95_latency": AlertMetric(title="P95 latency", direction=Direction.ABOVE, unit="x baseline"),
+    "availability": AlertMetric(title="Availability", direction=Direction.BELOW, unit="fraction"),
+    "db_connections": AlertMetric(
+        title="Database connections", direction=Direction.ABOVE, unit="fraction of pool"
+    ),
+}
+
+
+@attrs.frozen(kw_only=True)
+class AlertThreshold:
+    """A warning and a critical (page) threshold; comparisons strict.
+
+    Attributes:
+        warning: Warn beyond this.
+        critical: Page beyond this.
+    """
+
+    warning: float
+    critical: float
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        check.number("warning", self.warning)
+        check.number("critical", self.critical)
+        check.done()
+
+
+@attrs.frozen(kw_only=True)
+class Alerting:
+    """Guide, "Alerting Thresholds".
+
+    Attributes:
+        error_rate: ">1%" warning, ">5%" critical.
+        p95_latency: ">2x baseline" warning, ">3x baseline" critical.
+        availability: "<99.5%" warning, "<99%" critical.
+        db_connections: ">70% pool" warning, ">90% pool" critical.
+    """
+
+    error_rate: AlertThreshold = AlertThreshold(warning=0.01, critical=0.05)
+    p95_latency: AlertThreshold = AlertThreshold(warning=2.0, critical=3.0)
+    availability: AlertThreshold = AlertThreshold(warning=0.995, critical=0.99)
+    db_connections: AlertThreshold = AlertThreshold(warning=0.70, critical=0.90)
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        for name, metric in ALERT_METRICS.items():
+            threshold = getattr(self, name)
+            if not check.instance(name, threshold, AlertThreshold):
+                continue
+            if metric.unit != "x baseline":
+                check.fraction(f"{name}.warning", threshold.warning)
+                check.fraction(f"{name}.critical", threshold.critical)
+            if metric.direction is Direction.ABOVE and threshold.warning >= threshold.critical:
+                check.fail(
+                    f"{name}.warning",
+                    f"must be below critical ({threshold.critical!r}), got {threshold.warning!r}",
+                )
+            if metric.direction is Direction.BELOW and threshold.warning <= threshold.critical:
+                check.fail(
+                    f"{name}.warning",
+                    f"must be above critical ({threshold.critical!r}) for a metric that alerts "
+                    f"when it falls, got {threshold.warning!r}",
+                )
+        check.done()
+
+    def __getitem__(self, metric: str) -> AlertThreshold:
+        if metric not in ALERT_METRICS:
+            known = ", ".join(map(repr, ALERT_METRICS))
+            msg = f"unknown alerting metric {metric!r}; expected one of {known}"
+            raise KeyError(msg)
+        threshold: AlertThreshold = getattr(self, metric)
+        return threshold
+
+
+class SloWindow(enum.Enum):
+    """An SLO's measurement window, in the policy's time zone."""
+
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+
+
+@attrs.frozen(kw_only=True)
+class SloMetric:
+    """What an SLO measures: fixed by the SLO, not by the policy.
+
+    Attributes:
+        service: The guide's name for the service.
+        direction: ``ABOVE``: the target is a floor ("99.9%");
+            ``BELOW``: the target is a ceiling ("<500ms").
+        unit: ``"fraction"`` or ``"ms"``.
+    """
+
+    service: str
+    direction: Direction
+    unit: str
+
+
+#: The guide's SLOs, by the name the policy uses.
+SLO_METRICS: Mapping[str, SloMetric] = {
+    "api_availability": SloMetric(service="API Availability", direction=Direction.ABOVE, unit="fraction"),
+    "api_latency_p95": SloMetric(service="API Latency P95", direction=Direction.BELOW, unit="ms"),
+    "error_rate": SloMetric(service="Error Rate", direction=Direction.BELOW, unit="fraction"),
+}
+
+
+@attrs.frozen(kw_only=True)
+class Slo:
+    """A service level objective.
+
+    Attributes:
+        target: The objective (a fraction, or milliseconds for latency).
+        window: Over which calendar window it is measured.
+    """
+
+    target: float
+    window: SloWindow
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        check.number("target", self.target)
+        check.member("window", self.window, SloWindow)
+        check.done()
+
+
+@attrs.frozen(kw_only=True)
+class Slos:
+    """Guide, "SLOs".
+
+    Attributes:
+        api_availability: "99.9%", monthly.
+        api_latency_p95: "<500ms", weekly.
+        error_rate: "<0.1%", daily.
+    """
+
+    api_availability: Slo = Slo(target=0.999, window=SloWindow.MONTHLY)
+    api_latency_p95: Slo = Slo(target=500.0, window=SloWindow.WEEKLY)
+    error_rate: Slo = Slo(target=0.001, window=SloWindow.DAILY)
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        for name, metric in SLO_METRICS.items():
+            slo = getattr(self, name)
+            if check.instance(name, slo, Slo) and metric.unit == "fraction":
+                check.fraction(f"{name}.target", slo.target)
+        check.done()
+
+
+class QuarterlyMetric(enum.Enum):
+    """What the quarterly review looks at (guide, "Quarterly Review")."""
+
+    INCIDENT_COUNT_BY_SEVERITY = "incident_count_by_severity"
+    MEAN_TIME_TO_DETECT = "mean_time_to_detect"
+    MEAN_TIME_TO_RESOLVE = "mean_time_to_resolve"
+    REPEAT_INCIDENTS = "repeat_incidents"
+    ACTION_ITEM_COMPLETION_RATE = "action_item_completion_rate"
+    ON_CALL_BURDEN = "on_call_burden"
+
+    @property
+    def title(self) -> str:
+        """The guide's words for the metric."""
+        return _QUARTERLY_TITLES[self]
+
+
+_QUARTERLY_TITLES = {
+    QuarterlyMetric.INCIDENT_COUNT_BY_SEVERITY: "Incident count by severity",
+    QuarterlyMetric.MEAN_TIME_TO_DETECT: "Mean time to detect (MTTD)",
+    QuarterlyMetric.MEAN_TIME_TO_RESOLVE: "Mean time to resolve (MTTR)",
+    QuarterlyMetric.REPEAT_INCIDENTS: "Repeat incidents (same root cause)",
+    QuarterlyMetric.ACTION_ITEM_COMPLETION_RATE: "Action item completion rate",
+    QuarterlyMetric.ON_CALL_BURDEN: "On-call burden distribution",
+}
+
+
+@attrs.frozen(kw_only=True)
+class QuarterlyReview:
+    """Guide, "Quarterly Review": "Every quarter, review: ...".
+
+    Attributes:
+        metrics: The six metrics, in the guide's order.
+    """
+
+    metrics: tuple[QuarterlyMetric, ...] = tuple(QuarterlyMetric)
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        check.members("metrics", self.metrics, QuarterlyMetric)
+        check.done()
+
+
+# --- The policy --------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Policy:
+    """Every number and table of the incident-response guide, as one value.
+
+    ``Policy()`` is the guide exactly (:data:`DEFAULT_POLICY`). Change a
+    number with :func:`attrs.evolve` or a TOML file read by
+    :func:`~incident_process.load_policy`.
+
+    Attributes:
+        zone: The IANA time zone in which local dates and business days are
+            reckoned (the guide names none; the default is ``"UTC"``).
+        criteria: "Incident Criteria".
+        exclusions: "What Is NOT an Incident".
+        severities: "Incident Severity Levels", one row per severity.
+        classification: The rules that assign a severity to impact facts,
+            from the severity table's criteria and examples.
+        roles: "Roles During Incident": requirements per severity.
+        declaration: "2. Declaration".
+        detection: "1. Detection".
+        communication: "Communication Guidelines".
+        resolution: "4. Resolution".
+        post_incident: "5. Post-Incident" and "Post-Incident Review Process".
+        escalation: "Escalation Path".
+        alerting: "Alerting Thresholds".
+        slos: "SLOs".
+        quarterly_review: "Quarterly Review".
+    """
+
+    zone: str = "UTC"
+    criteria: IncidentCriteria = IncidentCriteria()
+    exclusions: Exclusions = Exclusions()
+    severities: PerSeverity[SeverityDefinition] = _DEFAULT_SEVERITIES
+    classification: tuple[SeverityRule, ...] = _DEFAULT_CLASSIFICATION
+    roles: PerSeverity[RoleRequirements] = _DEFAULT_ROLES
+    declaration: Declaration = Declaration()
+    detection: Detection = Detection()
+    communication: Communication = Communication()
+    resolution: Resolution = Resolution()
+    post_incident: PostIncident = PostIncident()
+    escalation: Escalation = Escalation()
+    alerting: Alerting = Alerting()
+    slos: Slos = Slos()
+    quarterly_review: QuarterlyReview = QuarterlyReview()
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        if check.text("zone", self.zone):
+            try:
+                zoneinfo.ZoneInfo(self.zone)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                check.fail("zone", f"unknown IANA time zone {self.zone!r}")
+        for name, kind in _GROUPS.items():
+            check.instance(name, getattr(self, name), kind)
+        for field, kind in (("severities", SeverityDefinition), ("roles", RoleRequirements)):
+            values = getattr(self, field)
+            if check.instance(field, values, PerSeverity):
+                for path, _, value in _each(field, values):
+                    check.instance(path, value, kind)
+        for path, rule in check.items("classification", self.classification):
+            check.instance(path, rule, SeverityRule)
+        check.done()
+
+
+#: The policy's plain groups, by field name (the per-severity tables and the
+#: classification rules are checked on their own above).
+_GROUPS: Mapping[str, type] = {
+    field.name: field.type
+    for field in attrs.fields(attrs.resolve_types(Policy))
+    if isinstance(field.type, type) and attrs.has(field.type)
+}
+
+#: The guide, exactly.
+DEFAULT_POLICY = Policy()

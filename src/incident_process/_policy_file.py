@@ -1,0 +1,360 @@
+"""Policy files: TOML whose keys override a base policy (the guide, by default).
+
+Rules of the format:
+
+* Tables merge key by key: a file sets only what it changes, and an empty
+  file is the base policy. Arrays (escalation levels, detection responses,
+  classification rules, lists of names) replace the base's array whole.
+* Elapsed durations are written ``"15m"``, ``"1h"``, ``"1h30m"``, ``"90s"``;
+  business days ``"3 business days"``; fractions as numbers (``0.05`` is 5%);
+  per-severity tables with the keys ``SEV1``, ``SEV2``, ``SEV3``.
+* Every problem is reported at once, each with its key path; broken TOML with
+  its line.
+
+Reading uses :mod:`tomllib`; writing uses ``tomli-w``; the mapping between
+TOML values and the policy's types is a :mod:`cattrs` converter whose hooks
+never coerce: a wrong type is reported, not converted.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from functools import cache
+from typing import Any, TypeVar, cast, get_args, get_origin
+
+import attrs
+import cattrs
+
+from ._durations import BusinessDays, format_duration, parse_business_days, parse_duration
+from ._errors import PolicyError, Problem
+from ._policy import DEFAULT_POLICY, PerSeverity, Policy
+from ._vocabulary import Severity
+
+__all__ = [
+    "dump_policy",
+    "load_policy",
+    "loads_policy",
+    "parse_toml",
+    "policy_from_dict",
+    "policy_to_dict",
+    "read_text",
+]
+
+C = TypeVar("C")
+
+_SEVERITY_KEYS = tuple(severity.value for severity in Severity)
+_TOML_POSITION = re.compile(r"\s*\(at line (?P<line>[0-9]+), column (?P<column>[0-9]+)\)$")
+
+
+def load_policy(path: str | os.PathLike[str], *, base: Policy = DEFAULT_POLICY) -> Policy:
+    """Read a policy TOML file whose keys override *base* (the guide by default).
+
+    Raises:
+        PolicyError: listing every problem (unreadable file, broken TOML with
+            its line, unknown keys, wrong types, invalid values), each with
+            its key path.
+    """
+    source = os.fspath(path)
+    return policy_from_dict(parse_toml(read_text(source), source=source), base=base, source=source)
+
+
+def loads_policy(text: str, *, base: Policy = DEFAULT_POLICY, source: str | None = None) -> Policy:
+    """Read policy TOML from a string; see :func:`load_policy`.
+
+    >>> policy = loads_policy('communication.update_cadence.SEV1 = "10m"')
+    >>> policy.communication.update_cadence[Severity.SEV1]
+    datetime.timedelta(seconds=600)
+    """
+    return policy_from_dict(parse_toml(text, source=source), base=base, source=source)
+
+
+def read_text(source: str) -> str:
+    """The UTF-8 text of a file, or a :class:`PolicyError` saying why it cannot be read."""
+    try:
+        with open(source, "rb") as file:  # noqa: PTH123 - a plain path string is the input
+            data = file.read()
+        return data.decode("utf-8")
+    except OSError as error:
+        problem = Problem(path="", message=f"cannot read the file: {error.strerror or error}")
+        raise PolicyError([problem], source=source) from None
+    except UnicodeDecodeError as error:
+        problem = Problem(path="", message=f"not UTF-8 text (byte {error.start}): {error.reason}")
+        raise PolicyError([problem], source=source) from None
+
+
+def parse_toml(text: str, *, source: str | None = None) -> dict[str, Any]:
+    """Parse TOML, or raise a :class:`PolicyError` with the line of the first syntax error."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        position = _TOML_POSITION.search(message)
+        line = None
+        if position is not None:
+            line = int(position["line"])
+            message = f"{message[: position.start()]} (column {position['column']})"
+        problem = Problem(path="", message=f"not valid TOML: {message}", line=line)
+        raise PolicyError([problem], source=source) from None
+
+
+def policy_from_dict(
+    overrides: Mapping[str, Any], *, base: Policy = DEFAULT_POLICY, source: str | None = None
+) -> Policy:
+    """Build a policy from plain data (parsed TOML or JSON) overriding *base*.
+
+    Raises:
+        PolicyError: listing every problem, each with its key path.
+    """
+    merged = _merge(policy_to_dict(base), overrides)
+    try:
+        policy: Policy = _converter().structure(merged, Policy)
+    except PolicyError as error:
+        raise PolicyError(error.problems, source=source) from None
+    return policy
+
+
+def policy_to_dict(policy: Policy) -> dict[str, Any]:
+    """The policy as plain data, in the shape of a policy file."""
+    data: dict[str, Any] = _converter().unstructure(policy)
+    return data
+
+
+def dump_policy(policy: Policy) -> str:
+    """Write *policy* as a complete TOML policy file that loads back equal.
+
+    >>> loads_policy(dump_policy(DEFAULT_POLICY)) == DEFAULT_POLICY
+    True
+    """
+    import tomli_w
+
+    return tomli_w.dumps(policy_to_dict(policy))
+
+
+def _merge(base: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """Tables merge key by key; anything else in *overrides* replaces the base's value."""
+    merged = dict(base)
+    for key, value in overrides.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _join(parent: str, child: str) -> str:
+    if not child:
+        return parent
+    if not parent or child.startswith("["):
+        return parent + child
+    return f"{parent}.{child}"
+
+
+def _within(path: str, problems: list[Problem], error: PolicyError) -> None:
+    problems.extend(attrs.evolve(problem, path=_join(path, problem.path)) for problem in error.problems)
+
+
+def _under_any(path: str, fields: list[str]) -> bool:
+    return any(path == name or path.startswith((f"{name}.", f"{name}[")) for name in fields)
+
+
+def _fail(message: str) -> PolicyError:
+    return PolicyError([Problem(path="", message=message)])
+
+
+# --- structuring: shape errors raise, leaf errors pass the raw value on ---------
+#
+# A leaf that does not parse (a duration, an enum value, a number of the wrong
+# type) is passed on unchanged, and the class that receives it reports it with
+# its other problems. A table or list of the wrong shape cannot be built: it
+# raises, and its parent checks the rest with that field's default in its place.
+
+
+def _passthrough(value: object, _: type) -> object:
+    return value
+
+
+def _structure_float(value: object, _: type) -> object:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def _structure_duration(value: object, _: type) -> object:
+    if isinstance(value, str):
+        try:
+            return parse_duration(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _structure_business_days(value: object, _: type) -> object:
+    if isinstance(value, str):
+        try:
+            return parse_business_days(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _structure_enum(value: object, kind: type[enum.Enum]) -> object:
+    try:
+        return Severity.parse(value) if kind is Severity else kind(value)
+    except ValueError:  # SeverityError is a ValueError too
+        return value
+
+
+def _structure_tuple(converter: cattrs.Converter, kind: Any) -> Callable[[object, Any], object]:
+    (item_type, _) = get_args(kind)
+
+    def structure(value: object, _: Any) -> object:
+        if not isinstance(value, list):
+            return value
+        problems: list[Problem] = []
+        items = []
+        for index, item in enumerate(value):
+            try:
+                items.append(converter.structure(item, item_type))
+            except PolicyError as error:
+                _within(f"[{index}]", problems, error)
+        if problems:
+            raise PolicyError(problems)
+        return tuple(items)
+
+    return structure
+
+
+def _structure_per_severity(converter: cattrs.Converter, kind: Any) -> Callable[[object, Any], object]:
+    args = get_args(kind)
+    value_type = args[0] if args else Any
+
+    def structure(value: object, _: Any) -> object:
+        if not isinstance(value, Mapping):
+            message = f"expected a table with the keys {', '.join(_SEVERITY_KEYS)}, got {value!r}"
+            raise _fail(message)
+        problems = [
+            Problem(path=key, message=f"unknown key; expected {', '.join(_SEVERITY_KEYS)}")
+            for key in value
+            if key not in _SEVERITY_KEYS
+        ]
+        values = {}
+        for severity in Severity:
+            if severity.value not in value:
+                problems.append(Problem(path=severity.value, message="missing"))
+                continue
+            try:
+                values[severity.name.lower()] = converter.structure(value[severity.value], value_type)
+            except PolicyError as error:
+                _within(severity.value, problems, error)
+        if problems:
+            raise PolicyError(problems)
+        return PerSeverity(**values)
+
+    return structure
+
+
+def _structure_attrs(converter: cattrs.Converter, kind: type[C]) -> Callable[[object, Any], C]:
+    fields = attrs.fields(attrs.resolve_types(cast("type[attrs.AttrsInstance]", kind)))
+    names = {field.name for field in fields}
+
+    def structure(value: object, _: Any) -> C:
+        if not isinstance(value, Mapping):
+            message = f"expected a table, got {value!r}"
+            raise _fail(message)
+        problems = [Problem(path=key, message="unknown key") for key in value if key not in names]
+        arguments: dict[str, Any] = {}
+        replaced: list[str] = []
+        for field in fields:
+            if field.name not in value:
+                if field.default is attrs.NOTHING:
+                    problems.append(Problem(path=field.name, message="missing"))
+                continue
+            try:
+                arguments[field.name] = converter.structure(value[field.name], field.type)
+            except PolicyError as error:
+                _within(field.name, problems, error)
+                replaced.append(field.name)
+        if any(field.default is attrs.NOTHING and field.name not in arguments for field in fields):
+            raise PolicyError(problems)
+        try:
+            result = kind(**arguments)
+        except PolicyError as error:
+            # A problem about a field replaced by its default is about the
+            # default, not about the input: that field's own problems are listed.
+            problems.extend(p for p in error.problems if not _under_any(p.path, replaced))
+            raise PolicyError(problems) from None
+        if problems:
+            raise PolicyError(problems)
+        return result
+
+    return structure
+
+
+# --- unstructuring: plain data for TOML -----------------------------------------
+
+
+def _unstructure_attrs(converter: cattrs.Converter, kind: type) -> Callable[[Any], dict[str, Any]]:
+    fields = attrs.fields(kind)
+
+    def unstructure(value: Any) -> dict[str, Any]:
+        data = {}
+        for field in fields:
+            item = getattr(value, field.name)
+            if item is not None:  # TOML has no null: an omitted optional key is None
+                data[field.name] = converter.unstructure(item)
+        return data
+
+    return unstructure
+
+
+def _unstructure_per_severity(converter: cattrs.Converter) -> Callable[[PerSeverity[Any]], dict[str, Any]]:
+    def unstructure(value: PerSeverity[Any]) -> dict[str, Any]:
+        return {severity.value: converter.unstructure(item) for severity, item in value.items()}
+
+    return unstructure
+
+
+def _is_per_severity(kind: Any) -> bool:
+    return kind is PerSeverity or get_origin(kind) is PerSeverity
+
+
+def _is_tuple(kind: Any) -> bool:
+    return get_origin(kind) is tuple
+
+
+def _is_enum(kind: Any) -> bool:
+    return isinstance(kind, type) and issubclass(kind, enum.Enum)
+
+
+@cache
+def _converter() -> cattrs.Converter:
+    converter = cattrs.Converter()
+    for scalar in (str, int, bool):
+        converter.register_structure_hook(scalar, _passthrough)
+    converter.register_structure_hook(float, _structure_float)
+    converter.register_structure_hook(timedelta, _structure_duration)
+    converter.register_structure_hook(BusinessDays, _structure_business_days)
+    converter.register_structure_hook_func(_is_enum, _structure_enum)
+    converter.register_structure_hook_factory(attrs.has, lambda kind: _structure_attrs(converter, kind))
+    converter.register_structure_hook_factory(_is_tuple, lambda kind: _structure_tuple(converter, kind))
+    converter.register_structure_hook_factory(
+        _is_per_severity, lambda kind: _structure_per_severity(converter, kind)
+    )
+
+    converter.register_unstructure_hook(timedelta, format_duration)
+    converter.register_unstructure_hook(BusinessDays, str)
+    converter.register_unstructure_hook_func(_is_enum, lambda member: member.value)
+    converter.register_unstructure_hook_func(
+        lambda kind: isinstance(kind, type) and issubclass(kind, tuple),
+        lambda items: [converter.unstructure(item) for item in items],
+    )
+    converter.register_unstructure_hook_factory(attrs.has, lambda kind: _unstructure_attrs(converter, kind))
+    converter.register_unstructure_hook_factory(
+        _is_per_severity, lambda _: _unstructure_per_severity(converter)
+    )
+    return converter
