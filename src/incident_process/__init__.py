@@ -3,11 +3,9 @@
 The public API is re-exported here; the modules behind it are private.
 """
 
-from __future__ import annotations
-
 from ._classification import Classification, Impact, classify_severity
 from ._durations import BusinessDays
-from ._errors import IncidentProcessError, PolicyError, Problem, SeverityError
+from ._errors import IncidentProcessError, PolicyError, Problem, SeverityError, UnknownMetricError
 from ._policy import (
     ALERT_METRICS,
     DEFAULT_POLICY,
@@ -96,6 +94,7 @@ __all__ = [
     "Slos",
     "StatusPage",
     "SustainedThreshold",
+    "UnknownMetricError",
     "classify_severity",
     "dump_policy",
     "load_policy",

@@ -95,7 +95,9 @@ class Checker:
         seen: list[object] = []
         for index, item in enumerate(value):
             if item in seen:
-                self.fail(f"{path}[{index}]", f"{_plain(item)!r} is listed twice")
+                first = f"{path}[{seen.index(item)}]"
+                shown = "" if hasattr(type(item), "__attrs_attrs__") else f" ({_plain(item)!r})"
+                self.fail(f"{path}[{index}]", f"repeats {first}{shown}")
             seen.append(item)
             yield f"{path}[{index}]", item
 

@@ -8,8 +8,9 @@ with one ``except`` clause. Errors about a bad *value* also derive from
     IncidentProcessError
     ├── PolicyError          (also ValueError) a policy value or file is invalid;
     │                        ``.problems`` lists every problem with its key path
-    └── SeverityError        (also ValueError) not a severity, or no severity
-                             criterion matched the impact
+    ├── SeverityError        (also ValueError) not a severity, or no severity
+    │                        criterion matched the impact
+    └── UnknownMetricError   (also KeyError) a metric the policy does not have
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Iterable
 
 import attrs
 
-__all__ = ["IncidentProcessError", "PolicyError", "Problem", "SeverityError"]
+__all__ = ["IncidentProcessError", "PolicyError", "Problem", "SeverityError", "UnknownMetricError"]
 
 
 class IncidentProcessError(Exception):
@@ -75,3 +76,11 @@ class PolicyError(IncidentProcessError, ValueError):
 
 class SeverityError(IncidentProcessError, ValueError):
     """A value is not a severity, or an impact matches no severity criterion."""
+
+
+class UnknownMetricError(IncidentProcessError, KeyError):
+    """A metric name the policy does not have; the message lists the ones it has."""
+
+    def __str__(self) -> str:
+        # KeyError shows its argument's repr; this error's argument is a sentence.
+        return str(self.args[0]) if self.args else ""

@@ -31,6 +31,7 @@ import attrs
 
 from ._checks import Checker
 from ._durations import BusinessDays
+from ._errors import UnknownMetricError
 from ._vocabulary import DetectionSource, ImpactFlag, Role, Severity
 
 __all__ = [
@@ -84,17 +85,22 @@ def _minutes(n: int) -> timedelta:
 class PerSeverity(Generic[T]):
     """One value for each severity; written ``{SEV1 = ..., SEV2 = ..., SEV3 = ...}`` in files.
 
+    Look a value up by :class:`Severity`, or by anything
+    :meth:`Severity.parse` reads:
+
     >>> cadence = PerSeverity(sev1=15, sev2=30, sev3=60)
     >>> cadence[Severity.SEV2]
     30
+    >>> cadence["sev3"]
+    60
     """
 
     sev1: T
     sev2: T
     sev3: T
 
-    def __getitem__(self, severity: Severity) -> T:
-        value: T = getattr(self, severity.name.lower())
+    def __getitem__(self, severity: Severity | str | int) -> T:
+        value: T = getattr(self, Severity.parse(severity).name.lower())
         return value
 
     def items(self) -> Iterator[tuple[Severity, T]]:
@@ -509,20 +515,24 @@ class Communication:
             valid = [
                 (severity, value)
                 for path, severity, value in _each("update_cadence", cadence)
-                if check.duration(path, value)
+                if check.duration(path, value) and isinstance(value, timedelta)
             ]
             for severity, value in valid:
-                for other, other_value in valid:
-                    if severity > other and value > other_value:  # type: ignore[operator]
-                        check.fail(
-                            f"update_cadence.{severity.value}",
-                            f"{severity.value} cadence ({_show_span(value)}) is longer than "
-                            f"{other.value}'s ({_show_span(other_value)}): a more severe "
-                            "incident must be updated at least as often",
-                        )
+                faster = [
+                    f"{other.value}'s ({_show_span(other_value)})"
+                    for other, other_value in valid
+                    if severity > other and value > other_value
+                ]
+                if faster:
+                    check.fail(
+                        f"update_cadence.{severity.value}",
+                        f"{severity.value} cadence ({_show_span(value)}) is longer than "
+                        f"{' and '.join(faster)}: a more severe incident must be updated "
+                        "at least as often",
+                    )
         if check.instance("stakeholders", self.stakeholders, PerSeverity):
-            for path, _, value in _each("stakeholders", self.stakeholders):
-                check.texts(path, value)
+            for path, _, names in _each("stakeholders", self.stakeholders):
+                check.texts(path, names)
         check.instance("status_page", self.status_page, StatusPage)
         check.instance("customers", self.customers, CustomerCommunication)
         check.done()
@@ -851,7 +861,7 @@ class Alerting:
         if metric not in ALERT_METRICS:
             known = ", ".join(map(repr, ALERT_METRICS))
             msg = f"unknown alerting metric {metric!r}; expected one of {known}"
-            raise KeyError(msg)
+            raise UnknownMetricError(msg)
         threshold: AlertThreshold = getattr(self, metric)
         return threshold
 

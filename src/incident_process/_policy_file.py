@@ -25,15 +25,17 @@ import tomllib
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from functools import cache
-from typing import Any, TypeVar, cast, get_args, get_origin
+from typing import TYPE_CHECKING, Any, TypeVar, cast, get_args, get_origin
 
 import attrs
-import cattrs
 
 from ._durations import BusinessDays, format_duration, parse_business_days, parse_duration
 from ._errors import PolicyError, Problem
 from ._policy import DEFAULT_POLICY, PerSeverity, Policy
 from ._vocabulary import Severity
+
+if TYPE_CHECKING:
+    import cattrs
 
 __all__ = [
     "dump_policy",
@@ -333,6 +335,8 @@ def _is_enum(kind: Any) -> bool:
 
 @cache
 def _converter() -> cattrs.Converter:
+    import cattrs  # only policy files need it: kept off the import path
+
     converter = cattrs.Converter()
     for scalar in (str, int, bool):
         converter.register_structure_hook(scalar, _passthrough)

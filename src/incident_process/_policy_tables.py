@@ -249,8 +249,6 @@ def render_policy(policy: Policy = DEFAULT_POLICY) -> str:
         slo_rows.append((slo_metric.service, f"{sign}{target}", slo.window.value.title()))
     lines += _table(["Service", "Target", "Measurement Window"], slo_rows)
     lines += ["## Quarterly review", ""]
-    lines += [
-        f"{index}. {metric.value.replace('_', ' ')}"
-        for index, metric in enumerate(policy.quarterly_review.metrics, start=1)
-    ]
+    metrics = enumerate(policy.quarterly_review.metrics, start=1)
+    lines += [f"{index}. {metric.title}" for index, metric in metrics]
     return "\n".join(lines) + "\n"

@@ -30,7 +30,7 @@ class Severity(enum.Enum):
 
     @property
     def level(self) -> int:
-        """The guide's number: 1 for SEV1, 3 for SEV3."""
+        """The number in the guide's name, 1 for SEV1 and 3 for SEV3."""
         return int(self.value[3:])
 
     @classmethod
@@ -122,6 +122,6 @@ class ImpactFlag(enum.Enum):
     CRITICAL_ENDPOINT_DOWN = "critical_endpoint_down"
     #: "Significant functionality impaired" (SEV2).
     SIGNIFICANT_FUNCTIONALITY_IMPAIRED = "significant_functionality_impaired"
-    #: "Limited impact with workaround" (SEV3): a non-critical feature
-    #: degraded, a specific edge case.
+    #: "Limited impact with workaround" (SEV3), such as a non-critical
+    #: feature degraded or a specific edge case.
     LIMITED_IMPACT = "limited_impact"

@@ -1,0 +1,229 @@
+"""Hypothesis strategies for valid policies and their parts."""
+
+from datetime import timedelta
+
+from hypothesis import strategies as st
+
+from incident_process import (
+    AgendaItem,
+    Alerting,
+    AlertThreshold,
+    BusinessDays,
+    Communication,
+    CustomerCommunication,
+    Declaration,
+    Detection,
+    DetectionDuty,
+    DetectionResponse,
+    DetectionSource,
+    Escalation,
+    EscalationLevel,
+    Exclusions,
+    ImpactFlag,
+    IncidentCriteria,
+    PerSeverity,
+    Policy,
+    PostIncident,
+    PostIncidentDocument,
+    QuarterlyMetric,
+    QuarterlyReview,
+    Resolution,
+    ReviewMeeting,
+    Role,
+    RoleRequirements,
+    Severity,
+    SeverityDefinition,
+    SeverityRule,
+    Slo,
+    Slos,
+    SloWindow,
+    StatusPage,
+    SustainedThreshold,
+)
+
+ZONES = ("UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "Pacific/Chatham")
+
+durations = st.integers(min_value=1, max_value=72 * 3600).map(lambda s: timedelta(seconds=s))
+texts = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=20).filter(str.strip)
+identifiers = st.from_regex(r"[a-z][a-z0-9_]{0,12}", fullmatch=True)
+fractions = st.floats(min_value=1e-9, max_value=1.0, allow_nan=False, allow_infinity=False)
+positives = st.floats(min_value=1e-6, max_value=1e6, allow_nan=False, allow_infinity=False)
+severities = st.sampled_from(list(Severity))
+bools = st.booleans()
+
+
+def unique(strategy, *, min_size=0, max_size=5):
+    """Tuples of distinct values."""
+    return st.lists(strategy, min_size=min_size, max_size=max_size, unique=True).map(tuple)
+
+
+def per_severity(strategy):
+    """One value of *strategy* per severity."""
+    return st.builds(PerSeverity, sev1=strategy, sev2=strategy, sev3=strategy)
+
+
+def ordered_pair(strategy, *, ascending=True):
+    """Two distinct values, in order."""
+    pair = st.lists(strategy, min_size=2, max_size=2, unique=True).map(sorted)
+    return pair if ascending else pair.map(lambda values: values[::-1])
+
+
+@st.composite
+def role_requirements(draw):
+    """IC is always a must; the rest split between must, should and neither."""
+    others = [Role.TECHNICAL_LEAD, Role.COMMUNICATIONS_LEAD, Role.SCRIBE]
+    placement = draw(st.lists(st.sampled_from(["must", "should", "none"]), min_size=3, max_size=3))
+    must = (Role.INCIDENT_COMMANDER, *(r for r, p in zip(others, placement, strict=True) if p == "must"))
+    should = tuple(r for r, p in zip(others, placement, strict=True) if p == "should")
+    return RoleRequirements(must=must, should=should, separate_people=draw(bools))
+
+
+def alert_threshold(*, fraction, ascending):
+    """Warning before critical, in the metric's direction."""
+    values = ordered_pair(fractions if fraction else positives, ascending=ascending)
+    return values.map(lambda pair: AlertThreshold(warning=pair[0], critical=pair[1]))
+
+
+@st.composite
+def review_meetings(draw):
+    """An agenda that fits within max_duration, and min_duration <= max_duration."""
+    agenda = draw(
+        st.lists(
+            st.builds(
+                AgendaItem, topic=texts, duration=st.integers(1, 30).map(lambda m: timedelta(minutes=m))
+            ),
+            min_size=1,
+            max_size=6,
+            unique_by=lambda item: item.topic,
+        )
+    )
+    total = sum((item.duration for item in agenda), timedelta(0))
+    longest = total + draw(st.integers(0, 60).map(lambda m: timedelta(minutes=m)))
+    shortest = draw(st.integers(1, int(longest.total_seconds() // 60)).map(lambda m: timedelta(minutes=m)))
+    return ReviewMeeting(
+        min_duration=shortest,
+        max_duration=longest,
+        agenda=tuple(agenda),
+        required_attendees=draw(unique(st.sampled_from(list(Role)))),
+        other_attendees=draw(unique(texts)),
+        facilitator_uninvolved=draw(bools),
+    )
+
+
+@st.composite
+def escalations(draw):
+    """Levels with windows; only the last may have none."""
+    names = draw(unique(texts, min_size=1, max_size=5))
+    levels = [
+        EscalationLevel(who=who, window=draw(durations), severities=draw(unique(severities, min_size=1)))
+        for who in names
+    ]
+    if draw(bools):
+        levels[-1] = EscalationLevel(who=levels[-1].who, window=None, severities=levels[-1].severities)
+    return Escalation(levels=tuple(levels))
+
+
+severity_rules = st.builds(
+    SeverityRule,
+    severity=severities,
+    when_any=unique(st.sampled_from(list(ImpactFlag)), min_size=1),
+    error_rate_above=st.none() | fractions,
+)
+
+detections = st.builds(
+    Detection,
+    responses=st.lists(
+        st.builds(
+            DetectionResponse,
+            source=st.sampled_from(list(DetectionSource)),
+            duty=st.sampled_from(list(DetectionDuty)),
+            within=durations | st.just(timedelta(0)),
+        ),
+        max_size=4,
+        unique_by=lambda response: response.source,
+    ).map(tuple),
+    customer_reports_within=durations,
+    customer_reports_at_least=st.integers(2, 50),
+)
+
+communications = st.builds(
+    Communication,
+    update_cadence=st.lists(durations, min_size=3, max_size=3)
+    .map(sorted)
+    .map(lambda c: PerSeverity(sev1=c[0], sev2=c[1], sev3=c[2])),
+    stakeholders=per_severity(unique(texts, min_size=1)),
+    status_page=st.builds(
+        StatusPage,
+        first_update_within=durations,
+        subsequent_match_internal=bools,
+        final_update_on_resolve=bools,
+    ),
+    customers=st.builds(
+        CustomerCommunication,
+        enterprise_email_for=unique(severities),
+        status_page_for_all_customers=unique(severities),
+        direct_outreach_when_scope_known=bools,
+    ),
+)
+
+policies = st.builds(
+    Policy,
+    zone=st.sampled_from(ZONES),
+    criteria=st.builds(
+        IncidentCriteria,
+        error_rate=st.builds(SustainedThreshold, above=fractions, longer_than=durations),
+        p95_latency=st.builds(SustainedThreshold, above=positives, longer_than=durations),
+        enterprise_customers_at_least=st.integers(2, 100),
+    ),
+    exclusions=st.builds(
+        Exclusions,
+        single_customer_configuration=bools,
+        sporadic_error_rate_below=fractions,
+        known_issue_with_workaround=bools,
+        planned_maintenance_within_window=bools,
+        degradation_within_bounds=bools,
+    ),
+    severities=per_severity(
+        st.builds(SeverityDefinition, name=texts, criteria=texts, examples=unique(texts))
+    ),
+    classification=unique(severity_rules, min_size=1),
+    roles=per_severity(role_requirements()),
+    declaration=st.builds(
+        Declaration, who_may_declare=unique(identifiers, min_size=1), channel_prefix=texts, notify_group=texts
+    ),
+    detection=detections,
+    communication=communications,
+    resolution=st.builds(Resolution, quiet_period=per_severity(durations), archive_channel_after=durations),
+    post_incident=st.builds(
+        PostIncident,
+        required_for=unique(severities),
+        review_within=st.integers(1, 30).map(BusinessDays),
+        document_within=st.integers(1, 30).map(BusinessDays),
+        review=review_meetings(),
+        document=st.builds(
+            PostIncidentDocument,
+            sections=unique(texts, min_size=1),
+            impact_fields=unique(texts, min_size=1),
+            optional_impact_fields=unique(texts),
+            lessons_learned=unique(texts),
+            action_item_columns=unique(texts, min_size=1),
+        ),
+    ),
+    escalation=escalations(),
+    alerting=st.builds(
+        Alerting,
+        error_rate=alert_threshold(fraction=True, ascending=True),
+        p95_latency=alert_threshold(fraction=False, ascending=True),
+        availability=alert_threshold(fraction=True, ascending=False),
+        db_connections=alert_threshold(fraction=True, ascending=True),
+    ),
+    slos=st.builds(
+        Slos,
+        api_availability=st.builds(Slo, target=fractions, window=st.sampled_from(list(SloWindow))),
+        api_latency_p95=st.builds(Slo, target=positives, window=st.sampled_from(list(SloWindow))),
+        error_rate=st.builds(Slo, target=fractions, window=st.sampled_from(list(SloWindow))),
+    ),
+    quarterly_review=st.builds(
+        QuarterlyReview, metrics=unique(st.sampled_from(list(QuarterlyMetric)), min_size=1)
+    ),
+)

@@ -1,0 +1,93 @@
+"""The public API is exactly what ``__all__`` lists (httpx's test_exported_members)."""
+
+import re
+from importlib.metadata import version
+
+import pytest
+
+import incident_process
+
+CONTRACT = {
+    # Names other tools call (issue "Foundation"): kept exactly.
+    "Policy",
+    "DEFAULT_POLICY",
+    "load_policy",
+    "dump_policy",
+    "PolicyError",
+    "IncidentProcessError",
+    "Severity",
+    "Role",
+    "DetectionSource",
+}
+
+
+def _isort_key(name):
+    """Ruff's isort-style order for __all__: CONSTANTS, Classes, functions."""
+    kind = 0 if name.isupper() else 1 if name[0].isupper() else 2
+    return (kind, name)
+
+
+def test_all_lists_exactly_the_public_names():
+    """Every public name is in __all__, and everything in __all__ exists."""
+    public = {name for name in vars(incident_process) if not name.startswith("_")}
+    assert set(incident_process.__all__) == public
+
+
+def test_all_is_sorted():
+    """__all__ is sorted (constants, then classes, then functions)."""
+    assert list(incident_process.__all__) == sorted(incident_process.__all__, key=_isort_key)
+
+
+def test_contract_names_are_exported():
+    """The names other tools call are all exported."""
+    assert set(incident_process.__all__) >= CONTRACT
+
+
+def test_contract_members():
+    """Severity, Role and DetectionSource have the members other tools call."""
+    assert [m.name for m in incident_process.Severity] == ["SEV1", "SEV2", "SEV3"]
+    assert [m.name for m in incident_process.Role] == [
+        "INCIDENT_COMMANDER",
+        "TECHNICAL_LEAD",
+        "COMMUNICATIONS_LEAD",
+        "SCRIBE",
+    ]
+    assert [m.name for m in incident_process.DetectionSource] == [
+        "AUTOMATED_ALERT",
+        "CUSTOMER_REPORTS",
+        "INTERNAL_DISCOVERY",
+        "EXTERNAL_NOTIFICATION",
+    ]
+
+
+def test_version_comes_from_the_package_metadata():
+    """__version__ is read from the installed metadata, the one version source."""
+    assert incident_process.__version__ == version("incident-process")
+    assert re.fullmatch(r"\d+\.\d+\.\d+.*", incident_process.__version__)
+
+
+def test_unknown_attribute_is_an_attribute_error():
+    """The module __getattr__ serves __version__ only."""
+    with pytest.raises(AttributeError, match="no_such_name"):
+        _ = incident_process.no_such_name
+
+
+def test_every_error_derives_from_the_root():
+    """Every exception the package exports derives from IncidentProcessError."""
+    errors = [
+        value
+        for value in vars(incident_process).values()
+        if isinstance(value, type) and issubclass(value, BaseException)
+    ]
+    assert errors
+    for error in errors:
+        assert issubclass(error, incident_process.IncidentProcessError)
+    assert issubclass(incident_process.PolicyError, ValueError)
+    assert issubclass(incident_process.SeverityError, ValueError)
+
+
+def test_package_ships_py_typed():
+    """The package is marked typed (PEP 561)."""
+    from importlib.resources import files
+
+    assert files("incident_process").joinpath("py.typed").is_file()
