@@ -1,6 +1,8 @@
 """Policy files: partial overrides, exact round trips, and every kind of bad file."""
 
+import json
 import math
+import re
 import tomllib
 from datetime import timedelta
 
@@ -184,7 +186,8 @@ def test_any_unknown_key_is_reported_with_its_path(table, key):
     target[key] = 1
     with pytest.raises(PolicyError) as caught:
         policy_from_dict(data)
-    expected = f"{table}.{key}" if table else key
+    written = key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key, ensure_ascii=False)
+    expected = f"{table}.{written}" if table else written
     assert expected in [problem.path for problem in caught.value.problems]
 
 
@@ -207,6 +210,12 @@ def test_duplicate_keys_are_broken_toml():
     with pytest.raises(PolicyError) as caught:
         loads_policy('zone = "UTC"\nzone = "UTC"\n')
     assert caught.value.problems[0].line == 2
+
+
+def test_unusual_unknown_keys_are_quoted_in_the_path():
+    """A key with dots or brackets is quoted, as TOML writes it, so the path stays exact."""
+    found = problems('[criteria]\n"a.b" = 1\n"[0]" = 2\n')
+    assert set(found) == {'criteria."a.b"', 'criteria."[0]"'}
 
 
 def test_unknown_keys_are_named():

@@ -19,6 +19,7 @@ never coerce: a wrong type is reported, not converted.
 from __future__ import annotations
 
 import enum
+import json
 import os
 import re
 import tomllib
@@ -148,6 +149,14 @@ def _merge(base: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, A
     return merged
 
 
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _key(key: str) -> str:
+    """A key as it is written in a TOML key path: bare if it can be, else quoted."""
+    return key if _BARE_KEY.fullmatch(key) else json.dumps(key, ensure_ascii=False)
+
+
 def _join(parent: str, child: str) -> str:
     if not child:
         return parent
@@ -240,7 +249,7 @@ def _structure_per_severity(converter: cattrs.Converter, kind: Any) -> Callable[
             message = f"expected a table with the keys {', '.join(_SEVERITY_KEYS)}, got {value!r}"
             raise _fail(message)
         problems = [
-            Problem(path=key, message=f"unknown key; expected {', '.join(_SEVERITY_KEYS)}")
+            Problem(path=_key(key), message=f"unknown key; expected {', '.join(_SEVERITY_KEYS)}")
             for key in value
             if key not in _SEVERITY_KEYS
         ]
@@ -268,7 +277,7 @@ def _structure_attrs(converter: cattrs.Converter, kind: type[C]) -> Callable[[ob
         if not isinstance(value, Mapping):
             message = f"expected a table, got {value!r}"
             raise _fail(message)
-        problems = [Problem(path=key, message="unknown key") for key in value if key not in names]
+        problems = [Problem(path=_key(key), message="unknown key") for key in value if key not in names]
         arguments: dict[str, Any] = {}
         replaced: list[str] = []
         for field in fields:
