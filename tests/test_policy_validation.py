@@ -218,7 +218,9 @@ def test_problem_text_names_path_and_line():
     from incident_process import Problem
 
     assert str(Problem(path="a.b", message="bad")) == "a.b: bad"
-    assert str(Problem(path="", message="bad", line=3)) == "<policy> (line 3): bad"
+    assert str(Problem(path="a.b", message="bad", line=3)) == "a.b (line 3): bad"
+    assert str(Problem(path="", message="bad", line=3)) == "line 3: bad"
+    assert str(Problem(path="", message="bad")) == "bad"
 
 
 @given(st.lists(st.integers(1, 10_000), min_size=3, max_size=3))

@@ -43,10 +43,10 @@ class Problem:
     line: int | None = None
 
     def __str__(self) -> str:
-        where = self.path or "<policy>"
+        where = self.path
         if self.line is not None:
-            where = f"{where} (line {self.line})"
-        return f"{where}: {self.message}"
+            where = f"{where} (line {self.line})" if where else f"line {self.line}"
+        return f"{where}: {self.message}" if where else self.message
 
 
 class PolicyError(IncidentProcessError, ValueError):
