@@ -195,22 +195,18 @@ def _structure_float(value: object, _: type) -> object:
     return value
 
 
-def _structure_duration(value: object, _: type) -> object:
-    if isinstance(value, str):
-        try:
-            return parse_duration(value)
-        except ValueError:
-            return value
-    return value
+def _parsed_from_text(parse: Callable[[str], object]) -> Callable[[object, type], object]:
+    """A hook that parses text with *parse*, passing anything it cannot parse on unchanged."""
 
+    def structure(value: object, _: type) -> object:
+        if isinstance(value, str):
+            try:
+                return parse(value)
+            except ValueError:
+                return value
+        return value
 
-def _structure_business_days(value: object, _: type) -> object:
-    if isinstance(value, str):
-        try:
-            return parse_business_days(value)
-        except ValueError:
-            return value
-    return value
+    return structure
 
 
 def _structure_enum(value: object, kind: type[enum.Enum]) -> object:
@@ -350,8 +346,8 @@ def _converter() -> cattrs.Converter:
     for scalar in (str, int, bool):
         converter.register_structure_hook(scalar, _passthrough)
     converter.register_structure_hook(float, _structure_float)
-    converter.register_structure_hook(timedelta, _structure_duration)
-    converter.register_structure_hook(BusinessDays, _structure_business_days)
+    converter.register_structure_hook(timedelta, _parsed_from_text(parse_duration))
+    converter.register_structure_hook(BusinessDays, _parsed_from_text(parse_business_days))
     converter.register_structure_hook_func(_is_enum, _structure_enum)
     converter.register_structure_hook_factory(attrs.has, lambda kind: _structure_attrs(converter, kind))
     converter.register_structure_hook_factory(_is_tuple, lambda kind: _structure_tuple(converter, kind))
