@@ -10,7 +10,12 @@ with one ``except`` clause. Errors about a bad *value* also derive from
     │                        ``.problems`` lists every problem with its key path
     ├── SeverityError        (also ValueError) not a severity, or no severity
     │                        criterion matched the impact
-    └── UnknownMetricError   (also KeyError) a metric the policy does not have
+    ├── UnknownMetricError   (also KeyError) a metric the policy does not have
+    ├── InvalidEventError    (also ValueError) an event's own fields are wrong
+    ├── CommandRefusedError       a command the lifecycle refuses; ``.command``,
+    │                        ``.phase`` and ``.rule`` say which, where and why
+    └── ReplayError          (also ValueError) recorded events that no sequence
+                             of accepted commands produces; ``.index`` says where
 """
 
 from __future__ import annotations
@@ -19,7 +24,16 @@ from collections.abc import Iterable
 
 import attrs
 
-__all__ = ["IncidentProcessError", "PolicyError", "Problem", "SeverityError", "UnknownMetricError"]
+__all__ = [
+    "CommandRefusedError",
+    "IncidentProcessError",
+    "InvalidEventError",
+    "PolicyError",
+    "Problem",
+    "ReplayError",
+    "SeverityError",
+    "UnknownMetricError",
+]
 
 
 class IncidentProcessError(Exception):
@@ -84,3 +98,47 @@ class UnknownMetricError(IncidentProcessError, KeyError):
     def __str__(self) -> str:
         # KeyError shows its argument's repr; this error's argument is a sentence.
         return str(self.args[0]) if self.args else ""
+
+
+class InvalidEventError(IncidentProcessError, ValueError):
+    """An event's own fields are wrong (``Declared.at: naive datetime ...``)."""
+
+
+class CommandRefusedError(IncidentProcessError):
+    """The lifecycle refuses a command; the incident it was sent to is unchanged.
+
+    Attributes:
+        command: The command's name (``"resolve"``).
+        phase: The value of the phase the incident was in (``"responding"``).
+        rule: The rule that refused it (``"resolution.quiet_period"``).
+        reason: Why, in words.
+    """
+
+    command: str
+    phase: str
+    rule: str
+    reason: str
+
+    def __init__(self, *, command: str, phase: str, rule: str, reason: str) -> None:
+        self.command = command
+        self.phase = phase
+        self.rule = rule
+        self.reason = reason
+        super().__init__(f"{command} refused in phase {phase!r} by rule {rule}: {reason}")
+
+
+class ReplayError(IncidentProcessError, ValueError):
+    """Recorded events that the lifecycle would not have accepted in that order.
+
+    Attributes:
+        index: The position of the first offending event in the sequence.
+        refusal: The refusal of that event's command, when it was one.
+    """
+
+    index: int
+    refusal: CommandRefusedError | None
+
+    def __init__(self, index: int, reason: str, *, refusal: CommandRefusedError | None = None) -> None:
+        self.index = index
+        self.refusal = refusal
+        super().__init__(f"events[{index}]: {reason}")

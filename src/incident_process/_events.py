@@ -1,0 +1,423 @@
+"""What happened to an incident: one immutable event per accepted command.
+
+An incident is the sequence of its events (event sourcing): its phase,
+severity, roles and milestones are computed from them, so the events alone
+rebuild it (:meth:`Incident.from_events <incident_process.Incident.from_events>`).
+
+Every event has an ``id`` (``"<incident id>:<sequence>"``), a timezone-aware
+``at`` (when it was recorded; never earlier than the event before it) and an
+optional caller's ``idempotency_key``.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from datetime import datetime
+from typing import ClassVar
+
+import attrs
+
+from ._errors import InvalidEventError
+from ._vocabulary import DetectionSource, Role, Severity
+
+__all__ = [
+    "EVENT_TYPES",
+    "Acknowledged",
+    "Audience",
+    "Closed",
+    "Declared",
+    "Detected",
+    "DismissalReason",
+    "Dismissed",
+    "Event",
+    "Milestone",
+    "MilestoneRecorded",
+    "PostIncidentStarted",
+    "Reopened",
+    "Resolved",
+    "ResponseStarted",
+    "RoleAssigned",
+    "SeverityChanged",
+    "UpdatePosted",
+    "UpdateStatus",
+    "is_aware",
+]
+
+
+class UpdateStatus(enum.Enum):
+    """The status line of an update (guide, "Update template")."""
+
+    INVESTIGATING = "investigating"
+    IDENTIFIED = "identified"
+    MITIGATING = "mitigating"
+    RESOLVED = "resolved"
+
+
+class Milestone(enum.Enum):
+    """Points in an incident's life that its durations are measured between.
+
+    The update statuses (guide, "Update template": Investigating, Identified,
+    Mitigating, Resolved) and the start of customer impact, which usually
+    precedes detection.
+    """
+
+    CUSTOMER_IMPACT_STARTED = "customer_impact_started"
+    INVESTIGATING = "investigating"
+    IDENTIFIED = "identified"
+    MITIGATING = "mitigating"
+    RESOLVED = "resolved"
+
+
+class Audience(enum.Enum):
+    """Who an update is for (guide, "Communication Guidelines")."""
+
+    INTERNAL = "internal"
+    STATUS_PAGE = "status_page"
+
+
+class DismissalReason(enum.Enum):
+    """Why a detected incident was dismissed rather than declared."""
+
+    #: The incident criteria are not met.
+    NOT_AN_INCIDENT = "not_an_incident"
+    #: One of the guide's exclusions applies ("What Is NOT an Incident").
+    EXCLUDED = "excluded"
+    #: Another incident already covers it (``duplicate_of`` names it).
+    DUPLICATE = "duplicate"
+    #: The signal was wrong (a broken check, a test page).
+    FALSE_ALARM = "false_alarm"
+
+
+def is_aware(moment: object) -> bool:
+    """Whether *moment* is a datetime that knows its offset from UTC."""
+    return isinstance(moment, datetime) and moment.utcoffset() is not None
+
+
+class _Fields:
+    """Collects an event's field problems and raises them as one error."""
+
+    __slots__ = ("kind", "problems")
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.problems: list[str] = []
+
+    def fail(self, name: str, message: str) -> None:
+        self.problems.append(f"{self.kind}.{name}: {message}")
+
+    def moment(self, name: str, value: object) -> None:
+        if not isinstance(value, datetime):
+            self.fail(name, f"expected a datetime, got {value!r}")
+        elif value.utcoffset() is None:
+            self.fail(name, f"naive datetime {value.isoformat()}; give a timezone-aware time")
+
+    def text(self, name: str, value: object) -> None:
+        if not isinstance(value, str) or not value.strip():
+            self.fail(name, f"expected non-empty text, got {value!r}")
+
+    def member(self, name: str, value: object, kind: type[enum.Enum]) -> None:
+        if not isinstance(value, kind):
+            choices = ", ".join(repr(m.value) for m in kind)
+            self.fail(name, f"expected one of {choices}, got {value!r}")
+
+    def done(self) -> None:
+        if self.problems:
+            raise InvalidEventError("; ".join(self.problems))
+
+
+@attrs.frozen(kw_only=True)
+class Event:
+    """What every event has.
+
+    Attributes:
+        id: ``"<incident id>:<sequence>"``, the sequence counting from 1.
+        at: When it was recorded; timezone-aware.
+        idempotency_key: The caller's key, if the command carried one: the
+            same command sent again with the same key changes nothing.
+    """
+
+    #: The machine event (command) that records this event.
+    command: ClassVar[str] = ""
+    #: The event's name in records.
+    kind: ClassVar[str] = ""
+
+    id: str
+    at: datetime
+    idempotency_key: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        fields = _Fields(type(self).__name__)
+        fields.text("id", self.id)
+        fields.moment("at", self.at)
+        if self.idempotency_key is not None:
+            fields.text("idempotency_key", self.idempotency_key)
+        self._check(fields)
+        fields.done()
+
+    def _check(self, fields: _Fields) -> None:
+        """Check the event's own fields (none here)."""
+
+    def content(self) -> tuple[object, ...]:
+        """Everything but the id: what an idempotent repeat must match."""
+        return attrs.astuple(self, recurse=False)[1:]
+
+
+@attrs.frozen(kw_only=True)
+class Detected(Event):
+    """The incident was detected: always the first event (guide, "1. Detection").
+
+    Attributes:
+        incident_id: The incident's id.
+        title: A brief description.
+        source: How it was detected.
+    """
+
+    command: ClassVar[str] = "detect"
+    kind: ClassVar[str] = "detected"
+
+    incident_id: str
+    title: str
+    source: DetectionSource
+
+    def _check(self, fields: _Fields) -> None:
+        fields.text("incident_id", self.incident_id)
+        fields.text("title", self.title)
+        fields.member("source", self.source, DetectionSource)
+
+
+@attrs.frozen(kw_only=True)
+class Acknowledged(Event):
+    """The page was acknowledged ("Acknowledge pages within 5 minutes").
+
+    Attributes:
+        by: Who acknowledged it.
+    """
+
+    command: ClassVar[str] = "acknowledge"
+    kind: ClassVar[str] = "acknowledged"
+
+    by: str
+
+    def _check(self, fields: _Fields) -> None:
+        fields.text("by", self.by)
+
+
+@attrs.frozen(kw_only=True)
+class Declared(Event):
+    """The incident was declared (guide, "2. Declaration").
+
+    The declarer holds the Incident Commander role from this moment until it
+    is handed off (guide, "On-Call Responsibilities": "Assume IC role until
+    handed off").
+
+    Attributes:
+        by: Who declared it.
+        declarer_role: What they are (``"on_call_engineer"``, ...).
+        severity: The initial severity.
+    """
+
+    command: ClassVar[str] = "declare"
+    kind: ClassVar[str] = "declared"
+
+    by: str
+    declarer_role: str
+    severity: Severity
+
+    def _check(self, fields: _Fields) -> None:
+        fields.text("by", self.by)
+        fields.text("declarer_role", self.declarer_role)
+        fields.member("severity", self.severity, Severity)
+
+
+@attrs.frozen(kw_only=True)
+class ResponseStarted(Event):
+    """The response began (guide, "3. Response")."""
+
+    command: ClassVar[str] = "start_response"
+    kind: ClassVar[str] = "response_started"
+
+
+@attrs.frozen(kw_only=True)
+class RoleAssigned(Event):
+    """Someone took a role; if another held it, this is a hand-off.
+
+    Attributes:
+        role: The role.
+        person: Who holds it from now on.
+    """
+
+    command: ClassVar[str] = "assign_role"
+    kind: ClassVar[str] = "role_assigned"
+
+    role: Role
+    person: str
+
+    def _check(self, fields: _Fields) -> None:
+        fields.member("role", self.role, Role)
+        fields.text("person", self.person)
+
+
+@attrs.frozen(kw_only=True)
+class SeverityChanged(Event):
+    """The severity changed during the response.
+
+    Attributes:
+        severity: The new severity.
+        reason: Why.
+    """
+
+    command: ClassVar[str] = "change_severity"
+    kind: ClassVar[str] = "severity_changed"
+
+    severity: Severity
+    reason: str
+
+    def _check(self, fields: _Fields) -> None:
+        fields.member("severity", self.severity, Severity)
+        fields.text("reason", self.reason)
+
+
+@attrs.frozen(kw_only=True)
+class UpdatePosted(Event):
+    """An update was posted (guide, "Internal Communication", "External Communication").
+
+    Attributes:
+        status: The update's status line.
+        audience: Internal, or the status page.
+    """
+
+    command: ClassVar[str] = "post_update"
+    kind: ClassVar[str] = "update_posted"
+
+    status: UpdateStatus
+    audience: Audience = Audience.INTERNAL
+
+    def _check(self, fields: _Fields) -> None:
+        fields.member("status", self.status, UpdateStatus)
+        fields.member("audience", self.audience, Audience)
+
+
+@attrs.frozen(kw_only=True)
+class MilestoneRecorded(Event):
+    """A milestone was reached, possibly before it was recorded.
+
+    Attributes:
+        milestone: Which.
+        occurred_at: When it happened (at or before ``at``); customer impact
+            usually starts before anyone notices.
+    """
+
+    command: ClassVar[str] = "record_milestone"
+    kind: ClassVar[str] = "milestone_recorded"
+
+    milestone: Milestone
+    occurred_at: datetime
+
+    def _check(self, fields: _Fields) -> None:
+        fields.member("milestone", self.milestone, Milestone)
+        fields.moment("occurred_at", self.occurred_at)
+        if is_aware(self.occurred_at) and is_aware(self.at) and self.occurred_at > self.at:
+            fields.fail("occurred_at", "is after the event was recorded (at)")
+
+
+@attrs.frozen(kw_only=True)
+class Resolved(Event):
+    """Resolution was declared (guide, "4. Resolution").
+
+    Attributes:
+        last_error_at: When the last error was reported; the quiet period
+            runs from it.
+    """
+
+    command: ClassVar[str] = "resolve"
+    kind: ClassVar[str] = "resolved"
+
+    last_error_at: datetime
+
+    def _check(self, fields: _Fields) -> None:
+        fields.moment("last_error_at", self.last_error_at)
+        if is_aware(self.last_error_at) and is_aware(self.at) and self.last_error_at > self.at:
+            fields.fail("last_error_at", "is after the resolution (at)")
+
+
+@attrs.frozen(kw_only=True)
+class Reopened(Event):
+    """A resolved incident went back into response.
+
+    Attributes:
+        reason: Why.
+    """
+
+    command: ClassVar[str] = "reopen"
+    kind: ClassVar[str] = "reopened"
+
+    reason: str
+
+    def _check(self, fields: _Fields) -> None:
+        fields.text("reason", self.reason)
+
+
+@attrs.frozen(kw_only=True)
+class PostIncidentStarted(Event):
+    """The post-incident process began (guide, "5. Post-Incident")."""
+
+    command: ClassVar[str] = "start_post_incident"
+    kind: ClassVar[str] = "post_incident_started"
+
+
+@attrs.frozen(kw_only=True)
+class Closed(Event):
+    """The incident was closed; every role is released."""
+
+    command: ClassVar[str] = "close"
+    kind: ClassVar[str] = "closed"
+
+
+@attrs.frozen(kw_only=True)
+class Dismissed(Event):
+    """A detected incident was dismissed instead of declared.
+
+    Attributes:
+        reason: Why.
+        duplicate_of: The incident it duplicates (required for ``DUPLICATE``,
+            and only then).
+        note: Anything else worth keeping.
+    """
+
+    command: ClassVar[str] = "dismiss"
+    kind: ClassVar[str] = "dismissed"
+
+    reason: DismissalReason
+    duplicate_of: str | None = None
+    note: str = ""
+
+    def _check(self, fields: _Fields) -> None:
+        fields.member("reason", self.reason, DismissalReason)
+        if self.reason is DismissalReason.DUPLICATE:
+            fields.text("duplicate_of", self.duplicate_of)
+        elif self.duplicate_of is not None:
+            fields.fail("duplicate_of", "is only for the 'duplicate' reason")
+        if not isinstance(self.note, str):
+            fields.fail("note", f"expected text, got {self.note!r}")
+
+
+#: Every event type by its name in records.
+EVENT_TYPES: Mapping[str, type[Event]] = {
+    kind.kind: kind
+    for kind in (
+        Detected,
+        Acknowledged,
+        Declared,
+        ResponseStarted,
+        RoleAssigned,
+        SeverityChanged,
+        UpdatePosted,
+        MilestoneRecorded,
+        Resolved,
+        Reopened,
+        PostIncidentStarted,
+        Closed,
+        Dismissed,
+    )
+}

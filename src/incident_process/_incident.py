@@ -1,0 +1,719 @@
+"""The incident: an immutable value made of its events.
+
+Each command returns a new :class:`Incident` with exactly one event appended;
+a refused command raises :class:`~incident_process.CommandRefusedError` and the
+incident it was sent to is unchanged (it cannot change: it is frozen).
+:meth:`Incident.from_events` rebuilds an equal incident from the events alone.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+import attrs
+
+from ._errors import CommandRefusedError, InvalidEventError, ReplayError
+from ._events import (
+    Acknowledged,
+    Audience,
+    Closed,
+    Declared,
+    Detected,
+    DismissalReason,
+    Dismissed,
+    Event,
+    Milestone,
+    MilestoneRecorded,
+    PostIncidentStarted,
+    Reopened,
+    Resolved,
+    ResponseStarted,
+    RoleAssigned,
+    SeverityChanged,
+    UpdatePosted,
+    UpdateStatus,
+    is_aware,
+)
+from ._lifecycle import Check, Phase, RuleBroken, replay_transition, run_command
+from ._policy import DEFAULT_POLICY, Policy
+from ._vocabulary import DetectionSource, Role, Severity
+
+__all__ = ["Incident", "RequirementLevel", "RoleTenure", "UnmetRoleRequirement"]
+
+E = TypeVar("E", bound=enum.Enum)
+_NO_ROLES: Mapping[Role, str] = MappingProxyType({})
+
+
+@attrs.frozen(kw_only=True)
+class RoleTenure:
+    """Who held a role, from when to when.
+
+    Attributes:
+        role: The role.
+        person: Who held it.
+        since: When they took it.
+        until: When they handed it off or the incident closed; ``None``
+            while they still hold it.
+    """
+
+    role: Role
+    person: str
+    since: datetime
+    until: datetime | None = None
+
+    def duration(self, now: datetime) -> timedelta:
+        """How long the role was held, counting an open tenure up to *now*."""
+        return (self.until or now) - self.since
+
+
+class RequirementLevel(enum.Enum):
+    """How strongly the guide asks for a role: "must" refuses, "should" warns."""
+
+    MUST = "must"
+    SHOULD = "should"
+
+
+@attrs.frozen(kw_only=True)
+class UnmetRoleRequirement:
+    """A role requirement of the incident's severity that is not met now.
+
+    Attributes:
+        role: The role concerned.
+        level: ``MUST`` or ``SHOULD``.
+        reason: What is missing, in words.
+    """
+
+    role: Role
+    level: RequirementLevel
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class _State:
+    """Everything the events say about the incident now (derived, never stored)."""
+
+    incident_id: str
+    title: str
+    source: DetectionSource
+    phase: Phase
+    severity: Severity | None
+    detected_at: datetime
+    acknowledged_at: datetime | None
+    declared_at: datetime | None
+    resolved_at: datetime | None
+    last_at: datetime
+    tenures: tuple[RoleTenure, ...]
+    holders: Mapping[Role, str]
+    milestones: Mapping[Milestone, datetime]
+    keys: Mapping[str, int]
+
+
+class _Builder:
+    """Applies events one by one; mutable, so a replay of n events is O(n)."""
+
+    __slots__ = (
+        "acknowledged_at",
+        "declared_at",
+        "detected_at",
+        "holders",
+        "incident_id",
+        "keys",
+        "last_at",
+        "milestones",
+        "phase",
+        "resolved_at",
+        "severity",
+        "source",
+        "tenures",
+        "title",
+    )
+
+    def __init__(self, state: _State) -> None:
+        self.incident_id = state.incident_id
+        self.title = state.title
+        self.source = state.source
+        self.phase = state.phase
+        self.severity = state.severity
+        self.detected_at = state.detected_at
+        self.acknowledged_at = state.acknowledged_at
+        self.declared_at = state.declared_at
+        self.resolved_at = state.resolved_at
+        self.last_at = state.last_at
+        self.tenures = list(state.tenures)
+        self.holders = dict(state.holders)
+        self.milestones = dict(state.milestones)
+        self.keys = dict(state.keys)
+
+    @classmethod
+    def start(cls, detected: Detected) -> _Builder:
+        state = _State(
+            incident_id=detected.incident_id,
+            title=detected.title,
+            source=detected.source,
+            phase=Phase.DETECTED,
+            severity=None,
+            detected_at=detected.at,
+            acknowledged_at=None,
+            declared_at=None,
+            resolved_at=None,
+            last_at=detected.at,
+            tenures=(),
+            holders=_NO_ROLES,
+            milestones=MappingProxyType({}),
+            keys=MappingProxyType({}),
+        )
+        builder = cls(state)
+        if detected.idempotency_key is not None:
+            builder.keys[detected.idempotency_key] = 0
+        return builder
+
+    def freeze(self) -> _State:
+        return _State(
+            incident_id=self.incident_id,
+            title=self.title,
+            source=self.source,
+            phase=self.phase,
+            severity=self.severity,
+            detected_at=self.detected_at,
+            acknowledged_at=self.acknowledged_at,
+            declared_at=self.declared_at,
+            resolved_at=self.resolved_at,
+            last_at=self.last_at,
+            tenures=tuple(self.tenures),
+            holders=MappingProxyType(self.holders),
+            milestones=MappingProxyType(self.milestones),
+            keys=MappingProxyType(self.keys),
+        )
+
+    def apply(self, event: Event, phase: Phase, index: int) -> None:
+        """Record *event* (already accepted) as the *index*-th, moving to *phase*."""
+        self.phase = phase
+        self.last_at = event.at
+        if event.idempotency_key is not None:
+            self.keys[event.idempotency_key] = index
+        _APPLY.get(type(event), _nothing)(self, event)
+
+    # One method per event type that changes more than the phase.
+
+    def _acknowledged(self, event: Acknowledged) -> None:
+        self.acknowledged_at = event.at
+
+    def _declared(self, event: Declared) -> None:
+        self.severity = event.severity
+        self.declared_at = event.at
+        self._hold(Role.INCIDENT_COMMANDER, event.by, event.at)
+
+    def _role_assigned(self, event: RoleAssigned) -> None:
+        self._hold(event.role, event.person, event.at)
+
+    def _severity_changed(self, event: SeverityChanged) -> None:
+        self.severity = event.severity
+
+    def _update_posted(self, event: UpdatePosted) -> None:
+        self._reach(Milestone(event.status.value), event.at)
+
+    def _milestone_recorded(self, event: MilestoneRecorded) -> None:
+        self._reach(event.milestone, event.occurred_at)
+
+    def _resolved(self, event: Resolved) -> None:
+        self.resolved_at = event.at
+        self._reach(Milestone.RESOLVED, event.at)
+
+    def _reopened(self, _: Reopened) -> None:
+        self.resolved_at = None
+
+    def _ended(self, event: Event) -> None:
+        for role in list(self.holders):
+            self._release(role, event.at)
+
+    def _hold(self, role: Role, person: str, at: datetime) -> None:
+        self._release(role, at)
+        self.holders[role] = person
+        self.tenures.append(RoleTenure(role=role, person=person, since=at))
+
+    def _release(self, role: Role, at: datetime) -> None:
+        if self.holders.pop(role, None) is None:
+            return
+        for position in range(len(self.tenures) - 1, -1, -1):
+            tenure = self.tenures[position]
+            if tenure.role is role and tenure.until is None:
+                self.tenures[position] = attrs.evolve(tenure, until=at)
+                return
+
+    def _reach(self, milestone: Milestone, at: datetime) -> None:
+        known = self.milestones.get(milestone)
+        if known is None or at < known:
+            self.milestones[milestone] = at
+
+
+def _nothing(_: _Builder, __: Event) -> None:
+    """Events that change only the phase."""
+
+
+_APPLY: Mapping[type[Event], Any] = {
+    Acknowledged: _Builder._acknowledged,  # noqa: SLF001 - the builder's own dispatch table
+    Declared: _Builder._declared,  # noqa: SLF001
+    RoleAssigned: _Builder._role_assigned,  # noqa: SLF001
+    SeverityChanged: _Builder._severity_changed,  # noqa: SLF001
+    UpdatePosted: _Builder._update_posted,  # noqa: SLF001
+    MilestoneRecorded: _Builder._milestone_recorded,  # noqa: SLF001
+    Resolved: _Builder._resolved,  # noqa: SLF001
+    Reopened: _Builder._reopened,  # noqa: SLF001
+    Closed: _Builder._ended,  # noqa: SLF001
+    Dismissed: _Builder._ended,  # noqa: SLF001
+}
+
+
+def _member(kind: type[E], value: object, name: str) -> E:
+    """A member of *kind* from itself or its value, else an InvalidEventError naming *name*."""
+    if isinstance(value, kind):
+        return value
+    try:
+        return kind(value)
+    except ValueError:
+        choices = ", ".join(repr(m.value) for m in kind)
+        msg = f"{name}: expected one of {choices}, got {value!r}"
+        raise InvalidEventError(msg) from None
+
+
+@attrs.frozen(init=False)
+class Incident:
+    """An incident: the immutable sequence of its events, and what they add up to.
+
+    Start one with :meth:`detect`, rebuild one with :meth:`from_events`; every
+    command returns a new incident with one more event. Two incidents are equal
+    when their events and policies are.
+
+    >>> from datetime import datetime, timedelta, timezone
+    >>> t0 = datetime(2026, 3, 8, 9, 0, tzinfo=timezone.utc)
+    >>> incident = Incident.detect(
+    ...     id="INC-1", title="Checkout errors", source=DetectionSource.AUTOMATED_ALERT, at=t0
+    ... )
+    >>> incident = incident.declare(
+    ...     at=t0 + timedelta(minutes=3), by="ana", declarer_role="on_call_engineer", severity="SEV2"
+    ... )
+    >>> incident.phase, incident.severity, incident.version
+    (<Phase.DECLARED: 'declared'>, <Severity.SEV2: 'SEV2'>, 2)
+    >>> incident.role_holders()[Role.INCIDENT_COMMANDER]
+    'ana'
+    """
+
+    events: tuple[Event, ...]
+    policy: Policy
+    _state: _State = attrs.field(eq=False, repr=False)
+
+    @classmethod
+    def _make(cls, events: tuple[Event, ...], policy: Policy, state: _State) -> Incident:
+        incident = cls.__new__(cls)
+        object.__setattr__(incident, "events", events)
+        object.__setattr__(incident, "policy", policy)
+        object.__setattr__(incident, "_state", state)
+        return incident
+
+    def __repr__(self) -> str:
+        severity = self.severity.value if self.severity else None
+        return (
+            f"Incident(id={self.id!r}, phase={self.phase.value!r}, severity={severity!r}, "
+            f"version={self.version})"
+        )
+
+    # --- starting and rebuilding ---------------------------------------------------
+
+    @classmethod
+    def detect(  # noqa: PLR0913 - the keyword-only fields of the first event
+        cls,
+        *,
+        id: str,  # noqa: A002 - the guide's and the records' name for it
+        title: str,
+        source: DetectionSource | str,
+        at: datetime,
+        policy: Policy = DEFAULT_POLICY,
+        idempotency_key: str | None = None,
+    ) -> Incident:
+        """A newly detected incident (guide, "1. Detection").
+
+        Raises:
+            InvalidEventError: for a bad id, title, source or a naive time.
+        """
+        detected = Detected(
+            id=f"{id}:1",
+            at=at,
+            idempotency_key=idempotency_key,
+            incident_id=id,
+            title=title,
+            source=_member(DetectionSource, source, "source"),
+        )
+        return cls._make((detected,), policy, _Builder.start(detected).freeze())
+
+    @classmethod
+    def from_events(cls, events: Iterable[Event], *, policy: Policy = DEFAULT_POLICY) -> Incident:
+        """Rebuild the incident the *events* record, checking every rule on the way.
+
+        The result equals the incident the commands produced. Replay reads the
+        lifecycle's transitions and guards once and applies each event in
+        place: its cost is linear in the number of events.
+
+        Raises:
+            ReplayError: naming the first event that the lifecycle would have
+                refused (out of order, wrong phase, a guard, a repeated
+                idempotency key or a wrong id).
+        """
+        recorded = tuple(events)
+        if not recorded or not isinstance(recorded[0], Detected):
+            found = type(recorded[0]).__name__ if recorded else "nothing"
+            raise ReplayError(0, f"the first event must be Detected, got {found}")
+        first = recorded[0]
+        if first.id != f"{first.incident_id}:1":
+            raise ReplayError(0, f"id {first.id!r} should be {first.incident_id + ':1'!r}")
+        builder = _Builder.start(first)
+        for index in range(1, len(recorded)):
+            event = recorded[index]
+            _replay_one(builder, event, index, policy)
+        return cls._make(recorded, policy, builder.freeze())
+
+    # --- what the events add up to -------------------------------------------------
+
+    @property
+    def id(self) -> str:
+        """The incident's id."""
+        return self._state.incident_id
+
+    @property
+    def title(self) -> str:
+        """Its brief description."""
+        return self._state.title
+
+    @property
+    def source(self) -> DetectionSource:
+        """How it was detected."""
+        return self._state.source
+
+    @property
+    def phase(self) -> Phase:
+        """Where it is in the lifecycle."""
+        return self._state.phase
+
+    @property
+    def severity(self) -> Severity | None:
+        """Its current severity; ``None`` until it is declared."""
+        return self._state.severity
+
+    @property
+    def version(self) -> int:
+        """The number of events: compare it to detect concurrent changes."""
+        return len(self.events)
+
+    @property
+    def detected_at(self) -> datetime:
+        """When it was detected."""
+        return self._state.detected_at
+
+    @property
+    def acknowledged_at(self) -> datetime | None:
+        """When the page was acknowledged, if it was."""
+        return self._state.acknowledged_at
+
+    @property
+    def declared_at(self) -> datetime | None:
+        """When it was declared, if it was."""
+        return self._state.declared_at
+
+    @property
+    def resolved_at(self) -> datetime | None:
+        """When it was last resolved; ``None`` before that, or once reopened."""
+        return self._state.resolved_at
+
+    @property
+    def holders(self) -> Mapping[Role, str]:
+        """Who holds each role now (the same as :meth:`role_holders`)."""
+        return self._state.holders
+
+    def role_holders(self) -> Mapping[Role, str]:
+        """Who holds each role now; a closed incident holds none."""
+        return self._state.holders
+
+    def role_tenures(self) -> tuple[RoleTenure, ...]:
+        """Every role assignment with who held it, from when to when, in order."""
+        return self._state.tenures
+
+    def milestones(self) -> Mapping[Milestone, datetime]:
+        """When each milestone was first reached, from milestone events and update statuses."""
+        return self._state.milestones
+
+    def time_to_detect(self) -> timedelta | None:
+        """From the start of customer impact to detection; ``None`` if the start is unknown."""
+        started = self._state.milestones.get(Milestone.CUSTOMER_IMPACT_STARTED)
+        return None if started is None else self.detected_at - started
+
+    def time_to_acknowledge(self) -> timedelta | None:
+        """From detection to the acknowledgement of the page."""
+        acknowledged = self.acknowledged_at
+        return None if acknowledged is None else acknowledged - self.detected_at
+
+    def time_to_mitigate(self) -> timedelta | None:
+        """From detection to the first "mitigating" milestone or update."""
+        mitigating = self._state.milestones.get(Milestone.MITIGATING)
+        return None if mitigating is None else mitigating - self.detected_at
+
+    def time_to_resolve(self) -> timedelta | None:
+        """From detection to the (last) resolution; ``None`` while unresolved."""
+        resolved = self.resolved_at
+        return None if resolved is None else resolved - self.detected_at
+
+    def unmet_role_requirements(self) -> tuple[UnmetRoleRequirement, ...]:
+        """Every role requirement of the current severity not met now, each with its level.
+
+        Guide, "Roles During Incident": "For SEV3: IC may handle all roles.
+        For SEV2: Minimum IC + Technical Lead. For SEV1: All roles should be
+        filled." Where the policy asks for separate people, a person holding
+        two required roles is unmet too (a "must" only if both roles are
+        musts). An incident not yet declared, or closed, owes none.
+        """
+        severity = self.severity
+        if severity is None or self.phase in {Phase.CLOSED, Phase.DISMISSED}:
+            return ()
+        required = self.policy.roles[severity]
+        holders = self._state.holders
+        unmet = [
+            UnmetRoleRequirement(
+                role=role, level=level, reason=f"{severity.value} {level.value} fill {role.value}"
+            )
+            for roles, level in (
+                (required.must, RequirementLevel.MUST),
+                (required.should, RequirementLevel.SHOULD),
+            )
+            for role in roles
+            if role not in holders
+        ]
+        if required.separate_people:
+            seen: dict[str, Role] = {}
+            for role in (*required.must, *required.should):
+                person = holders.get(role)
+                if person is None:
+                    continue
+                other = seen.setdefault(person, role)
+                if other is role:
+                    continue
+                both_must = role in required.must and other in required.must
+                level = RequirementLevel.MUST if both_must else RequirementLevel.SHOULD
+                reason = (
+                    f"{severity.value} {level.value} give {role.value} to someone other than {other.value}"
+                )
+                unmet.append(UnmetRoleRequirement(role=role, level=level, reason=f"{reason} ({person})"))
+        return tuple(unmet)
+
+    # --- commands --------------------------------------------------------------
+
+    def acknowledge(self, *, at: datetime, by: str, idempotency_key: str | None = None) -> Incident:
+        """Acknowledge the page (guide: "Acknowledge pages within 5 minutes")."""
+        return self._command(Acknowledged, at, idempotency_key, by=by)
+
+    def declare(
+        self,
+        *,
+        at: datetime,
+        by: str,
+        declarer_role: str,
+        severity: Severity | str | int,
+        idempotency_key: str | None = None,
+    ) -> Incident:
+        """Declare the incident; the declarer holds Incident Commander until handed off.
+
+        Guide, "Who can declare an incident": any on-call engineer, support
+        lead or engineering manager (``declarer_role`` one of the policy's
+        ``declaration.who_may_declare``).
+        """
+        with self._parsing(Declared):
+            parsed = Severity.parse(severity)
+        return self._command(
+            Declared, at, idempotency_key, by=by, declarer_role=declarer_role, severity=parsed
+        )
+
+    def start_response(self, *, at: datetime, idempotency_key: str | None = None) -> Incident:
+        """Move a declared incident into response."""
+        return self._command(ResponseStarted, at, idempotency_key)
+
+    def assign_role(
+        self, role: Role | str, person: str, *, at: datetime, idempotency_key: str | None = None
+    ) -> Incident:
+        """Give *role* to *person*; if someone else holds it, this is a hand-off."""
+        with self._parsing(RoleAssigned):
+            parsed = _member(Role, role, "role")
+        return self._command(RoleAssigned, at, idempotency_key, role=parsed, person=person)
+
+    def hand_off_role(
+        self, role: Role | str, to: str, *, at: datetime, idempotency_key: str | None = None
+    ) -> Incident:
+        """Hand *role* from its holder to *to* (guide: "Hand off context at shift change").
+
+        Raises:
+            CommandRefusedError: with rule ``roles.hand_off_needs_holder`` if nobody
+                holds the role.
+        """
+        with self._parsing(RoleAssigned):
+            parsed = _member(Role, role, "role")
+        if parsed not in self._state.holders:
+            reason = f"nobody holds {parsed.value} to hand it off; assign it instead"
+            raise self._refused("assign_role", "roles.hand_off_needs_holder", reason)
+        return self.assign_role(parsed, to, at=at, idempotency_key=idempotency_key)
+
+    def change_severity(
+        self, severity: Severity | str | int, *, at: datetime, reason: str, idempotency_key: str | None = None
+    ) -> Incident:
+        """Change the severity during the response; the reason is kept with the event."""
+        with self._parsing(SeverityChanged):
+            parsed = Severity.parse(severity)
+        return self._command(SeverityChanged, at, idempotency_key, severity=parsed, reason=reason)
+
+    def post_update(
+        self,
+        *,
+        at: datetime,
+        status: UpdateStatus | str,
+        audience: Audience | str = "internal",
+        idempotency_key: str | None = None,
+    ) -> Incident:
+        """Record an update posted internally or to the status page."""
+        with self._parsing(UpdatePosted):
+            parsed_status = _member(UpdateStatus, status, "status")
+            parsed_audience = _member(Audience, audience, "audience")
+        return self._command(
+            UpdatePosted, at, idempotency_key, status=parsed_status, audience=parsed_audience
+        )
+
+    def record_milestone(
+        self,
+        milestone: Milestone | str,
+        *,
+        at: datetime,
+        occurred_at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> Incident:
+        """Record that *milestone* was reached at *occurred_at* (default: *at*)."""
+        with self._parsing(MilestoneRecorded):
+            parsed = _member(Milestone, milestone, "milestone")
+        occurred = at if occurred_at is None else occurred_at
+        return self._command(MilestoneRecorded, at, idempotency_key, milestone=parsed, occurred_at=occurred)
+
+    def resolve(
+        self, *, at: datetime, last_error_at: datetime, idempotency_key: str | None = None
+    ) -> Incident:
+        """Declare resolution; refused until the severity's quiet period has passed since the last error."""
+        return self._command(Resolved, at, idempotency_key, last_error_at=last_error_at)
+
+    def reopen(self, *, at: datetime, reason: str, idempotency_key: str | None = None) -> Incident:
+        """Take a resolved incident back into response (only before post-incident starts)."""
+        return self._command(Reopened, at, idempotency_key, reason=reason)
+
+    def start_post_incident(self, *, at: datetime, idempotency_key: str | None = None) -> Incident:
+        """Start the post-incident process of a resolved incident."""
+        return self._command(PostIncidentStarted, at, idempotency_key)
+
+    def close(self, *, at: datetime, idempotency_key: str | None = None) -> Incident:
+        """Close the incident; SEV1 and SEV2 need their post-incident process first."""
+        return self._command(Closed, at, idempotency_key)
+
+    def dismiss(
+        self,
+        *,
+        at: datetime,
+        reason: DismissalReason | str,
+        duplicate_of: str | None = None,
+        note: str = "",
+        idempotency_key: str | None = None,
+    ) -> Incident:
+        """Dismiss a detected incident that will not be declared, with the reason."""
+        with self._parsing(Dismissed):
+            parsed = _member(DismissalReason, reason, "reason")
+        return self._command(
+            Dismissed, at, idempotency_key, reason=parsed, duplicate_of=duplicate_of, note=note
+        )
+
+    # --- how every command runs --------------------------------------------------
+
+    def _refused(self, command: str, rule: str, reason: str) -> CommandRefusedError:
+        return CommandRefusedError(command=command, phase=self.phase.value, rule=rule, reason=reason)
+
+    @contextmanager
+    def _parsing(self, kind: type[Event]) -> Iterator[None]:
+        """Turn a bad argument into a refusal naming the command and the phase."""
+        try:
+            yield
+        except ValueError as error:  # InvalidEventError and SeverityError are ValueErrors
+            raise self._refused(kind.command, "event.fields", str(error)) from None
+
+    def _command(self, kind: type[Event], at: datetime, key: str | None, **values: object) -> Incident:
+        """Validate, run through the lifecycle and append one event of *kind*."""
+        state = self._state
+        if key is not None and key in state.keys:
+            return self._repeat(kind, at, key, values)
+        _check_time(at, state.last_at, self._refused, kind.command)
+        try:
+            event = kind(
+                id=f"{state.incident_id}:{len(self.events) + 1}", at=at, idempotency_key=key, **values
+            )
+        except InvalidEventError as error:
+            raise self._refused(kind.command, "event.fields", str(error)) from None
+        try:
+            phase = run_command(state.phase, Check(state, event, self.policy))
+        except RuleBroken as broken:
+            raise self._refused(kind.command, broken.rule, broken.reason) from None
+        builder = _Builder(state)
+        builder.apply(event, phase, len(self.events))
+        return Incident._make((*self.events, event), self.policy, builder.freeze())
+
+    def _repeat(self, kind: type[Event], at: datetime, key: str, values: dict[str, Any]) -> Incident:
+        """The same key again: unchanged if the content is the same, refused if not."""
+        earlier = self.events[self._state.keys[key]]
+        try:
+            again = kind(id=earlier.id, at=at, idempotency_key=key, **values)
+        except InvalidEventError:
+            again = None
+        if again != earlier:
+            reason = (
+                f"idempotency key {key!r} was used for a different command ({earlier.id}, {earlier.kind})"
+            )
+            raise self._refused(kind.command, "idempotency.key_reused", reason)
+        return self
+
+
+def _check_time(
+    at: object, last_at: datetime, refuse: Callable[[str, str, str], CommandRefusedError], command: str
+) -> None:
+    if not is_aware(at):
+        shown = at.isoformat() if isinstance(at, datetime) else repr(at)
+        raise refuse(command, "time.timezone_aware", f"at={shown} is not a timezone-aware time")
+    assert isinstance(at, datetime)  # noqa: S101 - is_aware implies it
+    if at < last_at:
+        reason = f"at={at.isoformat()} is earlier than the previous event ({last_at.isoformat()})"
+        raise refuse(command, "time.order", reason)
+
+
+def _replay_one(builder: _Builder, event: object, index: int, policy: Policy) -> None:
+    """Check and apply one recorded event, or raise a ReplayError naming its index."""
+    if not isinstance(event, Event) or isinstance(event, Detected):
+        raise ReplayError(index, f"expected an event after detection, got {type(event).__name__}")
+    expected = f"{builder.incident_id}:{index + 1}"
+    if event.id != expected:
+        raise ReplayError(index, f"id {event.id!r} should be {expected!r}")
+    if event.at < builder.last_at:
+        raise ReplayError(
+            index,
+            f"at={event.at.isoformat()} is earlier than the previous event ({builder.last_at.isoformat()})",
+        )
+    key = event.idempotency_key
+    if key is not None and key in builder.keys:
+        raise ReplayError(index, f"idempotency key {key!r} was already used by events[{builder.keys[key]}]")
+    try:
+        phase = replay_transition(builder.phase, Check(builder, event, policy))
+    except RuleBroken as broken:
+        refusal = CommandRefusedError(
+            command=event.command, phase=builder.phase.value, rule=broken.rule, reason=broken.reason
+        )
+        raise ReplayError(index, str(refusal), refusal=refusal) from None
+    builder.apply(event, phase, index)

@@ -1,0 +1,279 @@
+"""The incident lifecycle as a python-statemachine machine, every rule a guard.
+
+Guide, "Incident Lifecycle": Detection → Declaration → Response → Resolution
+→ Post-Incident. The phases are ``detected -> declared -> responding ->
+resolved -> post_incident -> closed``, and ``detected -> dismissed`` when the
+criteria are not met. Commands that record something without changing the
+phase are transitions of a phase to itself, so the machine says where each
+command is allowed.
+
+:class:`Lifecycle` is the one definition. Commands run through a real machine
+(one per thread, re-pointed at the incident's phase: building a machine costs
+more than a transition). Replaying recorded events uses :data:`TRANSITIONS`,
+the same transitions and guards read from the machine's class, so a replay
+never builds or drives a machine per event and cannot drift from it.
+"""
+
+from __future__ import annotations
+
+import enum
+import threading
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Protocol
+
+import attrs
+from statemachine import State, StateMachine
+from statemachine.exceptions import TransitionNotAllowed
+
+from ._events import Declared, Event, Resolved, RoleAssigned, SeverityChanged
+from ._policy import Policy
+from ._vocabulary import Role, Severity
+
+__all__ = ["TRANSITIONS", "Lifecycle", "Phase", "RuleBroken", "run_command"]
+
+
+class Phase(enum.Enum):
+    """Where an incident is in its lifecycle (guide, "Incident Lifecycle")."""
+
+    DETECTED = "detected"
+    DECLARED = "declared"
+    RESPONDING = "responding"
+    RESOLVED = "resolved"
+    POST_INCIDENT = "post_incident"
+    CLOSED = "closed"
+    DISMISSED = "dismissed"
+
+
+class RuleBroken(Exception):  # noqa: N818 - a guard's verdict, turned into CommandRefusedError or ReplayError
+    """A guard's refusal: the rule's id and why."""
+
+    def __init__(self, rule: str, reason: str) -> None:
+        super().__init__(reason)
+        self.rule = rule
+        self.reason = reason
+
+
+class IncidentView(Protocol):
+    """What guards read of an incident's current state."""
+
+    @property
+    def severity(self) -> Severity | None:
+        """The current severity, once declared."""
+
+    @property
+    def acknowledged_at(self) -> datetime | None:
+        """When the page was first acknowledged."""
+
+    @property
+    def holders(self) -> Mapping[Role, str]:
+        """Who holds each role now."""
+
+
+@attrs.frozen
+class Check:
+    """What a guard is given: the incident before the event, the event, the policy."""
+
+    incident: IncidentView
+    event: Event
+    policy: Policy
+
+
+# --- guards: one rule of the guide each ------------------------------------------
+
+
+def may_declare(check: Check) -> bool:
+    """Guide, "Who can declare an incident": any on-call engineer, support lead or engineering manager."""
+    event = check.event
+    allowed = check.policy.declaration.who_may_declare
+    if isinstance(event, Declared) and event.declarer_role not in allowed:
+        reason = f"a {event.declarer_role!r} may not declare; only {', '.join(map(repr, allowed))} may"
+        raise RuleBroken("declaration.who_may_declare", reason)
+    return True
+
+
+def quiet_period_passed(check: Check) -> bool:
+    """Guide, "Resolution is declared when": no new error reports for 15 min (SEV1/2) or 30 min (SEV3)."""
+    event, severity = check.event, check.incident.severity
+    if isinstance(event, Resolved) and severity is not None:
+        quiet = check.policy.resolution.quiet_period[severity]
+        waited = event.at - event.last_error_at
+        if waited < quiet:
+            reason = (
+                f"{severity.value} needs no new error reports for {_minutes(quiet.total_seconds())}; "
+                f"the last was {_minutes(waited.total_seconds())} before"
+            )
+            raise RuleBroken("resolution.quiet_period", reason)
+    return True
+
+
+def post_incident_optional(check: Check) -> bool:
+    """Guide, "5. Post-Incident": required for all SEV1 and SEV2 incidents, optional for SEV3."""
+    severity = check.incident.severity
+    if severity in check.policy.post_incident.required_for:
+        assert severity is not None  # noqa: S101 - membership implies a severity
+        reason = f"a {severity.value} incident needs its post-incident process before it closes"
+        raise RuleBroken("post_incident.required", reason)
+    return True
+
+
+def severity_changes(check: Check) -> bool:
+    """Every change of severity is an event with its reason; a "change" to the same one is none."""
+    event = check.event
+    if isinstance(event, SeverityChanged) and event.severity is check.incident.severity:
+        raise RuleBroken("severity.unchanged", f"the incident is already {event.severity.value}")
+    return True
+
+
+def role_changes_hands(check: Check) -> bool:
+    """Assigning a role to the person who holds it records nothing."""
+    event = check.event
+    if isinstance(event, RoleAssigned) and check.incident.holders.get(event.role) == event.person:
+        raise RuleBroken("roles.already_held", f"{event.person} already holds {event.role.value}")
+    return True
+
+
+def first_acknowledgement(check: Check) -> bool:
+    """Guide, "Acknowledge pages within 5 minutes": a page is acknowledged once."""
+    acknowledged_at = check.incident.acknowledged_at
+    if acknowledged_at is not None:
+        raise RuleBroken(
+            "detection.acknowledged_once", f"already acknowledged at {acknowledged_at.isoformat()}"
+        )
+    return True
+
+
+def _minutes(seconds: float) -> str:
+    minutes = seconds / 60
+    return f"{minutes:g} minute{'' if minutes == 1 else 's'}"
+
+
+# --- the machine -------------------------------------------------------------------
+
+
+class Lifecycle(StateMachine):
+    """The lifecycle: phases, commands and their guards."""
+
+    detected = State("Detected", initial=True, value="detected")
+    declared = State("Declared", value="declared")
+    responding = State("Responding", value="responding")
+    resolved = State("Resolved", value="resolved")
+    post_incident = State("Post-incident", value="post_incident")
+    closed = State("Closed", final=True, value="closed")
+    dismissed = State("Dismissed", final=True, value="dismissed")
+
+    declare = detected.to(declared, cond=may_declare)
+    dismiss = detected.to(dismissed)
+    start_response = declared.to(responding)
+    resolve = responding.to(resolved, cond=quiet_period_passed)
+    reopen = resolved.to(responding)
+    start_post_incident = resolved.to(post_incident)
+    close = resolved.to(closed, cond=post_incident_optional) | post_incident.to(closed)
+
+    acknowledge = (
+        detected.to.itself(internal=True, cond=first_acknowledgement)
+        | declared.to.itself(internal=True, cond=first_acknowledgement)
+        | responding.to.itself(internal=True, cond=first_acknowledgement)
+    )
+    assign_role = (
+        declared.to.itself(internal=True, cond=role_changes_hands)
+        | responding.to.itself(internal=True, cond=role_changes_hands)
+        | resolved.to.itself(internal=True, cond=role_changes_hands)
+    )
+    change_severity = declared.to.itself(internal=True, cond=severity_changes) | responding.to.itself(
+        internal=True, cond=severity_changes
+    )
+    post_update = (
+        declared.to.itself(internal=True)
+        | responding.to.itself(internal=True)
+        | resolved.to.itself(internal=True)
+    )
+    record_milestone = (
+        detected.to.itself(internal=True)
+        | declared.to.itself(internal=True)
+        | responding.to.itself(internal=True)
+        | resolved.to.itself(internal=True)
+        | post_incident.to.itself(internal=True)
+    )
+
+
+Guard = Callable[[Check], bool]
+
+
+def _read_transitions() -> Mapping[tuple[Phase, str], tuple[Phase, tuple[Guard, ...]]]:
+    table: dict[tuple[Phase, str], tuple[Phase, tuple[Guard, ...]]] = {}
+    for state in Lifecycle.states:
+        for transition in state.transitions:
+            guards = tuple(spec.func for spec in transition.cond)
+            table[Phase(state.value), transition.event] = (Phase(transition.target.value), guards)
+    return table
+
+
+#: ``(phase, command) -> (next phase, guards)``, read from :class:`Lifecycle`.
+TRANSITIONS: Mapping[tuple[Phase, str], tuple[Phase, tuple[Guard, ...]]] = _read_transitions()
+
+
+class _PhaseHolder:
+    """The model a per-thread machine keeps its state in."""
+
+    __slots__ = ("state",)
+
+    def __init__(self) -> None:
+        self.state: str | None = None
+
+
+_local = threading.local()
+
+
+def _machine() -> tuple[Lifecycle, _PhaseHolder]:
+    pair: tuple[Lifecycle, _PhaseHolder] | None = getattr(_local, "pair", None)
+    if pair is None:
+        holder = _PhaseHolder()
+        pair = (Lifecycle(holder), holder)
+        _local.pair = pair
+    return pair
+
+
+def run_command(phase: Phase, check: Check) -> Phase:
+    """Send the event's command to the machine at *phase*; the phase it moves to.
+
+    Raises:
+        RuleBroken: if the phase does not allow the command, or a guard refuses it.
+    """
+    machine, holder = _machine()
+    command = check.event.command
+    machine.current_state_value = phase.value
+    try:
+        machine.send(command, check=check)
+    except TransitionNotAllowed:
+        raise RuleBroken("lifecycle.phase", _not_allowed(phase, command)) from None
+    except BaseException:
+        _local.pair = None  # a machine that failed mid-step is not reused
+        raise
+    moved_to = Phase(holder.state)
+    if moved_to in _FINAL:
+        # Entering a final state terminates a machine: the next command gets a new one.
+        _local.pair = None
+    return moved_to
+
+
+_FINAL = frozenset(Phase(state.value) for state in Lifecycle.states if state.final)
+
+
+def _not_allowed(phase: Phase, command: str) -> str:
+    allowed = sorted(name for (source, name) in TRANSITIONS if source is phase)
+    if not allowed:
+        return f"a {phase.value} incident takes no more commands"
+    return f"{command} is not allowed when {phase.value}; allowed: {', '.join(allowed)}"
+
+
+def replay_transition(phase: Phase, check: Check) -> Phase:
+    """The same decision as :func:`run_command`, read from :data:`TRANSITIONS`."""
+    command = check.event.command
+    found = TRANSITIONS.get((phase, command))
+    if found is None:
+        raise RuleBroken("lifecycle.phase", _not_allowed(phase, command))
+    target, guards = found
+    for guard in guards:
+        guard(check)
+    return target

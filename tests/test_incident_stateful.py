@@ -1,0 +1,215 @@
+"""Random command sequences against the lifecycle's laws (a Hypothesis state machine)."""
+
+from datetime import UTC, datetime, timedelta
+
+import hypothesis
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+
+from incident_process import (
+    DEFAULT_POLICY,
+    CommandRefusedError,
+    DetectionSource,
+    DismissalReason,
+    Incident,
+    Milestone,
+    Phase,
+    PostIncidentStarted,
+    Role,
+    Severity,
+    UpdateStatus,
+)
+from incident_process._lifecycle import TRANSITIONS
+from strategies import policies
+
+PEOPLE = st.sampled_from(["ana", "bo", "cy"])
+DECLARERS = st.sampled_from(["on_call_engineer", "support_lead", "engineering_manager", "intern"])
+STEPS = st.integers(min_value=-120, max_value=3600).map(lambda s: timedelta(seconds=s))
+KEYS = st.none() | st.sampled_from(["k1", "k2", "k3"])
+
+
+class IncidentLifecycle(RuleBasedStateMachine):
+    """Drive one incident with random commands; check every law after every step."""
+
+    def __init__(self):
+        super().__init__()
+        self.incident = None
+        self.now = datetime(2026, 3, 8, 6, 30, tzinfo=UTC)
+        self.accepted = 0
+
+    @initialize(
+        policy=st.one_of(st.just(DEFAULT_POLICY), policies), source=st.sampled_from(list(DetectionSource))
+    )
+    def detect(self, policy, source):
+        self.incident = Incident.detect(id="INC-7", title="Errors", source=source, at=self.now, policy=policy)
+
+    def _run(self, step, command, *args, **kwargs):
+        """Run one command at now+step; check the refusal or the single appended event."""
+        at = self.now + step
+        before = self.incident
+        events_before = before.events
+        try:
+            after = getattr(before, command)(*args, at=at, **kwargs)
+        except CommandRefusedError as refusal:
+            assert refusal.phase == before.phase.value
+            assert refusal.rule
+            hypothesis.event(f"refused {command} by {refusal.rule}")
+            assert before.events == events_before  # a refused command changes nothing
+            return
+        if after is before:  # an idempotent repeat
+            return
+        assert after.version == before.version + 1
+        assert after.events[:-1] == before.events
+        event = after.events[-1]
+        target, _ = TRANSITIONS[before.phase, event.command]
+        assert after.phase is target
+        self.incident = after
+        self.now = max(self.now, at)
+        self.accepted += 1
+
+    @rule(
+        step=st.integers(0, 3600).map(lambda s: timedelta(seconds=s)),
+        severity=st.sampled_from(list(Severity)),
+    )
+    def advance(self, step, severity):
+        """Take the next step of the guide's happy path, with arguments that can pass."""
+        incident, policy = self.incident, self.incident.policy
+        if incident.phase is Phase.DETECTED:
+            declarer = policy.declaration.who_may_declare[0]
+            self._run(step, "declare", by="ana", declarer_role=declarer, severity=severity)
+        elif incident.phase is Phase.DECLARED:
+            self._run(step, "start_response")
+        elif incident.phase is Phase.RESPONDING:
+            quiet = policy.resolution.quiet_period[incident.severity]
+            self._run(quiet + step, "resolve", last_error_at=self.now + step)
+        elif incident.phase is Phase.RESOLVED and incident.severity in policy.post_incident.required_for:
+            self._run(step, "start_post_incident")
+        elif incident.phase in {Phase.RESOLVED, Phase.POST_INCIDENT}:
+            self._run(step, "close")
+
+    @rule(step=STEPS, by=PEOPLE, key=KEYS)
+    def acknowledge(self, step, by, key):
+        self._run(step, "acknowledge", by=by, idempotency_key=key)
+
+    @rule(step=STEPS, by=PEOPLE, role=DECLARERS, severity=st.sampled_from([*Severity, "sev2", 3, "SEV9"]))
+    def declare(self, step, by, role, severity):
+        self._run(step, "declare", by=by, declarer_role=role, severity=severity)
+
+    @rule(step=STEPS)
+    def start_response(self, step):
+        self._run(step, "start_response")
+
+    @rule(step=STEPS, role=st.sampled_from(list(Role)), person=PEOPLE, key=KEYS)
+    def assign_role(self, step, role, person, key):
+        self._run(step, "assign_role", role, person, idempotency_key=key)
+
+    @rule(step=STEPS, role=st.sampled_from(list(Role)), person=PEOPLE)
+    def hand_off_role(self, step, role, person):
+        self._run(step, "hand_off_role", role, person)
+
+    @rule(step=STEPS, severity=st.sampled_from(list(Severity)))
+    def change_severity(self, step, severity):
+        self._run(step, "change_severity", severity, reason="impact grew")
+
+    @rule(
+        step=STEPS,
+        status=st.sampled_from(list(UpdateStatus)),
+        audience=st.sampled_from(["internal", "status_page"]),
+    )
+    def post_update(self, step, status, audience):
+        self._run(step, "post_update", status=status, audience=audience)
+
+    @rule(step=STEPS, milestone=st.sampled_from(list(Milestone)), earlier=st.integers(0, 7200))
+    def record_milestone(self, step, milestone, earlier):
+        at = self.now + step
+        self._run(step, "record_milestone", milestone, occurred_at=at - timedelta(seconds=earlier))
+
+    @rule(step=STEPS, quiet=st.integers(0, 3600))
+    def resolve(self, step, quiet):
+        at = self.now + step
+        self._run(step, "resolve", last_error_at=at - timedelta(seconds=quiet))
+
+    @rule(step=STEPS)
+    def reopen(self, step):
+        self._run(step, "reopen", reason="errors are back")
+
+    @rule(step=STEPS)
+    def start_post_incident(self, step):
+        self._run(step, "start_post_incident")
+
+    @rule(step=STEPS)
+    def close(self, step):
+        self._run(step, "close")
+
+    @rule(step=STEPS, reason=st.sampled_from(list(DismissalReason)))
+    def dismiss(self, step, reason):
+        duplicate_of = "INC-1" if reason is DismissalReason.DUPLICATE else None
+        self._run(step, "dismiss", reason=reason, duplicate_of=duplicate_of)
+
+    @rule(naive=st.datetimes(min_value=datetime(2026, 3, 8), max_value=datetime(2026, 3, 9)))  # noqa: DTZ001
+    def naive_time_is_refused(self, naive):
+        before = self.incident
+        try:
+            before.start_response(at=naive)
+        except CommandRefusedError as refusal:
+            assert refusal.rule == "time.timezone_aware"
+        else:
+            raise AssertionError("a naive time was accepted")
+        assert self.incident is before
+
+    @precondition(lambda self: any(e.idempotency_key for e in self.incident.events))
+    @rule(data=st.data())
+    def repeating_a_key_changes_nothing(self, data):
+        keyed = [e for e in self.incident.events if e.idempotency_key]
+        event = data.draw(st.sampled_from(keyed))
+        if event.command == "acknowledge":
+            again = self.incident.acknowledge(at=event.at, by=event.by, idempotency_key=event.idempotency_key)
+            assert again is self.incident
+            try:
+                self.incident.acknowledge(
+                    at=event.at, by=event.by + "x", idempotency_key=event.idempotency_key
+                )
+            except CommandRefusedError as refusal:
+                assert refusal.rule == "idempotency.key_reused"
+            else:
+                raise AssertionError("a reused key with other content was accepted")
+
+    @invariant()
+    def replay_equals_state(self):
+        rebuilt = Incident.from_events(self.incident.events, policy=self.incident.policy)
+        assert rebuilt == self.incident
+        assert rebuilt.phase is self.incident.phase
+        assert rebuilt.severity == self.incident.severity
+        assert rebuilt.role_tenures() == self.incident.role_tenures()
+        assert rebuilt.milestones() == self.incident.milestones()
+
+    @invariant()
+    def time_never_goes_backwards(self):
+        times = [event.at for event in self.incident.events]
+        assert times == sorted(times)
+
+    @invariant()
+    def required_post_incident_before_close(self):
+        incident = self.incident
+        if incident.phase is Phase.CLOSED and not any(
+            isinstance(e, PostIncidentStarted) for e in incident.events
+        ):
+            assert incident.severity not in incident.policy.post_incident.required_for
+
+    @invariant()
+    def phases_follow_the_table(self):
+        phase = Phase.DETECTED
+        for event in self.incident.events[1:]:
+            phase, _ = TRANSITIONS[phase, event.command]
+        assert phase is self.incident.phase
+        assert self.incident.version == len(self.incident.events) == self.accepted + 1
+        hypothesis.event(f"reached {phase.value}")
+
+    @invariant()
+    def ids_count_up(self):
+        assert [e.id for e in self.incident.events] == [
+            f"INC-7:{n}" for n in range(1, self.incident.version + 1)
+        ]
+
+
+TestIncidentLifecycle = IncidentLifecycle.TestCase
