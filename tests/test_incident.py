@@ -473,7 +473,7 @@ def test_replay_refuses_what_commands_would_refuse():
     [
         ((), "the first event must be Detected, got nothing"),
         ((Acknowledged(id="INC-1:1", at=T0, by="a"),), "the first event must be Detected"),
-        ((*detected().events, ResponseStarted(id="INC-1:9", at=T0)), "id 'INC-1:9' should be 'INC-1:2'"),
+        ((*detected().events, ResponseStarted(id="INC-1:9", at=T0)), "id 'INC-1:9' should be INC-1:2"),
         ((*detected().events, "declared"), "expected an event after detection, got str"),
         ((*detected().events, *detected().events), "expected an event after detection, got Detected"),
     ],

@@ -215,7 +215,7 @@ class _Builder:
         self.severity = event.severity
 
     def _update_posted(self, event: UpdatePosted) -> None:
-        self._reach(Milestone(event.status.value), event.at)
+        self._reach(_STATUS_MILESTONE[event.status], event.at)
 
     def _milestone_recorded(self, event: MilestoneRecorded) -> None:
         self._reach(event.milestone, event.occurred_at)
@@ -249,6 +249,10 @@ class _Builder:
         known = self.milestones.get(milestone)
         if known is None or at < known:
             self.milestones[milestone] = at
+
+
+#: The milestone each update status marks (the guide's statuses are milestones).
+_STATUS_MILESTONE: Mapping[UpdateStatus, Milestone] = {status: Milestone(status.value) for status in UpdateStatus}
 
 
 def _nothing(_: _Builder, __: Event) -> None:
@@ -369,7 +373,7 @@ class Incident:
             raise ReplayError(0, f"the first event must be Detected, got {found}")
         first = recorded[0]
         if first.id != f"{first.incident_id}:1":
-            raise ReplayError(0, f"id {first.id!r} should be {first.incident_id + ':1'!r}")
+            raise ReplayError(0, f"id {first.id!r} should be {first.incident_id}:1")
         builder = _Builder.start(first)
         for index in range(1, len(recorded)):
             event = recorded[index]
@@ -698,9 +702,8 @@ def _replay_one(builder: _Builder, event: object, index: int, policy: Policy) ->
     """Check and apply one recorded event, or raise a ReplayError naming its index."""
     if not isinstance(event, Event) or isinstance(event, Detected):
         raise ReplayError(index, f"expected an event after detection, got {type(event).__name__}")
-    expected = f"{builder.incident_id}:{index + 1}"
-    if event.id != expected:
-        raise ReplayError(index, f"id {event.id!r} should be {expected!r}")
+    if event.id != f"{builder.incident_id}:{index + 1}":
+        raise ReplayError(index, f"id {event.id!r} should be {builder.incident_id}:{index + 1}")
     if event.at < builder.last_at:
         raise ReplayError(
             index,
@@ -710,7 +713,7 @@ def _replay_one(builder: _Builder, event: object, index: int, policy: Policy) ->
     if key is not None and key in builder.keys:
         raise ReplayError(index, f"idempotency key {key!r} was already used by events[{builder.keys[key]}]")
     try:
-        phase = replay_transition(builder.phase, Check(builder, event, policy))
+        phase = replay_transition(builder.phase, event, builder, policy)
     except RuleBroken as broken:
         refusal = CommandRefusedError(
             command=event.command, phase=builder.phase.value, rule=broken.rule, reason=broken.reason

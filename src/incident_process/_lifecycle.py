@@ -267,13 +267,14 @@ def _not_allowed(phase: Phase, command: str) -> str:
     return f"{command} is not allowed when {phase.value}; allowed: {', '.join(allowed)}"
 
 
-def replay_transition(phase: Phase, check: Check) -> Phase:
+def replay_transition(phase: Phase, event: Event, incident: IncidentView, policy: Policy) -> Phase:
     """The same decision as :func:`run_command`, read from :data:`TRANSITIONS`."""
-    command = check.event.command
-    found = TRANSITIONS.get((phase, command))
+    found = TRANSITIONS.get((phase, event.command))
     if found is None:
-        raise RuleBroken("lifecycle.phase", _not_allowed(phase, command))
+        raise RuleBroken("lifecycle.phase", _not_allowed(phase, event.command))
     target, guards = found
-    for guard in guards:
-        guard(check)
+    if guards:
+        check = Check(incident, event, policy)
+        for guard in guards:
+            guard(check)
     return target
