@@ -42,6 +42,16 @@ def test_demo_shows_the_guides_tables_and_classifies_examples():
     assert result.stderr == ""
 
 
+def test_demo_walks_an_incident_through_the_lifecycle():
+    """The demo's incident meets each guard of the guide on its way to closing."""
+    out = run("demo").stdout
+    assert "REFUSED (declaration.who_may_declare)" in out
+    assert "REFUSED (resolution.quiet_period)" in out
+    assert "REFUSED (post_incident.required)" in out
+    assert "Wed 09:00 close: closed -> closed" in out
+    assert "Replaying its 12 events rebuilds the same incident: True." in out
+
+
 def test_demo_with_a_policy_file(files):
     """--policy changes what the demo shows."""
     result = run("demo", "--policy", files["good"])
@@ -57,6 +67,7 @@ def test_demo_json_is_the_policy_data():
     document = json.loads(result.stdout)
     assert document["policy"]["communication"]["update_cadence"]["SEV1"] == "15m"
     assert [example["severity"] for example in document["examples"]] == ["SEV1", "SEV2", "SEV3"]
+    assert (document["incident"]["phase"], document["incident"]["version"]) == ("closed", 12)
 
 
 def test_demo_with_an_invalid_policy_is_a_usage_error(files):

@@ -18,6 +18,9 @@ CONTRACT = {
     "Severity",
     "Role",
     "DetectionSource",
+    # Names other tools call (issue "Lifecycle").
+    "Phase",
+    "Incident",
 }
 
 
@@ -91,3 +94,35 @@ def test_package_ships_py_typed():
     from importlib.resources import files
 
     assert files("incident_process").joinpath("py.typed").is_file()
+
+
+def test_lifecycle_contract_signatures():
+    """The lifecycle's public calls take the keyword arguments other tools use."""
+    import inspect
+
+    from incident_process import Incident
+
+    def keyword_only(function):
+        parameters = inspect.signature(function).parameters.values()
+        return {p.name for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY}
+
+    def positional(function):
+        parameters = inspect.signature(function).parameters.values()
+        return [p.name for p in parameters if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
+
+    assert keyword_only(Incident.detect) >= {"id", "title", "source", "at"}
+    assert keyword_only(Incident.declare) >= {"at", "by", "declarer_role", "severity"}
+    assert keyword_only(Incident.start_response) >= {"at"}
+    assert positional(Incident.assign_role) == ["self", "role", "person"]
+    assert keyword_only(Incident.assign_role) >= {"at"}
+    assert keyword_only(Incident.post_update) >= {"at", "status", "audience"}
+    assert inspect.signature(Incident.post_update).parameters["audience"].default == "internal"
+    assert positional(Incident.change_severity) == ["self", "severity"]
+    assert keyword_only(Incident.change_severity) >= {"at", "reason"}
+    assert keyword_only(Incident.resolve) >= {"at", "last_error_at"}
+    assert keyword_only(Incident.start_post_incident) >= {"at"}
+    assert keyword_only(Incident.close) >= {"at"}
+    assert keyword_only(Incident.dismiss) >= {"at", "reason"}
+    for name in ("phase", "severity", "events", "version"):
+        assert hasattr(Incident, name)
+    assert callable(Incident.role_holders)

@@ -12,22 +12,15 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from ._classification import Impact, classify_severity
+from ._classification import classify_severity
+from ._demo import EXAMPLE_IMPACTS, demo_text, example_incident
 from ._errors import PolicyError, Problem
 from ._policy import DEFAULT_POLICY, Policy
 from ._policy_file import dump_policy, load_policy, parse_toml, policy_from_dict, read_text
-from ._policy_tables import render_policy
-from ._vocabulary import ImpactFlag
 
 __all__ = ["main"]
 
 CLEAN, FINDINGS, UNREADABLE = 0, 1, 2
-
-_EXAMPLES = (
-    ("All API requests failing", Impact(flags=frozenset({ImpactFlag.COMPLETE_OUTAGE}))),
-    ("Checkout endpoint returning errors to 12% of requests", Impact(error_rate=0.12)),
-    ("Export to CSV slow for large accounts; a workaround exists", Impact(flags={ImpactFlag.LIMITED_IMPACT})),
-)
 
 
 class _Usage(Exception):  # noqa: N818 - private signal, not an error the library raises
@@ -55,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "demo",
         parents=[common],
-        help="show the effective policy as the guide's tables, and classify example incidents",
+        help="show the effective policy as the guide's tables, then walk an example incident through it",
     )
     policy = commands.add_parser("policy", help="work with policy files")
     policy_commands = policy.add_subparsers(dest="policy_command", metavar="COMMAND", required=True)
@@ -80,21 +73,27 @@ def _base_policy(path: str | None) -> Policy:
 
 def _demo(arguments: argparse.Namespace, out: TextIO) -> int:
     policy = _base_policy(arguments.policy)
-    if arguments.format == "json":
-        examples = []
-        for description, impact in _EXAMPLES:
-            result = classify_severity(impact, policy)
-            examples.append(
-                {"impact": description, "severity": result.severity.value, "reason": result.reason}
-            )
-        json.dump({"policy": _plain(policy), "examples": examples}, out, indent=2)
-        out.write("\n")
+    if arguments.format != "json":
+        out.write(demo_text(policy))
         return CLEAN
-    out.write(render_policy(policy))
-    out.write("\n## Example incidents, classified\n\n")
-    for description, impact in _EXAMPLES:
+    incident, story = example_incident(policy)
+    examples = []
+    for description, impact in EXAMPLE_IMPACTS:
         result = classify_severity(impact, policy)
-        out.write(f"- {description}\n  -> {result.reason}\n")
+        examples.append({"impact": description, "severity": result.severity.value, "reason": result.reason})
+    document = {
+        "policy": _plain(policy),
+        "examples": examples,
+        "incident": {
+            "id": incident.id,
+            "phase": incident.phase.value,
+            "severity": incident.severity.value if incident.severity else None,
+            "version": incident.version,
+            "story": story,
+        },
+    }
+    json.dump(document, out, indent=2)
+    out.write("\n")
     return CLEAN
 
 

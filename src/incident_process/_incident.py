@@ -252,7 +252,9 @@ class _Builder:
 
 
 #: The milestone each update status marks (the guide's statuses are milestones).
-_STATUS_MILESTONE: Mapping[UpdateStatus, Milestone] = {status: Milestone(status.value) for status in UpdateStatus}
+_STATUS_MILESTONE: Mapping[UpdateStatus, Milestone] = {
+    status: Milestone(status.value) for status in UpdateStatus
+}
 
 
 def _nothing(_: _Builder, __: Event) -> None:

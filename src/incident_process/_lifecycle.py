@@ -87,7 +87,9 @@ def may_declare(check: Check) -> bool:
     event = check.event
     allowed = check.policy.declaration.who_may_declare
     if isinstance(event, Declared) and event.declarer_role not in allowed:
-        reason = f"a {event.declarer_role!r} may not declare; only {', '.join(map(repr, allowed))} may"
+        reason = (
+            f"declarer role {event.declarer_role!r} may not declare; only {', '.join(map(repr, allowed))} may"
+        )
         raise RuleBroken("declaration.who_may_declare", reason)
     return True
 

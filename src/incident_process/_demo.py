@@ -1,0 +1,113 @@
+"""The demonstration behind ``incident-process demo``: the policy, then one incident walked through."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from ._classification import Impact, classify_severity
+from ._errors import CommandRefusedError
+from ._events import Audience, Milestone, UpdateStatus
+from ._incident import Incident
+from ._policy import Policy
+from ._policy_tables import render_policy
+from ._vocabulary import DetectionSource, ImpactFlag, Role
+
+__all__ = ["EXAMPLE_IMPACTS", "demo_text", "example_incident"]
+
+#: Example impacts and how the guide classifies them.
+EXAMPLE_IMPACTS = (
+    ("All API requests failing", Impact(flags=frozenset({ImpactFlag.COMPLETE_OUTAGE}))),
+    ("Checkout endpoint returning errors to 12% of requests", Impact(error_rate=0.12)),
+    ("Export to CSV slow for large accounts; a workaround exists", Impact(flags={ImpactFlag.LIMITED_IMPACT})),
+)
+
+
+def example_incident(policy: Policy) -> tuple[Incident, list[str]]:
+    """A checkout outage walked from detection to closing, and what happened on the way."""
+    zone = ZoneInfo(policy.zone)
+    start = datetime(2026, 3, 8, 9, 0, tzinfo=zone)
+
+    def at(minutes: int) -> datetime:
+        return start + timedelta(minutes=minutes)
+
+    story: list[str] = []
+    incident = Incident.detect(
+        id="INC-2026-0042",
+        title="Checkout returning 5xx errors",
+        source=DetectionSource.AUTOMATED_ALERT,
+        at=at(0),
+        policy=policy,
+    )
+    severity = classify_severity(EXAMPLE_IMPACTS[1][1], policy).severity
+    steps: list[tuple[str, Callable[[Incident], Incident]]] = [
+        (
+            "impact began 6 minutes before the alert",
+            lambda i: i.record_milestone(Milestone.CUSTOMER_IMPACT_STARTED, at=at(1), occurred_at=at(-6)),
+        ),
+        ("ana acknowledges the page", lambda i: i.acknowledge(at=at(3), by="ana")),
+        (
+            "an intern tries to declare",
+            lambda i: i.declare(at=at(4), by="sam", declarer_role="intern", severity=severity),
+        ),
+        (
+            "ana, on call, declares it",
+            lambda i: i.declare(at=at(4), by="ana", declarer_role="on_call_engineer", severity=severity),
+        ),
+        ("the response starts", lambda i: i.start_response(at=at(5))),
+        ("bo becomes Technical Lead", lambda i: i.assign_role(Role.TECHNICAL_LEAD, "bo", at=at(6))),
+        (
+            "first status-page update",
+            lambda i: i.post_update(
+                at=at(9), status=UpdateStatus.INVESTIGATING, audience=Audience.STATUS_PAGE
+            ),
+        ),
+        ("bad deploy identified", lambda i: i.post_update(at=at(20), status=UpdateStatus.IDENTIFIED)),
+        ("rollback under way", lambda i: i.post_update(at=at(24), status=UpdateStatus.MITIGATING)),
+        ("resolve 10 minutes after the last error", lambda i: i.resolve(at=at(40), last_error_at=at(30))),
+        ("resolve 16 minutes after the last error", lambda i: i.resolve(at=at(46), last_error_at=at(30))),
+        ("close straight away", lambda i: i.close(at=at(50))),
+        ("start the post-incident process", lambda i: i.start_post_incident(at=at(60))),
+        ("close", lambda i: i.close(at=at(24 * 60 * 3))),
+    ]
+    for what, command in steps:
+        try:
+            incident = command(incident)
+        except CommandRefusedError as refusal:
+            story.append(f"- {what}: REFUSED ({refusal.rule}): {refusal.reason}")
+        else:
+            event = incident.events[-1]
+            unmet = "; ".join(f"{u.level.value}: {u.reason}" for u in incident.unmet_role_requirements())
+            note = f" [roles {unmet}]" if unmet else ""
+            story.append(f"- {event.at:%a %H:%M} {what}: {event.kind} -> {incident.phase.value}{note}")
+    return incident, story
+
+
+def _minutes(span: timedelta | None) -> str:
+    return "unknown" if span is None else f"{span.total_seconds() / 60:g} minutes"
+
+
+def demo_text(policy: Policy) -> str:
+    """The whole demonstration, as Markdown."""
+    parts = [render_policy(policy), "## Example incidents, classified", ""]
+    for description, impact in EXAMPLE_IMPACTS:
+        parts.append(f"- {description}\n  -> {classify_severity(impact, policy).reason}")
+    incident, story = example_incident(policy)
+    parts += ["", f"## An incident, step by step: {incident.id} ({incident.title})", "", *story, ""]
+    parts.append("Who held which role:")
+    for tenure in incident.role_tenures():
+        until = f" to {tenure.until:%a %H:%M}" if tenure.until else ""
+        parts.append(f"- {tenure.role.value}: {tenure.person} from {tenure.since:%a %H:%M}{until}")
+    rebuilt = Incident.from_events(incident.events, policy=policy) == incident
+    parts += [
+        "",
+        (
+            f"Time to detect: {_minutes(incident.time_to_detect())}; "
+            f"to acknowledge: {_minutes(incident.time_to_acknowledge())}; "
+            f"to mitigate: {_minutes(incident.time_to_mitigate())}; "
+            f"to resolve: {_minutes(incident.time_to_resolve())}."
+        ),
+        f"Replaying its {incident.version} events rebuilds the same incident: {rebuilt}.",
+    ]
+    return "\n".join(parts) + "\n"

@@ -1,0 +1,43 @@
+"""The public API used as a caller would, checked by ``mypy --strict`` in CI (never run)."""
+
+from datetime import UTC, datetime, timedelta
+
+import attrs
+
+import incident_process as ip
+
+policy: ip.Policy = ip.loads_policy('communication.update_cadence.SEV3 = "2h"')
+cadence: timedelta = policy.communication.update_cadence[ip.Severity.SEV3]
+review: ip.BusinessDays = policy.post_incident.review_within
+stricter: ip.Policy = attrs.evolve(policy, zone="Europe/Berlin")
+text: str = ip.dump_policy(stricter)
+tables: str = ip.render_policy(ip.DEFAULT_POLICY)
+
+severity: ip.Severity = ip.Severity.parse("sev2")
+worst: ip.Severity = max(ip.Severity)
+verdict: ip.Classification = ip.classify_severity(ip.Impact(error_rate=0.2))
+
+t0 = datetime(2026, 3, 8, 9, 0, tzinfo=UTC)
+incident: ip.Incident = ip.Incident.detect(
+    id="INC-1", title="Checkout errors", source=ip.DetectionSource.AUTOMATED_ALERT, at=t0
+)
+incident = incident.declare(at=t0, by="ana", declarer_role="on_call_engineer", severity=ip.Severity.SEV2)
+incident = incident.start_response(at=t0)
+incident = incident.assign_role(ip.Role.TECHNICAL_LEAD, "bo", at=t0)
+incident = incident.post_update(at=t0, status=ip.UpdateStatus.INVESTIGATING, audience="status_page")
+incident = incident.change_severity(ip.Severity.SEV1, at=t0, reason="auth compromised")
+phase: ip.Phase = incident.phase
+current: ip.Severity | None = incident.severity
+events: tuple[ip.Event, ...] = incident.events
+version: int = incident.version
+holders: "dict[ip.Role, str]" = dict(incident.role_holders())
+unmet: tuple[ip.UnmetRoleRequirement, ...] = incident.unmet_role_requirements()
+rebuilt: ip.Incident = ip.Incident.from_events(events, policy=policy)
+resolved_in: timedelta | None = incident.time_to_resolve()
+
+try:
+    incident.close(at=t0 + timedelta(minutes=1))
+except ip.CommandRefusedError as refusal:
+    rule: str = refusal.rule
+except ip.IncidentProcessError:
+    pass
