@@ -7,22 +7,28 @@ Build (warnings are errors, every cross reference must resolve)::
 
 from __future__ import annotations
 
+import ast
 import enum
 import inspect
 import re
+import textwrap
 import typing
 from importlib.metadata import version as _version
+from pathlib import Path
 
 import attrs
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.domains.python import PythonDomain
 from sphinx.environment import BuildEnvironment
+from sphinx.errors import SphinxError
 from sphinx.util import logging
 from sphinx.util.inspect import signature as sphinx_signature
 from sphinx.util.inspect import stringify_signature
+from statemachine.contrib.diagram import DotGraphMachine, GraphvizNotFoundError, run_graphviz
 
 import incident_process
+from incident_process import _incident, _lifecycle
 
 project = "incident-process"
 author = "incident-process developers"
@@ -37,7 +43,9 @@ extensions = [
 ]
 
 source_suffix = {".md": "markdown"}
-exclude_patterns = ["_build"]
+# _generated holds what the build writes from the code (see "Generated from the
+# code" below): included into pages, never pages themselves.
+exclude_patterns = ["_build", "_generated"]
 
 html_theme = "furo"
 html_title = f"{project} {release}"
@@ -64,6 +72,9 @@ nitpick_ignore = [
     ("py:class", "datetime.timedelta"),  # durations in annotations
     ("py:class", "os.PathLike"),  # load_policy's path
     ("py:func", "attrs.evolve"),  # how to change a policy (Policy docstring, policy.md, errors.md)
+    ("py:class", "datetime.datetime"),  # event times in annotations
+    ("py:class", "statemachine.statemachine.StateMachine"),  # Lifecycle's base class
+    ("py:class", "statemachine.statemachine.TModel"),  # Lifecycle's signature (its model's type variable)
 ]
 nitpick_ignore_regex = [
     # Mapping, Iterator, Iterable in annotations.
@@ -159,6 +170,8 @@ def _signature(  # noqa: PLR0913, PLR0917 - the signature of Sphinx's event
     if what == "class" and isinstance(obj, type) and issubclass(obj, enum.Enum):
         return "", None
     if what in {"class", "exception"} and isinstance(obj, type) and attrs.has(obj):
+        if obj.__init__ is object.__init__:
+            return "", None  # built by its classmethods (Incident), not called
         text = stringify_signature(
             inspect.Signature(_attrs_parameters(obj)),
             show_return_annotation=False,
@@ -173,6 +186,21 @@ def _signature(  # noqa: PLR0913, PLR0917 - the signature of Sphinx's event
             else parameter
             for parameter in found.parameters.values()
         ]
+        text = stringify_signature(
+            found.replace(parameters=parameters), show_return_annotation=False, unqualified_typehints=True
+        )
+        return text, return_annotation
+    if what == "method" and callable(obj):
+        # Incident.detect and from_events default to DEFAULT_POLICY too.
+        found = sphinx_signature(obj, bound_method=True)
+        parameters = [
+            parameter.replace(default=_shown(parameter.default))
+            if parameter.default is not inspect.Parameter.empty
+            else parameter
+            for parameter in found.parameters.values()
+        ]
+        if all(new.default is old.default for new, old in zip(parameters, found.parameters.values(), strict=True)):
+            return None  # only short defaults: autodoc's signature is right
         text = stringify_signature(
             found.replace(parameters=parameters), show_return_annotation=False, unqualified_typehints=True
         )
@@ -193,8 +221,145 @@ def _check_api_documented(app: Sphinx, env: BuildEnvironment) -> None:
         )
 
 
+# --- generated from the code -----------------------------------------------------
+#
+# lifecycle.md shows the lifecycle as the code defines it, so the page cannot
+# drift from the machine: before anything is read, the build writes into
+# docs/_generated/ (not in version control)
+#
+# - lifecycle.svg: the diagram python-statemachine draws of Lifecycle, with
+#   Graphviz (required: the build stops if `dot` is missing);
+# - commands.md: the commands table, read from TRANSITIONS and EVENT_TYPES.
+#
+# Files are rewritten only when their content changes, so an unchanged
+# lifecycle does not make Sphinx read lifecycle.md again.
+
+GENERATED = Path(__file__).parent / "_generated"
+
+_RULE = re.compile(r"[a-z_]+\.[a-z_]+")
+# The calls that name a rule: a guard's verdict and the incident's refusals.
+_RULE_CALLS = frozenset({"RuleBroken", "_refused", "refuse"})
+
+
+class GraphvizMissingError(SphinxError):
+    """The Graphviz ``dot`` program is needed to draw the lifecycle."""
+
+    category = "Graphviz not found"
+
+
+def _write(path: Path, content: bytes) -> None:
+    if not path.exists() or path.read_bytes() != content:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+
+
+def _lifecycle_svg() -> bytes:
+    source = DotGraphMachine(_lifecycle.Lifecycle)().to_string()
+    # The initial-state node is named after an object id: name it stably.
+    source = re.sub(r"__initial_\d+", "__initial", source)
+    try:
+        return run_graphviz(source, "svg")
+    except GraphvizNotFoundError:
+        msg = (
+            "the lifecycle diagram on lifecycle.md is drawn from the code at build time with "
+            "Graphviz's `dot` program, which is not on PATH. Install Graphviz "
+            "(Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz) and build again."
+        )
+        raise GraphvizMissingError(msg) from None
+
+
+def _rules_named(function: typing.Callable[..., object]) -> list[str]:
+    """The rule ids a function's source passes to RuleBroken, _refused or refuse."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    return _rule_ids(tree)
+
+
+def _rule_ids(tree: ast.AST) -> list[str]:
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+        if name not in _RULE_CALLS:
+            continue
+        for argument in node.args:
+            if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+                if _RULE.fullmatch(argument.value) and argument.value not in found:
+                    found.append(argument.value)
+    return found
+
+
+def _commands_table() -> str:
+    """The commands table: command, event, where allowed (and where it leads), guard and rule."""
+    by_command = {kind.command: kind for kind in incident_process.EVENT_TYPES.values()}
+    machine_commands = {command for (_, command) in _lifecycle.TRANSITIONS}
+    unknown = machine_commands - by_command.keys()
+    if unknown:
+        msg = f"commands of Lifecycle without an event type in EVENT_TYPES: {', '.join(sorted(unknown))}"
+        raise SphinxError(msg)
+    rows = [
+        "| Command | Event | Allowed in → next phase | Guard: rule |",
+        "|---|---|---|---|",
+    ]
+    for command, kind in by_command.items():
+        if not callable(getattr(incident_process.Incident, command, None)):
+            msg = f"the command {command!r} of {kind.__name__} is not a method of Incident"
+            raise SphinxError(msg)
+        method = f"{{py:meth}}`~incident_process.Incident.{command}`"
+        event = f"{{py:class}}`~incident_process.{kind.__name__}`"
+        if command not in machine_commands:  # detect: the first event, no transition
+            rows.append(f"| {method} | {event} | starts the incident in `detected` | — |")
+            continue
+        moves, stays, guards = [], [], {}
+        for phase in incident_process.Phase:
+            found = _lifecycle.TRANSITIONS.get((phase, command))
+            if found is None:
+                continue
+            target, phase_guards = found
+            if target is phase:
+                stays.append(f"`{phase.value}`")
+            else:
+                moves.append(f"`{phase.value}` → `{target.value}`")
+            for guard in phase_guards:
+                guards.setdefault(guard, []).append(phase)
+        allowed = "; ".join(moves + ([", ".join(stays) + " (phase unchanged)"] if stays else []))
+        checks = []
+        for guard, phases in guards.items():
+            rules = _rules_named(guard)
+            if not rules:
+                msg = f"guard {guard.__name__} names no rule id (RuleBroken(\"area.rule\", ...))"
+                raise SphinxError(msg)
+            where = "" if len(phases) == len(moves) + len(stays) else " (from " + ", ".join(
+                f"`{phase.value}`" for phase in phases
+            ) + ")"
+            checks.append(f"`{guard.__name__}`: " + ", ".join(f"`{rule}`" for rule in rules) + where)
+        rows.append(f"| {method} | {event} | {allowed} | {'; '.join(checks) or '—'} |")
+    return "\n".join(rows) + "\n"
+
+
+def _generate(app: Sphinx) -> None:
+    del app
+    _write(GENERATED / "lifecycle.svg", _lifecycle_svg())
+    _write(GENERATED / "commands.md", _commands_table().encode())
+
+
+def _check_rules_documented(app: Sphinx, env: BuildEnvironment) -> None:
+    """Every rule id the code can refuse with is explained on lifecycle.md."""
+    page = Path(app.srcdir, "lifecycle.md").read_text(encoding="utf-8")
+    rules = _rule_ids(ast.parse(inspect.getsource(_lifecycle)))
+    rules += [rule for rule in _rule_ids(ast.parse(inspect.getsource(_incident))) if rule not in rules]
+    missing = [rule for rule in rules if f"`{rule}`" not in page]
+    del env
+    if missing:
+        logging.getLogger(__name__).warning(
+            "rules missing from lifecycle.md: %s", ", ".join(missing), type="incident_process", subtype="rules"
+        )
+
+
 def setup(app: Sphinx) -> None:
     """Connect the handlers above."""
+    app.connect("builder-inited", _generate)
+    app.connect("env-check-consistency", _check_rules_documented)
     app.connect("missing-reference", _public_reference)
     app.connect("autodoc-process-signature", _signature)
     app.connect("env-check-consistency", _check_api_documented)

@@ -1,6 +1,6 @@
 """The incident lifecycle: one example per row of the guide's tables, one test per refusal."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -290,19 +290,56 @@ def test_commands_the_phase_does_not_allow_are_refused(make, command, kwargs):
     assert "allowed:" in refused.reason
 
 
-@pytest.mark.parametrize(
-    "finished",
-    [
-        lambda: resolved(Severity.SEV3).close(at=at(61)),
-        lambda: detected().dismiss(at=at(1), reason=DismissalReason.NOT_AN_INCIDENT),
-    ],
-)
-def test_closed_and_dismissed_incidents_take_no_more_commands(finished):
-    """Final phases refuse everything, and the next incident still works."""
-    incident = finished()
+def test_a_dismissed_incident_takes_no_more_commands():
+    """Dismissed is final; the next incident still works."""
+    incident = detected().dismiss(at=at(1), reason=DismissalReason.NOT_AN_INCIDENT)
     refused = refusal(lambda: incident.record_milestone("resolved", at=at(99)))
     assert "takes no more commands" in refused.reason
     assert declared().start_response(at=at(4)).phase is Phase.RESPONDING
+
+
+def test_a_closed_incident_takes_only_its_follow_ups():
+    """After closing: archive the channel, a late review or document, action items."""
+    incident = resolved(Severity.SEV3).close(at=at(61))
+    refused = refusal(lambda: incident.record_milestone("resolved", at=at(99)))
+    assert refused.reason.endswith(
+        "allowed: add_action_item, archive_channel, complete_action_item, hold_review, publish_document"
+    )
+    incident = incident.archive_channel(at=at(61 + 24 * 60))
+    assert incident.channel_archived_at == at(61 + 24 * 60)
+    assert refusal(lambda: incident.archive_channel(at=at(3000))).rule == "channel.archived_once"
+
+
+def test_review_document_and_action_items():
+    """The post-incident follow-ups are events too, each with its rule."""
+    incident = resolved().start_post_incident(at=at(61))
+    incident = incident.hold_review(at=at(24 * 60), facilitator="eve")
+    assert refusal(lambda: incident.hold_review(at=at(24 * 60 + 5), facilitator="eve")).rule == (
+        "post_incident.review_once"
+    )
+    incident = incident.publish_document(at=at(48 * 60), location="postmortems/INC-1.md")
+    incident = incident.add_action_item(
+        "A1", "Alert on pool use", owner="bo", due=date(2026, 3, 20), at=at(48 * 60)
+    )
+    duplicate = refusal(
+        lambda: incident.add_action_item("A1", "x", owner="bo", due=date(2026, 3, 20), at=at(3000))
+    )
+    assert duplicate.rule == "action_items.duplicate_id"
+    incident = incident.close(at=at(49 * 60)).complete_action_item("A1", at=at(50 * 60))
+    (item,) = incident.action_items()
+    assert (item.item_id, item.owner, item.completed_at) == ("A1", "bo", at(50 * 60))
+    assert refusal(lambda: incident.complete_action_item("A1", at=at(3001))).rule == "action_items.not_open"
+    assert "does not exist" in refusal(lambda: incident.complete_action_item("A9", at=at(3001))).reason
+    assert incident.review_held_at == at(24 * 60)
+    assert incident.document_published_at == at(48 * 60)
+    assert Incident.from_events(incident.events) == incident
+
+
+def test_an_action_item_is_due_on_a_date():
+    """A due date, not a time."""
+    started = resolved().start_post_incident(at=at(61))
+    refused = refusal(lambda: started.add_action_item("A1", "x", owner="bo", due=at(99), at=at(62)))
+    assert "ActionItemAdded.due: expected a date" in refused.reason
 
 
 def test_naive_time_is_refused():

@@ -146,6 +146,27 @@ class IncidentLifecycle(RuleBasedStateMachine):
         duplicate_of = "INC-1" if reason is DismissalReason.DUPLICATE else None
         self._run(step, "dismiss", reason=reason, duplicate_of=duplicate_of)
 
+    @rule(step=STEPS)
+    def archive_channel(self, step):
+        self._run(step, "archive_channel")
+
+    @rule(step=STEPS, facilitator=PEOPLE)
+    def hold_review(self, step, facilitator):
+        self._run(step, "hold_review", facilitator=facilitator)
+
+    @rule(step=STEPS)
+    def publish_document(self, step):
+        self._run(step, "publish_document", location="postmortems/INC-7.md")
+
+    @rule(step=STEPS, item=st.sampled_from(["A1", "A2"]), owner=PEOPLE, days=st.integers(0, 30))
+    def add_action_item(self, step, item, owner, days):
+        due = (self.now + timedelta(days=days)).date()
+        self._run(step, "add_action_item", item, "fix it", owner=owner, due=due)
+
+    @rule(step=STEPS, item=st.sampled_from(["A1", "A2"]))
+    def complete_action_item(self, step, item):
+        self._run(step, "complete_action_item", item)
+
     @rule(naive=st.datetimes(min_value=datetime(2026, 3, 8), max_value=datetime(2026, 3, 9)))  # noqa: DTZ001
     def naive_time_is_refused(self, naive):
         before = self.incident

@@ -11,6 +11,8 @@ with one ``except`` clause. Errors about a bad *value* also derive from
     ├── SeverityError        (also ValueError) not a severity, or no severity
     │                        criterion matched the impact
     ├── UnknownMetricError   (also KeyError) a metric the policy does not have
+    ├── CalendarError        (also ValueError) an unknown zone, country or
+    │                        subdivision, or a bad date or count
     ├── InvalidEventError    (also ValueError) an event's own fields are wrong
     ├── CommandRefusedError       a command the lifecycle refuses; ``.command``,
     │                        ``.phase`` and ``.rule`` say which, where and why
@@ -25,6 +27,7 @@ from collections.abc import Iterable
 import attrs
 
 __all__ = [
+    "CalendarError",
     "CommandRefusedError",
     "IncidentProcessError",
     "InvalidEventError",
@@ -98,6 +101,10 @@ class UnknownMetricError(IncidentProcessError, KeyError):
     def __str__(self) -> str:
         # KeyError shows its argument's repr; this error's argument is a sentence.
         return str(self.args[0]) if self.args else ""
+
+
+class CalendarError(IncidentProcessError, ValueError):
+    """A business calendar cannot be built or asked that (unknown zone or country, naive time)."""
 
 
 class InvalidEventError(IncidentProcessError, ValueError):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import ClassVar
 
 import attrs
@@ -24,12 +24,16 @@ from ._vocabulary import DetectionSource, Role, Severity
 __all__ = [
     "EVENT_TYPES",
     "Acknowledged",
+    "ActionItemAdded",
+    "ActionItemCompleted",
     "Audience",
+    "ChannelArchived",
     "Closed",
     "Declared",
     "Detected",
     "DismissalReason",
     "Dismissed",
+    "DocumentPublished",
     "Event",
     "Milestone",
     "MilestoneRecorded",
@@ -37,6 +41,7 @@ __all__ = [
     "Reopened",
     "Resolved",
     "ResponseStarted",
+    "ReviewHeld",
     "RoleAssigned",
     "SeverityChanged",
     "UpdatePosted",
@@ -368,7 +373,11 @@ class PostIncidentStarted(Event):
 
 @attrs.frozen(kw_only=True)
 class Closed(Event):
-    """The incident was closed; every role is released."""
+    """The incident was closed; every role is released.
+
+    A closed incident still records its follow-ups: archiving the channel, a
+    late review or document, and action items until they are complete.
+    """
 
     command: ClassVar[str] = "close"
     kind: ClassVar[str] = "closed"
@@ -402,6 +411,92 @@ class Dismissed(Event):
             fields.fail("note", f"expected text, got {self.note!r}")
 
 
+@attrs.frozen(kw_only=True)
+class ChannelArchived(Event):
+    """The incident channel was archived (guide: "Close incident channel (archive after 24h)")."""
+
+    command: ClassVar[str] = "archive_channel"
+    kind: ClassVar[str] = "channel_archived"
+
+
+@attrs.frozen(kw_only=True)
+class ReviewHeld(Event):
+    """The post-incident review meeting took place (guide, "Post-Incident Review Process").
+
+    Attributes:
+        facilitator: Who facilitated it ("Rotating, not someone involved in incident").
+    """
+
+    command: ClassVar[str] = "hold_review"
+    kind: ClassVar[str] = "review_held"
+
+    facilitator: str
+
+    def _check(self, fields: _Fields) -> None:
+        fields.text("facilitator", self.facilitator)
+
+
+@attrs.frozen(kw_only=True)
+class DocumentPublished(Event):
+    """The post-incident document was published (guide, "Post-Incident Document").
+
+    Attributes:
+        location: Where it is (a path in the repository, a URL).
+    """
+
+    command: ClassVar[str] = "publish_document"
+    kind: ClassVar[str] = "document_published"
+
+    location: str
+
+    def _check(self, fields: _Fields) -> None:
+        fields.text("location", self.location)
+
+
+@attrs.frozen(kw_only=True)
+class ActionItemAdded(Event):
+    """An action item from the review (guide: "Action items tracked: Until completion").
+
+    Attributes:
+        item_id: The item's id, unique within the incident.
+        action: What is to be done.
+        owner: Who owns it.
+        due: The local date it is due by (the end of that day in the policy's zone).
+    """
+
+    command: ClassVar[str] = "add_action_item"
+    kind: ClassVar[str] = "action_item_added"
+
+    item_id: str
+    action: str
+    owner: str
+    due: date
+
+    def _check(self, fields: _Fields) -> None:
+        fields.text("item_id", self.item_id)
+        fields.text("action", self.action)
+        fields.text("owner", self.owner)
+        if isinstance(self.due, datetime) or not isinstance(self.due, date):
+            fields.fail("due", f"expected a date, got {self.due!r}")
+
+
+@attrs.frozen(kw_only=True)
+class ActionItemCompleted(Event):
+    """An action item was completed.
+
+    Attributes:
+        item_id: Which.
+    """
+
+    command: ClassVar[str] = "complete_action_item"
+    kind: ClassVar[str] = "action_item_completed"
+
+    item_id: str
+
+    def _check(self, fields: _Fields) -> None:
+        fields.text("item_id", self.item_id)
+
+
 #: Every event type by its name in records.
 EVENT_TYPES: Mapping[str, type[Event]] = {
     kind.kind: kind
@@ -419,5 +514,10 @@ EVENT_TYPES: Mapping[str, type[Event]] = {
         PostIncidentStarted,
         Closed,
         Dismissed,
+        ChannelArchived,
+        ReviewHeld,
+        DocumentPublished,
+        ActionItemAdded,
+        ActionItemCompleted,
     )
 }

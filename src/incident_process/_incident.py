@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import Any, TypeVar
 
@@ -20,12 +20,16 @@ import attrs
 from ._errors import CommandRefusedError, InvalidEventError, ReplayError
 from ._events import (
     Acknowledged,
+    ActionItemAdded,
+    ActionItemCompleted,
     Audience,
+    ChannelArchived,
     Closed,
     Declared,
     Detected,
     DismissalReason,
     Dismissed,
+    DocumentPublished,
     Event,
     Milestone,
     MilestoneRecorded,
@@ -33,6 +37,7 @@ from ._events import (
     Reopened,
     Resolved,
     ResponseStarted,
+    ReviewHeld,
     RoleAssigned,
     SeverityChanged,
     UpdatePosted,
@@ -43,7 +48,7 @@ from ._lifecycle import Check, Phase, RuleBroken, replay_transition, run_command
 from ._policy import DEFAULT_POLICY, Policy
 from ._vocabulary import DetectionSource, Role, Severity
 
-__all__ = ["Incident", "RequirementLevel", "RoleTenure", "UnmetRoleRequirement"]
+__all__ = ["ActionItem", "Incident", "RequirementLevel", "RoleTenure", "UnmetRoleRequirement"]
 
 E = TypeVar("E", bound=enum.Enum)
 _NO_ROLES: Mapping[Role, str] = MappingProxyType({})
@@ -69,6 +74,27 @@ class RoleTenure:
     def duration(self, now: datetime) -> timedelta:
         """How long the role was held, counting an open tenure up to *now*."""
         return (self.until or now) - self.since
+
+
+@attrs.frozen(kw_only=True)
+class ActionItem:
+    """An action item and whether it is done (guide: "Action items tracked: Until completion").
+
+    Attributes:
+        item_id: Its id within the incident.
+        action: What is to be done.
+        owner: Who owns it.
+        due: The local date it is due by.
+        added_at: When it was recorded.
+        completed_at: When it was completed; ``None`` while open.
+    """
+
+    item_id: str
+    action: str
+    owner: str
+    due: date
+    added_at: datetime
+    completed_at: datetime | None = None
 
 
 class RequirementLevel(enum.Enum):
@@ -106,11 +132,26 @@ class _State:
     acknowledged_at: datetime | None
     declared_at: datetime | None
     resolved_at: datetime | None
+    closed_at: datetime | None
+    channel_archived_at: datetime | None
+    review_held_at: datetime | None
+    document_published_at: datetime | None
     last_at: datetime
     tenures: tuple[RoleTenure, ...]
     holders: Mapping[Role, str]
     milestones: Mapping[Milestone, datetime]
     keys: Mapping[str, int]
+    action_items: Mapping[str, ActionItem]
+
+    @property
+    def action_item_ids(self) -> frozenset[str] | set[str]:
+        """Every action item's id."""
+        return self.action_items.keys()  # type: ignore[return-value] # a set-like view
+
+    @property
+    def open_action_items(self) -> frozenset[str]:
+        """The ids of the open action items."""
+        return frozenset(i for i, item in self.action_items.items() if item.completed_at is None)
 
 
 class _Builder:
@@ -118,8 +159,12 @@ class _Builder:
 
     __slots__ = (
         "acknowledged_at",
+        "action_items",
+        "channel_archived_at",
+        "closed_at",
         "declared_at",
         "detected_at",
+        "document_published_at",
         "holders",
         "incident_id",
         "keys",
@@ -127,6 +172,7 @@ class _Builder:
         "milestones",
         "phase",
         "resolved_at",
+        "review_held_at",
         "severity",
         "source",
         "tenures",
@@ -143,11 +189,26 @@ class _Builder:
         self.acknowledged_at = state.acknowledged_at
         self.declared_at = state.declared_at
         self.resolved_at = state.resolved_at
+        self.closed_at = state.closed_at
+        self.channel_archived_at = state.channel_archived_at
+        self.review_held_at = state.review_held_at
+        self.document_published_at = state.document_published_at
         self.last_at = state.last_at
         self.tenures = list(state.tenures)
         self.holders = dict(state.holders)
         self.milestones = dict(state.milestones)
         self.keys = dict(state.keys)
+        self.action_items = dict(state.action_items)
+
+    @property
+    def action_item_ids(self) -> set[str]:
+        """Every action item's id (for the guards)."""
+        return self.action_items.keys()  # type: ignore[return-value] # a set-like view
+
+    @property
+    def open_action_items(self) -> set[str]:
+        """The ids of the open action items (for the guards)."""
+        return {i for i, item in self.action_items.items() if item.completed_at is None}
 
     @classmethod
     def start(cls, detected: Detected) -> _Builder:
@@ -161,11 +222,16 @@ class _Builder:
             acknowledged_at=None,
             declared_at=None,
             resolved_at=None,
+            closed_at=None,
+            channel_archived_at=None,
+            review_held_at=None,
+            document_published_at=None,
             last_at=detected.at,
             tenures=(),
             holders=_NO_ROLES,
             milestones=MappingProxyType({}),
             keys=MappingProxyType({}),
+            action_items=MappingProxyType({}),
         )
         builder = cls(state)
         if detected.idempotency_key is not None:
@@ -183,11 +249,16 @@ class _Builder:
             acknowledged_at=self.acknowledged_at,
             declared_at=self.declared_at,
             resolved_at=self.resolved_at,
+            closed_at=self.closed_at,
+            channel_archived_at=self.channel_archived_at,
+            review_held_at=self.review_held_at,
+            document_published_at=self.document_published_at,
             last_at=self.last_at,
             tenures=tuple(self.tenures),
             holders=MappingProxyType(self.holders),
             milestones=MappingProxyType(self.milestones),
             keys=MappingProxyType(self.keys),
+            action_items=MappingProxyType(self.action_items),
         )
 
     def apply(self, event: Event, phase: Phase, index: int) -> None:
@@ -231,6 +302,29 @@ class _Builder:
         for role in list(self.holders):
             self._release(role, event.at)
 
+    def _closed(self, event: Closed) -> None:
+        self.closed_at = event.at
+        self._ended(event)
+
+    def _channel_archived(self, event: ChannelArchived) -> None:
+        self.channel_archived_at = event.at
+
+    def _review_held(self, event: ReviewHeld) -> None:
+        self.review_held_at = event.at
+
+    def _document_published(self, event: DocumentPublished) -> None:
+        if self.document_published_at is None:
+            self.document_published_at = event.at
+
+    def _action_item_added(self, event: ActionItemAdded) -> None:
+        self.action_items[event.item_id] = ActionItem(
+            item_id=event.item_id, action=event.action, owner=event.owner, due=event.due, added_at=event.at
+        )
+
+    def _action_item_completed(self, event: ActionItemCompleted) -> None:
+        item = self.action_items[event.item_id]
+        self.action_items[event.item_id] = attrs.evolve(item, completed_at=event.at)
+
     def _hold(self, role: Role, person: str, at: datetime) -> None:
         self._release(role, at)
         self.holders[role] = person
@@ -270,8 +364,13 @@ _APPLY: Mapping[type[Event], Any] = {
     MilestoneRecorded: _Builder._milestone_recorded,  # noqa: SLF001
     Resolved: _Builder._resolved,  # noqa: SLF001
     Reopened: _Builder._reopened,  # noqa: SLF001
-    Closed: _Builder._ended,  # noqa: SLF001
+    Closed: _Builder._closed,  # noqa: SLF001
     Dismissed: _Builder._ended,  # noqa: SLF001
+    ChannelArchived: _Builder._channel_archived,  # noqa: SLF001
+    ReviewHeld: _Builder._review_held,  # noqa: SLF001
+    DocumentPublished: _Builder._document_published,  # noqa: SLF001
+    ActionItemAdded: _Builder._action_item_added,  # noqa: SLF001
+    ActionItemCompleted: _Builder._action_item_completed,  # noqa: SLF001
 }
 
 
@@ -295,7 +394,7 @@ class Incident:
     command returns a new incident with one more event. Two incidents are equal
     when their events and policies are.
 
-    >>> from datetime import datetime, timedelta, timezone
+    >>> from datetime import date, datetime, timedelta, timezone
     >>> t0 = datetime(2026, 3, 8, 9, 0, tzinfo=timezone.utc)
     >>> incident = Incident.detect(
     ...     id="INC-1", title="Checkout errors", source=DetectionSource.AUTOMATED_ALERT, at=t0
@@ -433,6 +532,30 @@ class Incident:
     def resolved_at(self) -> datetime | None:
         """When it was last resolved; ``None`` before that, or once reopened."""
         return self._state.resolved_at
+
+    @property
+    def closed_at(self) -> datetime | None:
+        """When it was closed, if it was."""
+        return self._state.closed_at
+
+    @property
+    def channel_archived_at(self) -> datetime | None:
+        """When its channel was archived, if it was."""
+        return self._state.channel_archived_at
+
+    @property
+    def review_held_at(self) -> datetime | None:
+        """When its post-incident review was held, if it was."""
+        return self._state.review_held_at
+
+    @property
+    def document_published_at(self) -> datetime | None:
+        """When its post-incident document was first published, if it was."""
+        return self._state.document_published_at
+
+    def action_items(self) -> tuple[ActionItem, ...]:
+        """Every action item, in the order they were added, with whether each is done."""
+        return tuple(self._state.action_items.values())
 
     @property
     def holders(self) -> Mapping[Role, str]:
@@ -639,6 +762,41 @@ class Incident:
         return self._command(
             Dismissed, at, idempotency_key, reason=parsed, duplicate_of=duplicate_of, note=note
         )
+
+    def archive_channel(self, *, at: datetime, idempotency_key: str | None = None) -> Incident:
+        """Record that the closed incident's channel was archived."""
+        return self._command(ChannelArchived, at, idempotency_key)
+
+    def hold_review(self, *, at: datetime, facilitator: str, idempotency_key: str | None = None) -> Incident:
+        """Record the post-incident review meeting and who facilitated it."""
+        return self._command(ReviewHeld, at, idempotency_key, facilitator=facilitator)
+
+    def publish_document(
+        self, *, at: datetime, location: str, idempotency_key: str | None = None
+    ) -> Incident:
+        """Record that the post-incident document was published, and where."""
+        return self._command(DocumentPublished, at, idempotency_key, location=location)
+
+    def add_action_item(  # noqa: PLR0913 - an action item's four fields, the time and the key
+        self,
+        item_id: str,
+        action: str,
+        *,
+        owner: str,
+        due: date,
+        at: datetime,
+        idempotency_key: str | None = None,
+    ) -> Incident:
+        """Record an action item from the review, with its owner and due date."""
+        return self._command(
+            ActionItemAdded, at, idempotency_key, item_id=item_id, action=action, owner=owner, due=due
+        )
+
+    def complete_action_item(
+        self, item_id: str, *, at: datetime, idempotency_key: str | None = None
+    ) -> Incident:
+        """Record that an open action item is done."""
+        return self._command(ActionItemCompleted, at, idempotency_key, item_id=item_id)
 
     # --- how every command runs --------------------------------------------------
 

@@ -26,7 +26,15 @@ import attrs
 from statemachine import State, StateMachine
 from statemachine.exceptions import TransitionNotAllowed
 
-from ._events import Declared, Event, Resolved, RoleAssigned, SeverityChanged
+from ._events import (
+    ActionItemAdded,
+    ActionItemCompleted,
+    Declared,
+    Event,
+    Resolved,
+    RoleAssigned,
+    SeverityChanged,
+)
 from ._policy import Policy
 from ._vocabulary import Role, Severity
 
@@ -68,6 +76,22 @@ class IncidentView(Protocol):
     @property
     def holders(self) -> Mapping[Role, str]:
         """Who holds each role now."""
+
+    @property
+    def channel_archived_at(self) -> datetime | None:
+        """When the incident channel was archived."""
+
+    @property
+    def review_held_at(self) -> datetime | None:
+        """When the post-incident review was held."""
+
+    @property
+    def open_action_items(self) -> frozenset[str] | set[str]:
+        """The ids of the action items not yet completed."""
+
+    @property
+    def action_item_ids(self) -> frozenset[str] | set[str]:
+        """The ids of every action item."""
 
 
 @attrs.frozen
@@ -145,6 +169,39 @@ def first_acknowledgement(check: Check) -> bool:
     return True
 
 
+def first_archive(check: Check) -> bool:
+    """Guide, "Close incident channel (archive after 24h)": a channel is archived once."""
+    archived_at = check.incident.channel_archived_at
+    if archived_at is not None:
+        raise RuleBroken("channel.archived_once", f"the channel was archived at {archived_at.isoformat()}")
+    return True
+
+
+def first_review(check: Check) -> bool:
+    """Guide, "Post-Incident Review Process": one review meeting per incident."""
+    held_at = check.incident.review_held_at
+    if held_at is not None:
+        raise RuleBroken("post_incident.review_once", f"the review was held at {held_at.isoformat()}")
+    return True
+
+
+def new_action_item(check: Check) -> bool:
+    """Action items are tracked by an id unique within the incident."""
+    event = check.event
+    if isinstance(event, ActionItemAdded) and event.item_id in check.incident.action_item_ids:
+        raise RuleBroken("action_items.duplicate_id", f"an action item {event.item_id!r} exists already")
+    return True
+
+
+def open_action_item(check: Check) -> bool:
+    """Guide, "Action items tracked: Until completion": only an open item can be completed."""
+    event = check.event
+    if isinstance(event, ActionItemCompleted) and event.item_id not in check.incident.open_action_items:
+        state = "is complete already" if event.item_id in check.incident.action_item_ids else "does not exist"
+        raise RuleBroken("action_items.not_open", f"action item {event.item_id!r} {state}")
+    return True
+
+
 def _minutes(seconds: float) -> str:
     minutes = seconds / 60
     return f"{minutes:g} minute{'' if minutes == 1 else 's'}"
@@ -156,12 +213,17 @@ def _minutes(seconds: float) -> str:
 class Lifecycle(StateMachine):
     """The lifecycle: phases, commands and their guards."""
 
+    # A closed incident still takes its follow-ups (archiving the channel, a late
+    # review or document, action items until completion), so only "dismissed" is
+    # final, and the phases after declaration need no path to it.
+    validate_final_reachability = False
+
     detected = State("Detected", initial=True, value="detected")
     declared = State("Declared", value="declared")
     responding = State("Responding", value="responding")
     resolved = State("Resolved", value="resolved")
     post_incident = State("Post-incident", value="post_incident")
-    closed = State("Closed", final=True, value="closed")
+    closed = State("Closed", value="closed")
     dismissed = State("Dismissed", final=True, value="dismissed")
 
     declare = detected.to(declared, cond=may_declare)
@@ -196,6 +258,19 @@ class Lifecycle(StateMachine):
         | responding.to.itself(internal=True)
         | resolved.to.itself(internal=True)
         | post_incident.to.itself(internal=True)
+    )
+
+    # Follow-ups, which go on after closing.
+    archive_channel = closed.to.itself(internal=True, cond=first_archive)
+    hold_review = post_incident.to.itself(internal=True, cond=first_review) | closed.to.itself(
+        internal=True, cond=first_review
+    )
+    publish_document = post_incident.to.itself(internal=True) | closed.to.itself(internal=True)
+    add_action_item = post_incident.to.itself(internal=True, cond=new_action_item) | closed.to.itself(
+        internal=True, cond=new_action_item
+    )
+    complete_action_item = post_incident.to.itself(internal=True, cond=open_action_item) | closed.to.itself(
+        internal=True, cond=open_action_item
     )
 
 

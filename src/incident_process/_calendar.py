@@ -1,0 +1,256 @@
+"""Business days: a time zone, working weekdays, public holidays and closed dates.
+
+Guide, "5. Post-Incident": "Post-incident review: Within 3 business days.
+Post-incident document: Within 5 business days."
+
+The deadline rule, used everywhere: *within N business days of an event* means
+by the end (23:59:59.999999 local time) of the N-th business day strictly
+after the event's local date; an event on a day that is not a business day
+counts from the next business day. Local dates are taken in the calendar's
+zone, so neither DST nor the zone an event was recorded in can move a
+deadline to another local day.
+
+Dates are plain :class:`datetime.date` values and closed days a
+:class:`frozenset` per year, so the day-by-day count stays a tight loop;
+pendulum resolves the zone, and the `holidays` package supplies the public
+holidays, loaded one year at a time and only when a country is given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import TYPE_CHECKING
+
+import attrs
+
+from ._errors import CalendarError
+
+if TYPE_CHECKING:
+    from holidays import HolidayBase
+
+__all__ = ["BusinessCalendar"]
+
+_DAY = timedelta(days=1)
+_WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _zone(name: object) -> tzinfo:
+    import pendulum
+
+    if not isinstance(name, str) or not name:
+        msg = f"zone: expected an IANA time zone name such as 'America/New_York', got {name!r}"
+        raise CalendarError(msg)
+    try:
+        return pendulum.timezone(name)
+    except (pendulum.tz.exceptions.InvalidTimezone, ValueError):
+        msg = f"zone: unknown IANA time zone {name!r}"
+        raise CalendarError(msg) from None
+
+
+def _weekdays(value: object) -> tuple[int, ...]:
+    days = tuple(value) if isinstance(value, Iterable) and not isinstance(value, str | bytes) else None
+    if not days or any(isinstance(d, bool) or not isinstance(d, int) or not 0 <= d <= 6 for d in days):
+        msg = f"weekdays: expected weekday numbers 0 (Monday) to 6 (Sunday), at least one, got {value!r}"
+        raise CalendarError(msg)
+    return tuple(sorted(set(days)))
+
+
+def _closed(value: object) -> frozenset[date]:
+    days = tuple(value) if isinstance(value, Iterable) and not isinstance(value, str | bytes) else None
+    if days is None or any(isinstance(d, datetime) or not isinstance(d, date) for d in days):
+        msg = f"closed: expected dates (datetime.date), got {value!r}"
+        raise CalendarError(msg)
+    return frozenset(days)
+
+
+def _aware(name: str, moment: object) -> datetime:
+    if not isinstance(moment, datetime) or moment.utcoffset() is None:
+        shown = moment.isoformat() if isinstance(moment, datetime) else repr(moment)
+        msg = f"{name}: expected a timezone-aware datetime, got {shown}"
+        raise CalendarError(msg)
+    return moment
+
+
+@attrs.frozen(init=False)
+class BusinessCalendar:
+    """Which local days are business days, and deadlines counted in them.
+
+    >>> calendar = BusinessCalendar("America/New_York", country="US")
+    >>> calendar.is_business_day(date(2026, 11, 26))  # Thanksgiving
+    False
+    >>> friday_night = datetime(2026, 11, 27, 23, 30, tzinfo=calendar.tz)
+    >>> calendar.deadline(friday_night, 3).isoformat()
+    '2026-12-02T23:59:59.999999-05:00'
+
+    Attributes:
+        zone: The IANA zone local dates are taken in.
+        country: The `holidays` country code whose public holidays are
+            closed days (``None``: no public holidays).
+        subdivision: The state or region within the country, if any.
+        weekdays: The working weekdays, 0 for Monday to 6 for Sunday.
+        closed: Further closed dates (a company shutdown, a local holiday).
+    """
+
+    zone: str
+    country: str | None
+    subdivision: str | None
+    weekdays: tuple[int, ...]
+    closed: frozenset[date]
+    tz: tzinfo = attrs.field(eq=False, repr=False)
+    _holidays: HolidayBase | None = attrs.field(eq=False, repr=False)
+    _closed_by_year: dict[int, frozenset[date]] = attrs.field(eq=False, repr=False)
+
+    def __init__(
+        self,
+        zone: str,
+        *,
+        country: str | None = None,
+        subdivision: str | None = None,
+        weekdays: Iterable[int] = (0, 1, 2, 3, 4),
+        closed: Iterable[date] = (),
+    ) -> None:
+        """Raises :class:`CalendarError` for an unknown zone, country or subdivision."""
+        tz = _zone(zone)
+        public = None
+        if subdivision is not None and country is None:
+            msg = f"subdivision: {subdivision!r} needs a country"
+            raise CalendarError(msg)
+        if country is not None:
+            public = _public_holidays(country, subdivision)
+        self.__attrs_init__(
+            zone=zone,
+            country=country,
+            subdivision=subdivision,
+            weekdays=_weekdays(weekdays),
+            closed=_closed(closed),
+            tz=tz,
+            holidays=public,
+            closed_by_year={},
+        )
+
+    def __repr__(self) -> str:
+        parts = [repr(self.zone)]
+        if self.country is not None:
+            parts.append(f"country={self.country!r}")
+        if self.subdivision is not None:
+            parts.append(f"subdivision={self.subdivision!r}")
+        if self.weekdays != (0, 1, 2, 3, 4):
+            parts.append(f"weekdays={self.weekdays!r}")
+        if self.closed:
+            parts.append(f"closed={tuple(sorted(self.closed))!r}")
+        return f"BusinessCalendar({', '.join(parts)})"
+
+    # --- days ------------------------------------------------------------------
+
+    def closed_days(self, year: int) -> frozenset[date]:
+        """Every public holiday and closed date of *year* (weekends aside)."""
+        known = self._closed_by_year.get(year)
+        if known is None:
+            public: Iterable[date] = ()
+            if self._holidays is not None:
+                _ = date(year, 1, 1) in self._holidays  # asking about a date loads its whole year
+                public = [day for day in self._holidays if day.year == year]
+            known = frozenset(public) | {day for day in self.closed if day.year == year}
+            self._closed_by_year[year] = known
+        return known
+
+    def is_business_day(self, day: date) -> bool:
+        """Whether *day* is a working weekday that is neither a holiday nor closed."""
+        if isinstance(day, datetime) or not isinstance(day, date):
+            msg = f"day: expected a date, got {day!r}"
+            raise CalendarError(msg)
+        return day.weekday() in self.weekdays and day not in self.closed_days(day.year)
+
+    def local_date(self, moment: datetime) -> date:
+        """The date of *moment* in the calendar's zone."""
+        return _aware("moment", moment).astimezone(self.tz).date()
+
+    def _next_business_days(self, day: date, count: int) -> date:
+        """The *count*-th business day strictly after *day* (``day`` itself for 0)."""
+        weekdays = self.weekdays
+        year = day.year
+        closed = self.closed_days(year)
+        while count > 0:
+            day += _DAY
+            if day.year != year:
+                year = day.year
+                closed = self.closed_days(year)
+            if day.weekday() in weekdays and day not in closed:
+                count -= 1
+        return day
+
+    def _at_local(self, day: date, wall: time, fold: int = 0) -> datetime:
+        """*day* at wall-clock *wall* in the zone; a time DST skips moves forward by the gap."""
+        local = datetime.combine(day, wall, tzinfo=self.tz).replace(fold=fold)
+        return local.astimezone(UTC).astimezone(self.tz)
+
+    # --- the public rules ----------------------------------------------------------
+
+    def add_business_days(self, moment: datetime, n: int) -> datetime:
+        """The same local wall-clock time on the *n*-th business day after *moment*'s local date.
+
+        ``n`` is at least 0; 0 gives *moment* itself (in the calendar's zone).
+        A wall-clock time that DST skips on the target day moves forward by
+        the gap.
+        """
+        local = _aware("moment", moment).astimezone(self.tz)
+        _count(n)
+        if n == 0:
+            return local
+        day = self._next_business_days(local.date(), n)
+        return self._at_local(day, local.time(), local.fold)
+
+    def deadline(self, moment: datetime, business_days: int) -> datetime:
+        """The end of the *business_days*-th business day after *moment* (the deadline rule).
+
+        By 23:59:59.999999 local time of the N-th business day strictly after
+        the local date of *moment*; if that date is not a business day, the
+        count starts from the next business day.
+        """
+        _count(business_days, at_least=1)
+        start = self.local_date(moment)
+        if not self.is_business_day(start):
+            start = self._next_business_days(start, 1)
+        day = self._next_business_days(start, business_days)
+        return self._at_local(day, time.max)
+
+    def business_days_between(self, a: datetime, b: datetime) -> int:
+        """Business days after *a*'s local date up to and including *b*'s; negative if *b* is earlier."""
+        first, last = self.local_date(a), self.local_date(_aware("b", b))
+        if last < first:
+            return -self.business_days_between(b, a)
+        count = 0
+        day = first
+        while day < last:
+            day += _DAY
+            if self.is_business_day(day):
+                count += 1
+        return count
+
+    def describe(self) -> str:
+        """One line: zone, working days, holidays."""
+        days = ", ".join(_WEEKDAY_NAMES[d] for d in self.weekdays)
+        public = f"{self.country}{'-' + self.subdivision if self.subdivision else ''} holidays"
+        closed = f", {len(self.closed)} closed dates" if self.closed else ""
+        return f"{self.zone}; {days}; {public if self.country else 'no public holidays'}{closed}"
+
+
+def _public_holidays(country: str, subdivision: str | None) -> HolidayBase:
+    import holidays
+
+    if not isinstance(country, str) or not country:
+        msg = f"country: expected a country code such as 'US', got {country!r}"
+        raise CalendarError(msg)
+    try:
+        return holidays.country_holidays(country, subdiv=subdivision, years=())
+    except NotImplementedError as error:
+        what = "subdivision" if subdivision is not None and "subdivision" in str(error) else "country"
+        msg = f"{what}: {error}"
+        raise CalendarError(msg) from None
+
+
+def _count(n: object, *, at_least: int = 0) -> None:
+    if isinstance(n, bool) or not isinstance(n, int) or n < at_least:
+        msg = f"business days: expected a whole number of at least {at_least}, got {n!r}"
+        raise CalendarError(msg)
