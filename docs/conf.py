@@ -25,7 +25,8 @@ from sphinx.errors import SphinxError
 from sphinx.util import logging
 from sphinx.util.inspect import signature as sphinx_signature
 from sphinx.util.inspect import stringify_signature
-from statemachine.contrib.diagram import DotGraphMachine, GraphvizNotFoundError, run_graphviz
+from statemachine.contrib.diagram import DotGraphMachine
+from statemachine.contrib.diagram.graphviz import GraphvizNotFoundError, run_graphviz
 
 import incident_process
 from incident_process import _incident, _lifecycle
@@ -73,6 +74,7 @@ nitpick_ignore = [
     ("py:class", "os.PathLike"),  # load_policy's path
     ("py:func", "attrs.evolve"),  # how to change a policy (Policy docstring, policy.md, errors.md)
     ("py:class", "datetime.datetime"),  # event times in annotations
+    ("py:class", "datetime.date"),  # action items' due dates
     ("py:class", "statemachine.statemachine.StateMachine"),  # Lifecycle's base class
     ("py:class", "statemachine.statemachine.TModel"),  # Lifecycle's signature (its model's type variable)
 ]
@@ -157,6 +159,31 @@ def _attrs_parameters(cls: type) -> list[inspect.Parameter]:
     return parameters
 
 
+def _attrs_init(cls: type) -> bool:
+    """Whether attrs wrote *cls*'s ``__init__`` (its fields are its parameters)."""
+    code = getattr(cls.__init__, "__code__", None)
+    return code is not None and code.co_filename.startswith("<attrs generated")
+
+
+def _callable_signature(obj: typing.Callable[..., object], *, method: bool) -> str | None:
+    """*obj*'s parameters with short defaults; for a method, None if autodoc's are short already."""
+    found = sphinx_signature(obj, bound_method=method)
+    parameters = [
+        parameter.replace(default=_shown(parameter.default))
+        if parameter.default is not inspect.Parameter.empty
+        else parameter
+        for parameter in found.parameters.values()
+    ]
+    unchanged = all(
+        new.default is old.default for new, old in zip(parameters, found.parameters.values(), strict=True)
+    )
+    if method and unchanged:
+        return None
+    return stringify_signature(
+        found.replace(parameters=parameters), show_return_annotation=False, unqualified_typehints=True
+    )
+
+
 def _signature(  # noqa: PLR0913, PLR0917 - the signature of Sphinx's event
     app: Sphinx,
     what: str,
@@ -169,43 +196,23 @@ def _signature(  # noqa: PLR0913, PLR0917 - the signature of Sphinx's event
     del app, name, options, signature
     if what == "class" and isinstance(obj, type) and issubclass(obj, enum.Enum):
         return "", None
+    text = None
     if what in {"class", "exception"} and isinstance(obj, type) and attrs.has(obj):
         if obj.__init__ is object.__init__:
             return "", None  # built by its classmethods (Incident), not called
-        text = stringify_signature(
-            inspect.Signature(_attrs_parameters(obj)),
-            show_return_annotation=False,
-            unqualified_typehints=True,
-        )
-        return text, return_annotation
-    if what == "function" and callable(obj):
-        found = sphinx_signature(obj)
-        parameters = [
-            parameter.replace(default=_shown(parameter.default))
-            if parameter.default is not inspect.Parameter.empty
-            else parameter
-            for parameter in found.parameters.values()
-        ]
-        text = stringify_signature(
-            found.replace(parameters=parameters), show_return_annotation=False, unqualified_typehints=True
-        )
-        return text, return_annotation
-    if what == "method" and callable(obj):
-        # Incident.detect and from_events default to DEFAULT_POLICY too.
-        found = sphinx_signature(obj, bound_method=True)
-        parameters = [
-            parameter.replace(default=_shown(parameter.default))
-            if parameter.default is not inspect.Parameter.empty
-            else parameter
-            for parameter in found.parameters.values()
-        ]
-        if all(new.default is old.default for new, old in zip(parameters, found.parameters.values(), strict=True)):
-            return None  # only short defaults: autodoc's signature is right
-        text = stringify_signature(
-            found.replace(parameters=parameters), show_return_annotation=False, unqualified_typehints=True
-        )
-        return text, return_annotation
-    return None
+        if not _attrs_init(obj):
+            # Its own __init__ (BusinessCalendar): autodoc's signature, defaults shortened.
+            text = _callable_signature(obj.__init__, method=True)
+        else:
+            text = stringify_signature(
+                inspect.Signature(_attrs_parameters(obj)),
+                show_return_annotation=False,
+                unqualified_typehints=True,
+            )
+    elif what in {"function", "method"} and callable(obj):
+        # Methods too: Incident.detect and from_events default to DEFAULT_POLICY.
+        text = _callable_signature(obj, method=what == "method")
+    return None if text is None else (text, return_annotation)
 
 
 # --- every public name is documented --------------------------------------------
@@ -254,9 +261,10 @@ def _write(path: Path, content: bytes) -> None:
 
 
 def _lifecycle_svg() -> bytes:
-    source = DotGraphMachine(_lifecycle.Lifecycle)().to_string()
-    # The initial-state node is named after an object id: name it stably.
-    source = re.sub(r"__initial_\d+", "__initial", source)
+    source = DotGraphMachine(_lifecycle.Lifecycle)().to_string()  # type: ignore[no-untyped-call]
+    # Some node and cluster names end in an object id (__initial_140420623500304):
+    # drop it, so that an unchanged lifecycle draws the same file.
+    source = re.sub(r"_\d{8,}\b", "", source)
     try:
         return run_graphviz(source, "svg")
     except GraphvizNotFoundError:
@@ -275,18 +283,50 @@ def _rules_named(function: typing.Callable[..., object]) -> list[str]:
 
 
 def _rule_ids(tree: ast.AST) -> list[str]:
+    """The rule ids passed to RuleBroken, _refused or refuse in *tree*, in order."""
     found: list[str] = []
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
-        name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+    for call in (node for node in ast.walk(tree) if isinstance(node, ast.Call)):
+        function = call.func
+        name = function.id if isinstance(function, ast.Name) else getattr(function, "attr", None)
         if name not in _RULE_CALLS:
             continue
-        for argument in node.args:
-            if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
-                if _RULE.fullmatch(argument.value) and argument.value not in found:
-                    found.append(argument.value)
+        for argument in call.args:
+            rule = argument.value if isinstance(argument, ast.Constant) else None
+            if isinstance(rule, str) and _RULE.fullmatch(rule) and rule not in found:
+                found.append(rule)
     return found
+
+
+def _allowed_cell(command: str) -> str:
+    """Where *command* is allowed: the phases it leaves, then those it keeps."""
+    moves, stays = [], []
+    for phase in incident_process.Phase:
+        found = _lifecycle.TRANSITIONS.get((phase, command))
+        if found is not None and found[0] is phase:
+            stays.append(f"`{phase.value}`")
+        elif found is not None:
+            moves.append(f"`{phase.value}` → `{found[0].value}`")
+    if stays:
+        moves.append(", ".join(stays) + " (phase unchanged)")
+    return "; ".join(moves)
+
+
+def _guard_cell(command: str) -> str:
+    """Each guard of *command*, the rules it names, and where it applies if not everywhere."""
+    phases = [phase for phase in incident_process.Phase if (phase, command) in _lifecycle.TRANSITIONS]
+    guarded: dict[_lifecycle.Guard, list[str]] = {}
+    for phase in phases:
+        for guard in _lifecycle.TRANSITIONS[phase, command][1]:
+            guarded.setdefault(guard, []).append(f"`{phase.value}`")
+    cells = []
+    for guard, where in guarded.items():
+        rules = _rules_named(guard)
+        if not rules:
+            msg = f'the guard {guard.__name__} names no rule (RuleBroken("area.rule", ...))'
+            raise SphinxError(msg)
+        only = "" if len(where) == len(phases) else f" (from {', '.join(where)})"
+        cells.append(f"`{guard.__name__}`: " + ", ".join(f"`{rule}`" for rule in rules) + only)
+    return "; ".join(cells) or "—"
 
 
 def _commands_table() -> str:
@@ -306,34 +346,12 @@ def _commands_table() -> str:
             msg = f"the command {command!r} of {kind.__name__} is not a method of Incident"
             raise SphinxError(msg)
         method = f"{{py:meth}}`~incident_process.Incident.{command}`"
-        event = f"{{py:class}}`~incident_process.{kind.__name__}`"
-        if command not in machine_commands:  # detect: the first event, no transition
+        public = kind.__name__ in incident_process.__all__
+        event = f"{{py:class}}`~incident_process.{kind.__name__}`" if public else f"`{kind.__name__}`"
+        if command in machine_commands:
+            rows.append(f"| {method} | {event} | {_allowed_cell(command)} | {_guard_cell(command)} |")
+        else:  # detect: the first event, not a transition
             rows.append(f"| {method} | {event} | starts the incident in `detected` | — |")
-            continue
-        moves, stays, guards = [], [], {}
-        for phase in incident_process.Phase:
-            found = _lifecycle.TRANSITIONS.get((phase, command))
-            if found is None:
-                continue
-            target, phase_guards = found
-            if target is phase:
-                stays.append(f"`{phase.value}`")
-            else:
-                moves.append(f"`{phase.value}` → `{target.value}`")
-            for guard in phase_guards:
-                guards.setdefault(guard, []).append(phase)
-        allowed = "; ".join(moves + ([", ".join(stays) + " (phase unchanged)"] if stays else []))
-        checks = []
-        for guard, phases in guards.items():
-            rules = _rules_named(guard)
-            if not rules:
-                msg = f"guard {guard.__name__} names no rule id (RuleBroken(\"area.rule\", ...))"
-                raise SphinxError(msg)
-            where = "" if len(phases) == len(moves) + len(stays) else " (from " + ", ".join(
-                f"`{phase.value}`" for phase in phases
-            ) + ")"
-            checks.append(f"`{guard.__name__}`: " + ", ".join(f"`{rule}`" for rule in rules) + where)
-        rows.append(f"| {method} | {event} | {allowed} | {'; '.join(checks) or '—'} |")
     return "\n".join(rows) + "\n"
 
 
@@ -352,7 +370,10 @@ def _check_rules_documented(app: Sphinx, env: BuildEnvironment) -> None:
     del env
     if missing:
         logging.getLogger(__name__).warning(
-            "rules missing from lifecycle.md: %s", ", ".join(missing), type="incident_process", subtype="rules"
+            "rules missing from lifecycle.md: %s",
+            ", ".join(missing),
+            type="incident_process",
+            subtype="rules",
         )
 
 

@@ -13,6 +13,8 @@ from incident_process import (
     DismissalReason,
     Incident,
     Milestone,
+    ObligationKind,
+    ObligationStatus,
     Phase,
     PostIncidentStarted,
     Role,
@@ -225,6 +227,22 @@ class IncidentLifecycle(RuleBasedStateMachine):
         assert phase is self.incident.phase
         assert self.incident.version == len(self.incident.events) == self.accepted + 1
         hypothesis.event(f"reached {phase.value}")
+
+    @invariant()
+    def obligations_are_consistent(self):
+        """Every status agrees with its times, as of an hour after the last step."""
+        now = self.now + timedelta(hours=1)
+        for duty in self.incident.obligations(now):
+            assert duty.owed_from <= duty.due_at or duty.kind is ObligationKind.ESCALATE
+            if duty.status is ObligationStatus.MET:
+                assert duty.met_at is not None
+                assert duty.met_at <= duty.due_at
+            elif duty.status is ObligationStatus.PENDING:
+                assert (duty.met_at, now < duty.due_at) == (None, True)
+            elif duty.status is ObligationStatus.OVERDUE:
+                assert (duty.met_at, duty.due_at <= now) == (None, True)
+            else:
+                assert duty.met_at is None or duty.met_at > duty.due_at
 
     @invariant()
     def ids_count_up(self):

@@ -3,9 +3,19 @@
 The public API is re-exported here; the modules behind it are private.
 """
 
-from ._classification import Classification, Impact, classify_severity
-from ._durations import BusinessDays
+from ._calendar import (
+    BusinessCalendar,
+)
+from ._classification import (
+    Classification,
+    Impact,
+    classify_severity,
+)
+from ._durations import (
+    BusinessDays,
+)
 from ._errors import (
+    CalendarError,
     CommandRefusedError,
     IncidentProcessError,
     InvalidEventError,
@@ -18,12 +28,16 @@ from ._errors import (
 from ._events import (
     EVENT_TYPES,
     Acknowledged,
+    ActionItemAdded,
+    ActionItemCompleted,
     Audience,
+    ChannelArchived,
     Closed,
     Declared,
     Detected,
     DismissalReason,
     Dismissed,
+    DocumentPublished,
     Event,
     Milestone,
     MilestoneRecorded,
@@ -31,13 +45,28 @@ from ._events import (
     Reopened,
     Resolved,
     ResponseStarted,
+    ReviewHeld,
     RoleAssigned,
     SeverityChanged,
     UpdatePosted,
     UpdateStatus,
 )
-from ._incident import Incident, RequirementLevel, RoleTenure, UnmetRoleRequirement
-from ._lifecycle import Lifecycle, Phase
+from ._incident import (
+    ActionItem,
+    Incident,
+    RequirementLevel,
+    RoleTenure,
+    UnmetRoleRequirement,
+)
+from ._lifecycle import (
+    Lifecycle,
+    Phase,
+)
+from ._obligations import (
+    Obligation,
+    ObligationKind,
+    ObligationStatus,
+)
 from ._policy import (
     ALERT_METRICS,
     DEFAULT_POLICY,
@@ -46,6 +75,7 @@ from ._policy import (
     Alerting,
     AlertMetric,
     AlertThreshold,
+    CalendarSettings,
     Communication,
     CustomerCommunication,
     Declaration,
@@ -75,9 +105,20 @@ from ._policy import (
     StatusPage,
     SustainedThreshold,
 )
-from ._policy_file import dump_policy, load_policy, loads_policy
-from ._policy_tables import render_policy
-from ._vocabulary import DetectionSource, ImpactFlag, Role, Severity
+from ._policy_file import (
+    dump_policy,
+    load_policy,
+    loads_policy,
+)
+from ._policy_tables import (
+    render_policy,
+)
+from ._vocabulary import (
+    DetectionSource,
+    ImpactFlag,
+    Role,
+    Severity,
+)
 
 __all__ = [
     "ALERT_METRICS",
@@ -85,12 +126,19 @@ __all__ = [
     "EVENT_TYPES",
     "SLO_METRICS",
     "Acknowledged",
+    "ActionItem",
+    "ActionItemAdded",
+    "ActionItemCompleted",
     "AgendaItem",
     "AlertMetric",
     "AlertThreshold",
     "Alerting",
     "Audience",
+    "BusinessCalendar",
     "BusinessDays",
+    "CalendarError",
+    "CalendarSettings",
+    "ChannelArchived",
     "Classification",
     "Closed",
     "CommandRefusedError",
@@ -106,6 +154,7 @@ __all__ = [
     "Direction",
     "DismissalReason",
     "Dismissed",
+    "DocumentPublished",
     "Escalation",
     "EscalationLevel",
     "Event",
@@ -119,6 +168,9 @@ __all__ = [
     "Lifecycle",
     "Milestone",
     "MilestoneRecorded",
+    "Obligation",
+    "ObligationKind",
+    "ObligationStatus",
     "PerSeverity",
     "Phase",
     "Policy",
@@ -135,6 +187,7 @@ __all__ = [
     "Resolution",
     "Resolved",
     "ResponseStarted",
+    "ReviewHeld",
     "ReviewMeeting",
     "Role",
     "RoleAssigned",

@@ -212,8 +212,7 @@ class BusinessCalendar:
         start = self.local_date(moment)
         if not self.is_business_day(start):
             start = self._next_business_days(start, 1)
-        day = self._next_business_days(start, business_days)
-        return self._at_local(day, time.max)
+        return self.end_of_day(self._next_business_days(start, business_days))
 
     def business_days_between(self, a: datetime, b: datetime) -> int:
         """Business days after *a*'s local date up to and including *b*'s; negative if *b* is earlier."""
@@ -227,6 +226,13 @@ class BusinessCalendar:
             if self.is_business_day(day):
                 count += 1
         return count
+
+    def end_of_day(self, day: date) -> datetime:
+        """23:59:59.999999 local time on *day*, in the calendar's zone."""
+        if isinstance(day, datetime) or not isinstance(day, date):
+            msg = f"day: expected a date, got {day!r}"
+            raise CalendarError(msg)
+        return self._at_local(day, time.max)
 
     def describe(self) -> str:
         """One line: zone, working days, holidays."""

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
@@ -47,6 +47,10 @@ from ._events import (
 from ._lifecycle import Check, Phase, RuleBroken, replay_transition, run_command
 from ._policy import DEFAULT_POLICY, Policy
 from ._vocabulary import DetectionSource, Role, Severity
+
+if TYPE_CHECKING:
+    from ._calendar import BusinessCalendar
+    from ._obligations import Obligation
 
 __all__ = ["ActionItem", "Incident", "RequirementLevel", "RoleTenure", "UnmetRoleRequirement"]
 
@@ -635,6 +639,23 @@ class Incident:
                 )
                 unmet.append(UnmetRoleRequirement(role=role, level=level, reason=f"{reason} ({person})"))
         return tuple(unmet)
+
+    def obligations(
+        self, now: datetime, *, calendar: BusinessCalendar | None = None
+    ) -> tuple[Obligation, ...]:
+        """Every timed duty the events up to *now* give rise to, with its status as of *now*.
+
+        *calendar* counts business days (default: the policy's
+        :meth:`~incident_process.Policy.business_calendar`). See
+        :class:`~incident_process.Obligation` for the duties and the choices
+        made where the guide leaves a gap.
+
+        Raises:
+            CalendarError: if *now* is naive.
+        """
+        from ._obligations import obligations
+
+        return obligations(self, now, calendar)
 
     # --- commands --------------------------------------------------------------
 

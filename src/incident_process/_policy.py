@@ -22,10 +22,11 @@ means ``None`` and a dumped policy always loads back equal.
 from __future__ import annotations
 
 import enum
+import functools
 import zoneinfo
 from collections.abc import Iterator, Mapping
-from datetime import timedelta
-from typing import Generic, TypeVar
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import attrs
 
@@ -33,6 +34,9 @@ from ._checks import Checker
 from ._durations import BusinessDays
 from ._errors import UnknownMetricError
 from ._vocabulary import DetectionSource, ImpactFlag, Role, Severity
+
+if TYPE_CHECKING:
+    from ._calendar import BusinessCalendar
 
 __all__ = [
     "ALERT_METRICS",
@@ -42,6 +46,7 @@ __all__ = [
     "AlertMetric",
     "AlertThreshold",
     "Alerting",
+    "CalendarSettings",
     "Communication",
     "CustomerCommunication",
     "Declaration",
@@ -982,6 +987,50 @@ class QuarterlyReview:
         check.done()
 
 
+# --- Business days -----------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class CalendarSettings:
+    """Which days are business days, for "within N business days" (guide, "5. Post-Incident").
+
+    The zone is the policy's ``zone``.
+
+    Attributes:
+        country: The `holidays` country code whose public holidays are closed
+            (``None``: none; the guide names no country).
+        subdivision: The state or region within the country, if any.
+        weekdays: The working weekdays, 0 for Monday to 6 for Sunday.
+        closed: Further closed dates.
+    """
+
+    country: str | None = None
+    subdivision: str | None = None
+    weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)
+    closed: tuple[date, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        for path, day in check.items("weekdays", self.weekdays):
+            if isinstance(day, bool) or not isinstance(day, int) or not 0 <= day <= 6:
+                check.fail(path, f"expected a weekday number, 0 (Monday) to 6 (Sunday), got {day!r}")
+        for path, day in check.items("closed", self.closed, non_empty=False):
+            if isinstance(day, datetime) or not isinstance(day, date):
+                check.fail(path, f"expected a date like 2026-12-24, got {day!r}")
+        if self.subdivision is not None and self.country is None:
+            check.fail("subdivision", "needs a country")
+        elif self.country is not None and check.text("country", self.country):
+            from ._calendar import BusinessCalendar
+            from ._errors import CalendarError
+
+            try:
+                BusinessCalendar("UTC", country=self.country, subdivision=self.subdivision)
+            except CalendarError as error:
+                where, _, message = str(error).partition(": ")
+                check.fail(where, message)
+        check.done()
+
+
 # --- The policy --------------------------------------------------------------
 
 
@@ -1011,6 +1060,7 @@ class Policy:
         alerting: "Alerting Thresholds".
         slos: "SLOs".
         quarterly_review: "Quarterly Review".
+        calendar: What counts as a business day, in ``zone``.
     """
 
     zone: str = "UTC"
@@ -1028,6 +1078,7 @@ class Policy:
     alerting: Alerting = Alerting()
     slos: Slos = Slos()
     quarterly_review: QuarterlyReview = QuarterlyReview()
+    calendar: CalendarSettings = CalendarSettings()
 
     def __attrs_post_init__(self) -> None:
         check = Checker()
@@ -1047,6 +1098,10 @@ class Policy:
             check.instance(path, rule, SeverityRule)
         check.done()
 
+    def business_calendar(self) -> BusinessCalendar:
+        """The business calendar of this policy: its zone and its calendar settings."""
+        return _business_calendar(self.zone, self.calendar)
+
 
 #: The policy's plain groups, by field name (the per-severity tables and the
 #: classification rules are checked on their own above).
@@ -1055,6 +1110,20 @@ _GROUPS: Mapping[str, type] = {
     for field in attrs.fields(attrs.resolve_types(Policy))
     if isinstance(field.type, type) and attrs.has(field.type)
 }
+
+
+@functools.lru_cache(maxsize=64)
+def _business_calendar(zone: str, settings: CalendarSettings) -> BusinessCalendar:
+    from ._calendar import BusinessCalendar
+
+    return BusinessCalendar(
+        zone,
+        country=settings.country,
+        subdivision=settings.subdivision,
+        weekdays=settings.weekdays,
+        closed=settings.closed,
+    )
+
 
 #: The guide, exactly.
 DEFAULT_POLICY = Policy()

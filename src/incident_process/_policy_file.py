@@ -24,7 +24,7 @@ import os
 import re
 import tomllib
 from collections.abc import Callable, Mapping
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar, cast, get_args, get_origin
 
@@ -343,7 +343,7 @@ def _converter() -> cattrs.Converter:
     import cattrs  # only policy files need it: kept off the import path
 
     converter = cattrs.Converter()
-    for scalar in (str, int, bool):
+    for scalar in (str, int, bool, date):
         converter.register_structure_hook(scalar, _passthrough)
     converter.register_structure_hook(float, _structure_float)
     converter.register_structure_hook(timedelta, _parsed_from_text(parse_duration))

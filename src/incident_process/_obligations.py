@@ -1,0 +1,455 @@
+"""What an incident owes, as of a moment: every timed duty of the guide, and its status.
+
+Each :class:`Obligation` says what is owed (its kind), which rule of the
+policy asks for it (the policy key), when it became owed, when it is due, and
+its status as of ``now``: pending (not yet due), met (done on time, at
+``met_at``), overdue (due, not done, still open) or missed (done late, or no
+longer possible). Only events up to ``now`` count, so an audit can ask about
+any past moment. Durations are exact; the post-incident deadlines use the
+business calendar's deadline rule.
+
+Where the guide leaves a gap, the choice made here:
+
+* "Correlate within 15 minutes" is met by the decision it leads to: the
+  declaration or the dismissal.
+* "Declare immediately if criteria met" is not owed once the incident is
+  dismissed (the criteria were not met).
+* The escalation path applies to automated pages: while the page is not
+  acknowledged, each level after the first is owed from the end of the
+  previous level's window; acknowledging the page meets it. A level limited
+  to some severities (VP Engineering: SEV1) is owed only at those.
+* Update cadences run from the declaration, restart at each update, are
+  re-timed from a severity change, pause at resolution and restart when the
+  incident reopens.
+* The final status-page update is due within the first-update window
+  (10 minutes by default) of the resolution.
+* The quiet period is reported for a resolved incident (the last error time
+  comes with the resolve command); the lifecycle refuses an early resolution.
+* A duty that was not met when the incident closed (or was dismissed) is
+  missed; one not yet due then is dropped.
+"""
+
+from __future__ import annotations
+
+import bisect
+import enum
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, TypeGuard
+
+import attrs
+
+from ._errors import CalendarError
+from ._events import (
+    Audience,
+    Closed,
+    Declared,
+    Dismissed,
+    Event,
+    Reopened,
+    Resolved,
+    SeverityChanged,
+    UpdatePosted,
+    UpdateStatus,
+)
+from ._lifecycle import Phase
+from ._policy import DetectionDuty
+from ._vocabulary import Severity
+
+if TYPE_CHECKING:
+    from ._calendar import BusinessCalendar
+    from ._incident import Incident
+
+__all__ = ["Obligation", "ObligationKind", "ObligationStatus", "obligations"]
+
+
+class ObligationKind(enum.Enum):
+    """A timed duty of the guide."""
+
+    #: "Automated alert: Acknowledge within 5 minutes".
+    ACKNOWLEDGE = "acknowledge"
+    #: "Customer reports: Correlate within 15 minutes".
+    CORRELATE = "correlate"
+    #: "Internal discovery: Declare immediately if criteria met".
+    DECLARE = "declare"
+    #: "Escalation Path": the next level, while a page is not acknowledged.
+    ESCALATE = "escalate"
+    #: "Status page updates: First update: Within 10 minutes of declaration".
+    FIRST_STATUS_PAGE_UPDATE = "first_status_page_update"
+    #: "Internal Communication: Frequency by severity".
+    INTERNAL_UPDATE = "internal_update"
+    #: "Subsequent updates: Match internal frequency".
+    STATUS_PAGE_UPDATE = "status_page_update"
+    #: "Final update: When resolved, with summary".
+    FINAL_STATUS_PAGE_UPDATE = "final_status_page_update"
+    #: "No new error reports for 15 minutes (SEV1/2) or 30 minutes (SEV3)".
+    RESOLUTION_QUIET_PERIOD = "resolution_quiet_period"
+    #: "Close incident channel (archive after 24h)".
+    ARCHIVE_CHANNEL = "archive_channel"
+    #: "Post-incident review: Within 3 business days".
+    POST_INCIDENT_REVIEW = "post_incident_review"
+    #: "Post-incident document: Within 5 business days".
+    POST_INCIDENT_DOCUMENT = "post_incident_document"
+    #: "Action items tracked: Until completion".
+    ACTION_ITEM = "action_item"
+
+
+class ObligationStatus(enum.Enum):
+    """Where a duty stands as of ``now``."""
+
+    PENDING = "pending"
+    MET = "met"
+    OVERDUE = "overdue"
+    MISSED = "missed"
+
+
+@attrs.frozen(kw_only=True)
+class Obligation:
+    """One timed duty and its status.
+
+    Attributes:
+        kind: What is owed.
+        rule: The policy key it comes from (``"communication.update_cadence.SEV2"``).
+        owed_from: When it became owed.
+        due_at: When it is due.
+        status: Pending, met, overdue or missed, as of the ``now`` asked about.
+        met_at: When it was done, if it was (late, for a missed one).
+        detail: What exactly, in words (``"escalate to On-call Lead"``).
+    """
+
+    kind: ObligationKind
+    rule: str
+    owed_from: datetime
+    due_at: datetime
+    status: ObligationStatus
+    met_at: datetime | None = None
+    detail: str = ""
+
+
+def _status(
+    due_at: datetime, met_at: datetime | None, ended_at: datetime | None, now: datetime
+) -> ObligationStatus:
+    if met_at is not None:
+        return ObligationStatus.MET if met_at <= due_at else ObligationStatus.MISSED
+    if ended_at is not None:
+        return ObligationStatus.MISSED
+    return ObligationStatus.PENDING if now < due_at else ObligationStatus.OVERDUE
+
+
+class _Collector:
+    """Builds obligations with their status as of ``now``."""
+
+    __slots__ = ("ended_at", "found", "now")
+
+    def __init__(self, now: datetime, ended_at: datetime | None) -> None:
+        self.now = now
+        self.ended_at = ended_at
+        self.found: list[Obligation] = []
+
+    def add(  # noqa: PLR0913 - an obligation's fields
+        self,
+        kind: ObligationKind,
+        rule: str,
+        owed_from: datetime,
+        due_at: datetime,
+        met_at: datetime | None,
+        *,
+        ended_at: datetime | None = None,
+        outlives_closing: bool = False,
+        detail: str = "",
+    ) -> None:
+        """Record a duty; one that lapsed before it was due is not owed at all.
+
+        A duty lapses at *ended_at*, or when the incident closes, unless it
+        *outlives_closing* (the follow-ups and post-incident deadlines).
+        """
+        ended = ended_at if ended_at is not None or outlives_closing else self.ended_at
+        if met_at is None and ended is not None and ended < due_at:
+            return
+        status = _status(due_at, met_at, ended, self.now)
+        self.found.append(
+            Obligation(
+                kind=kind,
+                rule=rule,
+                owed_from=owed_from,
+                due_at=due_at,
+                status=status,
+                met_at=met_at,
+                detail=detail,
+            )
+        )
+
+
+def obligations(
+    incident: Incident, now: datetime, calendar: BusinessCalendar | None = None
+) -> tuple[Obligation, ...]:
+    """Every timed duty the incident's events up to *now* give rise to; see the module docstring."""
+    if not isinstance(now, datetime) or now.utcoffset() is None:
+        shown = now.isoformat() if isinstance(now, datetime) else repr(now)
+        msg = f"now: expected a timezone-aware datetime, got {shown}"
+        raise CalendarError(msg)
+    calendar = calendar if calendar is not None else incident.policy.business_calendar()
+    events = incident.events
+    count = bisect.bisect_right([event.at for event in events], now)
+    if count < len(events):
+        from ._incident import Incident
+
+        incident = Incident.from_events(events[:count], policy=incident.policy)
+        events = incident.events
+    ended_at = next((e.at for e in reversed(events) if isinstance(e, Closed | Dismissed)), None)
+    found = _Collector(now, ended_at)
+    _detection(incident, found)
+    _cadences(incident, found)
+    _after_resolution(incident, calendar, found)
+    _follow_ups(incident, calendar, found)
+    return tuple(sorted(found.found, key=lambda o: (o.due_at, o.kind.value, o.detail)))
+
+
+def _first(events: tuple[Event, ...], kinds: type | tuple[type, ...]) -> datetime | None:
+    return next((event.at for event in events if isinstance(event, kinds)), None)
+
+
+def _detection(incident: Incident, found: _Collector) -> None:
+    """The detection source's duty, and the escalation path of an unacknowledged page."""
+    events = incident.events
+    for index, response in enumerate(incident.policy.detection.responses):
+        if response.source is not incident.source:
+            continue
+        rule = f"detection.responses[{index}]"
+        due = incident.detected_at + response.within
+        if response.duty is DetectionDuty.ACKNOWLEDGE:
+            met = incident.acknowledged_at
+            found.add(
+                ObligationKind.ACKNOWLEDGE,
+                rule,
+                incident.detected_at,
+                due,
+                met,
+                detail="acknowledge the page",
+            )
+            _escalation(incident, found)
+        elif response.duty is DetectionDuty.CORRELATE:
+            met = _first(events, (Declared, Dismissed))
+            found.add(
+                ObligationKind.CORRELATE, rule, incident.detected_at, due, met, detail="correlate the reports"
+            )
+        elif incident.phase is not Phase.DISMISSED:
+            met = incident.declared_at
+            found.add(
+                ObligationKind.DECLARE, rule, incident.detected_at, due, met, detail="declare the incident"
+            )
+
+
+def _escalation(incident: Incident, found: _Collector) -> None:
+    """Each level after the first is owed while the page is unacknowledged when it starts."""
+    acknowledged, severity = incident.acknowledged_at, incident.severity
+    start = incident.detected_at
+    for index, level in enumerate(incident.policy.escalation.levels):
+        window = level.window if level.window is not None else timedelta(0)
+        unacknowledged = acknowledged is None or acknowledged > start
+        applies = (
+            severity in level.severities if severity is not None else set(level.severities) == set(Severity)
+        )
+        if index > 0 and unacknowledged and applies:
+            rule = f"escalation.levels[{index}]"
+            found.add(
+                ObligationKind.ESCALATE,
+                rule,
+                start,
+                start + window,
+                acknowledged,
+                detail=f"escalate to {level.who}",
+            )
+        if level.window is None:
+            break
+        start += level.window
+
+
+def _after_declaration(events: tuple[Event, ...]) -> Iterator[tuple[Event, Severity]]:
+    """Each event from the declaration on, with the severity in force after it."""
+    severity: Severity | None = None
+    for event in events:
+        if isinstance(event, Declared | SeverityChanged):
+            severity = event.severity
+        if severity is not None:
+            yield event, severity
+
+
+def _chain(  # noqa: PLR0913 - keyword-only parts of one cadence
+    found: _Collector,
+    incident: Incident,
+    *,
+    kind: ObligationKind,
+    rule: str,
+    begins: Callable[[Event], bool],
+    is_update: Callable[[Event], bool],
+) -> None:
+    """A cadence: it begins at one event; each update meets the running duty and starts the next.
+
+    A severity change re-times the running duty from the change; resolving or
+    closing ends it (missed if it was already due); reopening starts it again.
+    """
+    cadence = incident.policy.communication.update_cadence
+    running: tuple[datetime, datetime] | None = None  # (owed from, due at)
+    begun = False
+    number = 1
+    severity = Severity.SEV3
+    for event, severity in _after_declaration(incident.events):
+        if not begun:
+            begun = begins(event)
+            running = (event.at, event.at + cadence[severity]) if begun else None
+        elif isinstance(event, Reopened) or (running is not None and is_update(event)):
+            if running is not None:
+                found.add(kind, rule.format(severity.value), *running, event.at, detail=f"update {number}")
+                number += 1
+            running = (event.at, event.at + cadence[severity])
+        elif isinstance(event, SeverityChanged) and running is not None:
+            running = (running[0], event.at + cadence[severity])
+        elif isinstance(event, Resolved | Closed | Dismissed) and running is not None:
+            found.add(
+                kind,
+                rule.format(severity.value),
+                *running,
+                None,
+                ended_at=event.at,
+                detail=f"update {number}",
+            )
+            running = None
+    if running is not None:
+        found.add(kind, rule.format(severity.value), *running, None, detail=f"update {number}")
+
+
+def _is_page_update(event: Event) -> TypeGuard[UpdatePosted]:
+    return isinstance(event, UpdatePosted) and event.audience is Audience.STATUS_PAGE
+
+
+def _is_internal_update(event: Event) -> bool:
+    return isinstance(event, UpdatePosted) and event.audience is Audience.INTERNAL
+
+
+def _cadences(incident: Incident, found: _Collector) -> None:
+    """The first status-page update, then the internal and status-page cadences."""
+    declared_at = incident.declared_at
+    if declared_at is None:
+        return
+    status_page = incident.policy.communication.status_page
+    first_page = next((e.at for e in incident.events if _is_page_update(e)), None)
+    found.add(
+        ObligationKind.FIRST_STATUS_PAGE_UPDATE,
+        "communication.status_page.first_update_within",
+        declared_at,
+        declared_at + status_page.first_update_within,
+        first_page,
+        detail="first status-page update",
+    )
+    internal = "communication.update_cadence.{}"
+    _chain(
+        found,
+        incident,
+        kind=ObligationKind.INTERNAL_UPDATE,
+        rule=internal,
+        begins=_is_declared,
+        is_update=_is_internal_update,
+    )
+    if status_page.subsequent_match_internal:
+        _chain(
+            found,
+            incident,
+            kind=ObligationKind.STATUS_PAGE_UPDATE,
+            rule="communication.status_page.subsequent_match_internal",
+            begins=_is_page_update,
+            is_update=_is_page_update,
+        )
+
+
+def _is_declared(event: Event) -> bool:
+    return isinstance(event, Declared)
+
+
+def _after_resolution(incident: Incident, calendar: BusinessCalendar, found: _Collector) -> None:
+    """Quiet period, final status-page update and post-incident deadlines of the last resolution."""
+    resolution = next((e for e in reversed(incident.events) if isinstance(e, Resolved)), None)
+    resolved_at, severity, policy = incident.resolved_at, incident.severity, incident.policy
+    if resolution is None or resolved_at is None or severity is None:
+        return
+    quiet_ends = resolution.last_error_at + policy.resolution.quiet_period[severity]
+    found.add(
+        ObligationKind.RESOLUTION_QUIET_PERIOD,
+        f"resolution.quiet_period.{severity.value}",
+        resolution.last_error_at,
+        quiet_ends,
+        quiet_ends if resolved_at >= quiet_ends else None,
+        outlives_closing=True,
+        detail="no new error reports before resolving",
+    )
+    status_page = policy.communication.status_page
+    if status_page.final_update_on_resolve:
+        final = next(
+            (
+                e.at
+                for e in incident.events
+                if _is_page_update(e) and e.status is UpdateStatus.RESOLVED and e.at >= resolved_at
+            ),
+            None,
+        )
+        due = resolved_at + status_page.first_update_within
+        found.add(
+            ObligationKind.FINAL_STATUS_PAGE_UPDATE,
+            "communication.status_page.final_update_on_resolve",
+            resolved_at,
+            due,
+            final,
+            outlives_closing=True,
+            detail="final status-page update, with summary",
+        )
+    post = policy.post_incident
+    if severity in post.required_for:
+        for kind, rule, days, met in (
+            (
+                ObligationKind.POST_INCIDENT_REVIEW,
+                "post_incident.review_within",
+                post.review_within,
+                incident.review_held_at,
+            ),
+            (
+                ObligationKind.POST_INCIDENT_DOCUMENT,
+                "post_incident.document_within",
+                post.document_within,
+                incident.document_published_at,
+            ),
+        ):
+            due = calendar.deadline(resolved_at, days.days)
+            found.add(
+                kind,
+                rule,
+                resolved_at,
+                due,
+                met,
+                outlives_closing=True,
+                detail=f"within {days} of resolution",
+            )
+
+
+def _follow_ups(incident: Incident, calendar: BusinessCalendar, found: _Collector) -> None:
+    """Archive the channel after closing; every action item until it is complete."""
+    closed_at = incident.closed_at
+    if closed_at is not None:
+        found.add(
+            ObligationKind.ARCHIVE_CHANNEL,
+            "resolution.archive_channel_after",
+            closed_at,
+            closed_at + incident.policy.resolution.archive_channel_after,
+            incident.channel_archived_at,
+            outlives_closing=True,
+            detail="archive the incident channel",
+        )
+    for item in incident.action_items():
+        found.add(
+            ObligationKind.ACTION_ITEM,
+            "post_incident.action_items",
+            item.added_at,
+            calendar.end_of_day(item.due),
+            item.completed_at,
+            outlives_closing=True,
+            detail=f"{item.item_id}: {item.action} ({item.owner})",
+        )
