@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["BusinessCalendar"]
 
 _DAY = timedelta(days=1)
+_DEADLINES_KEPT = 100_000  # (local date, count) pairs remembered per calendar
 _WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -100,6 +101,7 @@ class BusinessCalendar:
     tz: tzinfo = attrs.field(eq=False, repr=False)
     _holidays: HolidayBase | None = attrs.field(eq=False, repr=False)
     _closed_by_year: dict[int, frozenset[date]] = attrs.field(eq=False, repr=False)
+    _deadlines: dict[tuple[date, int], datetime] = attrs.field(eq=False, repr=False)
 
     def __init__(
         self,
@@ -127,6 +129,7 @@ class BusinessCalendar:
             tz=tz,
             holidays=public,
             closed_by_year={},
+            deadlines={},
         )
 
     def __repr__(self) -> str:
@@ -206,13 +209,22 @@ class BusinessCalendar:
 
         By 23:59:59.999999 local time of the N-th business day strictly after
         the local date of *moment*; if that date is not a business day, the
-        count starts from the next business day.
+        count starts from the next business day. Deadlines are kept per local
+        date and count, so many events on the same days cost one count each.
         """
-        _count(business_days, at_least=1)
-        start = self.local_date(moment)
-        if not self.is_business_day(start):
-            start = self._next_business_days(start, 1)
-        return self.end_of_day(self._next_business_days(start, business_days))
+        if type(business_days) is not int or business_days < 1:
+            _count(business_days, at_least=1)
+        key = (self.local_date(moment), business_days)
+        found = self._deadlines.get(key)
+        if found is None:
+            start = key[0]
+            if not self.is_business_day(start):
+                start = self._next_business_days(start, 1)
+            found = self.end_of_day(self._next_business_days(start, business_days))
+            if len(self._deadlines) >= _DEADLINES_KEPT:
+                self._deadlines.clear()
+            self._deadlines[key] = found
+        return found
 
     def business_days_between(self, a: datetime, b: datetime) -> int:
         """Business days after *a*'s local date up to and including *b*'s; negative if *b* is earlier."""
