@@ -11,6 +11,7 @@ import ast
 import enum
 import inspect
 import re
+import sys
 import textwrap
 import typing
 from importlib.metadata import version as _version
@@ -61,6 +62,33 @@ python_use_unqualified_type_names = True
 autodoc_member_order = "bysource"
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False
+
+# --- annotations that name what is imported only for type checking --------------
+#
+# Some modules import names under ``if TYPE_CHECKING:`` only (to keep an
+# import lazy or to avoid a cycle), and typing.get_type_hints cannot evaluate
+# an annotation that uses one: autodoc and napoleon then fall back to the raw
+# strings, whose bare names ("datetime", "date") resolve to nothing. Running
+# those imports in each module, once the package is imported, makes every
+# annotation evaluate as the type checker sees it.
+
+
+_TYPE_CHECKING = frozenset({"TYPE_CHECKING", "typing.TYPE_CHECKING"})
+
+
+def _import_type_checking_names() -> None:
+    for name, module in list(sys.modules.items()):
+        if name != "incident_process" and not name.startswith("incident_process."):
+            continue
+        tree = ast.parse(inspect.getsource(module))
+        for node in tree.body:
+            if isinstance(node, ast.If) and ast.unparse(node.test) in _TYPE_CHECKING:
+                code = compile(ast.Module(body=node.body, type_ignores=[]), inspect.getfile(module), "exec")
+                exec(code, vars(module))  # noqa: S102 - the module's own import statements
+
+
+_import_type_checking_names()
+
 
 # --- nitpicky: only targets outside this project may stay unresolved -----------
 #

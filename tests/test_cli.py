@@ -48,8 +48,9 @@ def test_demo_walks_an_incident_through_the_lifecycle():
     assert "REFUSED (declaration.who_may_declare)" in out
     assert "REFUSED (resolution.quiet_period)" in out
     assert "REFUSED (post_incident.required)" in out
-    assert "Wed 09:00 close: closed -> closed" in out
-    assert "Replaying its 12 events rebuilds the same incident: True." in out
+    assert "Wed 09:30 close: closed -> closed" in out
+    assert "overdue" not in out.rsplit("What it owed", 1)[1]
+    assert "Replaying its 18 events rebuilds the same incident: True." in out
 
 
 def test_demo_with_a_policy_file(files):
@@ -67,7 +68,7 @@ def test_demo_json_is_the_policy_data():
     document = json.loads(result.stdout)
     assert document["policy"]["communication"]["update_cadence"]["SEV1"] == "15m"
     assert [example["severity"] for example in document["examples"]] == ["SEV1", "SEV2", "SEV3"]
-    assert (document["incident"]["phase"], document["incident"]["version"]) == ("closed", 12)
+    assert (document["incident"]["phase"], document["incident"]["version"]) == ("closed", 18)
 
 
 def test_demo_with_an_invalid_policy_is_a_usage_error(files):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from ._classification import Impact, classify_severity
@@ -33,6 +33,7 @@ def example_incident(policy: Policy) -> tuple[Incident, list[str]]:
         return start + timedelta(minutes=minutes)
 
     story: list[str] = []
+    day = 24 * 60
     incident = Incident.detect(
         id="INC-2026-0042",
         title="Checkout returning 5xx errors",
@@ -68,8 +69,29 @@ def example_incident(policy: Policy) -> tuple[Incident, list[str]]:
         ("resolve 10 minutes after the last error", lambda i: i.resolve(at=at(40), last_error_at=at(30))),
         ("resolve 16 minutes after the last error", lambda i: i.resolve(at=at(46), last_error_at=at(30))),
         ("close straight away", lambda i: i.close(at=at(50))),
+        (
+            "final status-page update",
+            lambda i: i.post_update(at=at(50), status=UpdateStatus.RESOLVED, audience=Audience.STATUS_PAGE),
+        ),
         ("start the post-incident process", lambda i: i.start_post_incident(at=at(60))),
-        ("close", lambda i: i.close(at=at(24 * 60 * 3))),
+        ("the review, facilitated by eve", lambda i: i.hold_review(at=at(day * 2 + 60), facilitator="eve")),
+        (
+            "an action item for bo",
+            lambda i: i.add_action_item(
+                "A1",
+                "Alert on checkout error rate per deploy",
+                owner="bo",
+                due=date(2026, 3, 13),
+                at=at(day * 2 + 120),
+            ),
+        ),
+        (
+            "the document is published",
+            lambda i: i.publish_document(at=at(day * 3), location="postmortems/INC-2026-0042.md"),
+        ),
+        ("close", lambda i: i.close(at=at(day * 3 + 30))),
+        ("archive the channel", lambda i: i.archive_channel(at=at(day * 4))),
+        ("bo completes the action item", lambda i: i.complete_action_item("A1", at=at(day * 5 + 6 * 60))),
     ]
     for what, command in steps:
         try:
@@ -82,6 +104,15 @@ def example_incident(policy: Policy) -> tuple[Incident, list[str]]:
             note = f" [roles {unmet}]" if unmet else ""
             story.append(f"- {event.at:%a %H:%M} {what}: {event.kind} -> {incident.phase.value}{note}")
     return incident, story
+
+
+def _owed(incident: Incident, now: datetime) -> list[str]:
+    lines = ["", f"What it owed as of {now:%a %Y-%m-%d %H:%M %Z}:"]
+    for duty in incident.obligations(now):
+        met = f" at {duty.met_at:%a %H:%M}" if duty.met_at else ""
+        due = f"due {duty.due_at:%a %H:%M}"
+        lines.append(f"- {duty.status.value}{met}: {duty.detail}, {due} ({duty.kind.value}; {duty.rule})")
+    return lines
 
 
 def _minutes(span: timedelta | None) -> str:
@@ -99,6 +130,8 @@ def demo_text(policy: Policy) -> str:
     for tenure in incident.role_tenures():
         until = f" to {tenure.until:%a %H:%M}" if tenure.until else ""
         parts.append(f"- {tenure.role.value}: {tenure.person} from {tenure.since:%a %H:%M}{until}")
+    parts += _owed(incident, incident.events[9].at + timedelta(minutes=1))
+    parts += _owed(incident, incident.events[-1].at + timedelta(days=1))
     rebuilt = Incident.from_events(incident.events, policy=policy) == incident
     parts += [
         "",
