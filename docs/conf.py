@@ -389,26 +389,27 @@ def _generate(app: Sphinx) -> None:
     _write(GENERATED / "commands.md", _commands_table().encode())
 
 
-def _check_rules_documented(app: Sphinx, env: BuildEnvironment) -> None:
-    """Every rule id the code can refuse with is explained on lifecycle.md."""
+def _check_lifecycle_documented(app: Sphinx, env: BuildEnvironment) -> None:
+    """Every phase, and every rule id the code can refuse with, is explained on lifecycle.md."""
+    del env
     page = Path(app.srcdir, "lifecycle.md").read_text(encoding="utf-8")
     rules = _rule_ids(ast.parse(inspect.getsource(_lifecycle)))
     rules += [rule for rule in _rule_ids(ast.parse(inspect.getsource(_incident))) if rule not in rules]
-    missing = [rule for rule in rules if f"`{rule}`" not in page]
-    del env
+    names = [phase.value for phase in incident_process.Phase] + rules
+    missing = [name for name in names if f"`{name}`" not in page]
     if missing:
         logging.getLogger(__name__).warning(
-            "rules missing from lifecycle.md: %s",
+            "phases or rules missing from lifecycle.md: %s",
             ", ".join(missing),
             type="incident_process",
-            subtype="rules",
+            subtype="lifecycle",
         )
 
 
 def setup(app: Sphinx) -> None:
     """Connect the handlers above."""
     app.connect("builder-inited", _generate)
-    app.connect("env-check-consistency", _check_rules_documented)
+    app.connect("env-check-consistency", _check_lifecycle_documented)
     app.connect("missing-reference", _public_reference)
     app.connect("autodoc-process-signature", _signature)
     app.connect("env-check-consistency", _check_api_documented)
