@@ -273,7 +273,7 @@ GENERATED = Path(__file__).parent / "_generated"
 
 _RULE = re.compile(r"[a-z_]+\.[a-z_]+")
 # The calls that name a rule: a guard's verdict and the incident's refusals.
-_RULE_CALLS = frozenset({"RuleBroken", "_refused", "refuse"})
+_RULE_CALLS = frozenset({"RuleBroken", "_refused", "refuse", "guard"})
 
 
 class GraphvizMissingError(SphinxError):

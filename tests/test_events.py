@@ -40,7 +40,10 @@ def test_all_problems_of_an_event_are_named_at_once():
     assert "Declared.id: expected non-empty text" in message
     assert "Declared.at: naive datetime 2026-03-08T00:00:00" in message
     assert "Declared.by" in message
-    assert "Declared.severity: expected one of 'SEV1', 'SEV2', 'SEV3', got 'SEV1'" in message
+    assert (
+        "Declared.severity: expected one of Severity.SEV1, Severity.SEV2, Severity.SEV3, got 'SEV1' (str)"
+        in message
+    )
 
 
 def test_times_must_be_datetimes():

@@ -335,6 +335,20 @@ def test_review_document_and_action_items():
     assert Incident.from_events(incident.events) == incident
 
 
+def test_the_facilitator_was_not_involved():
+    """'Facilitator: Rotating, not someone involved in incident'."""
+    incident = resolved().start_post_incident(at=at(61))  # ana declared: she is involved
+    refused = refusal(lambda: incident.hold_review(at=at(62), facilitator="ana"))
+    assert refused.rule == "post_incident.facilitator_uninvolved"
+    assert incident.hold_review(at=at(62), facilitator="eve").review_held_at == at(62)
+
+
+def test_updates_may_follow_into_post_incident():
+    """A final status-page summary can come after post-incident starts."""
+    incident = resolved().start_post_incident(at=at(61))
+    assert incident.post_update(at=at(62), status="resolved", audience="status_page").version == 6
+
+
 def test_an_action_item_is_due_on_a_date():
     """A due date, not a time."""
     started = resolved().start_post_incident(at=at(61))
@@ -425,6 +439,15 @@ def test_the_same_key_with_other_content_is_refused():
     assert refused.rule == "idempotency.key_reused"
     refused = refusal(lambda: once.dismiss(at=at(3), reason="false_alarm", idempotency_key="pd-123"))
     assert refused.rule == "idempotency.key_reused"
+
+
+def test_a_retry_sent_later_is_the_same_command():
+    """The key names the command; a retry's later time does not make it another one."""
+    once = detected().acknowledge(at=at(2), by="ana", idempotency_key="pd-123")
+    assert once.acknowledge(at=at(9), by="ana", idempotency_key="pd-123") is once
+    naive_time = datetime(2026, 3, 8, 9, 9)  # noqa: DTZ001 - the point of the test
+    naive = refusal(lambda: once.acknowledge(at=naive_time, by="ana", idempotency_key="pd-123"))
+    assert naive.rule == "time.timezone_aware"
 
 
 def test_a_repeat_is_recognised_even_after_later_events():

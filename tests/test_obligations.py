@@ -260,13 +260,19 @@ def test_sev3_owes_no_post_incident_review():
 
 
 @pytest.mark.parametrize(("archived_after_hours", "status"), [(23, MET), (25, MISSED), (None, OVERDUE)])
-def test_archive_the_channel_24_hours_after_closing(archived_after_hours, status):
-    """'Close incident channel (archive after 24h)'."""
-    closed = resolved_on(T0, Severity.SEV3).close(at=at(120))
+def test_archive_the_channel_24_hours_after_resolution(archived_after_hours, status):
+    """Resolution checklist: 'Close incident channel (archive after 24h)'."""
+    resolved = resolved_on(T0, Severity.SEV3)  # resolved at +60 minutes
     if archived_after_hours is not None:
-        closed = closed.archive_channel(at=at(120 + 60 * archived_after_hours))
-    found = one(closed, at(120 + 60 * 30), K.ARCHIVE_CHANNEL)
-    assert (found.due_at, found.status) == (at(120 + 60 * 24), status)
+        resolved = resolved.archive_channel(at=at(60 + 60 * archived_after_hours))
+    found = one(resolved, at(60 + 60 * 30), K.ARCHIVE_CHANNEL)
+    assert (found.owed_from, found.due_at, found.status) == (at(60), at(60 + 60 * 24), status)
+
+
+def test_the_final_status_page_update_lapses_when_the_incident_closes():
+    """Not posted by closing: missed, not overdue for ever."""
+    closed = resolved_on(T0, Severity.SEV3).close(at=at(120))
+    assert one(closed, at(60 * 48), K.FINAL_STATUS_PAGE_UPDATE).status is MISSED
 
 
 def test_action_items_until_completion():

@@ -14,7 +14,7 @@ with one ``except`` clause. Errors about a bad *value* also derive from
     ├── CalendarError        (also ValueError) an unknown zone, country or
     │                        subdivision, or a bad date or count
     ├── InvalidEventError    (also ValueError) an event's own fields are wrong
-    ├── CommandRefusedError       a command the lifecycle refuses; ``.command``,
+    ├── CommandRefusedError  a command the lifecycle refuses; ``.command``,
     │                        ``.phase`` and ``.rule`` say which, where and why
     └── ReplayError          (also ValueError) recorded events that no sequence
                              of accepted commands produces; ``.index`` says where

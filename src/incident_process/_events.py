@@ -123,8 +123,8 @@ class _Fields:
 
     def member(self, name: str, value: object, kind: type[enum.Enum]) -> None:
         if not isinstance(value, kind):
-            choices = ", ".join(repr(m.value) for m in kind)
-            self.fail(name, f"expected one of {choices}, got {value!r}")
+            choices = ", ".join(f"{kind.__name__}.{m.name}" for m in kind)
+            self.fail(name, f"expected one of {choices}, got {value!r} ({type(value).__name__})")
 
     def done(self) -> None:
         if self.problems:

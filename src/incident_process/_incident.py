@@ -8,6 +8,7 @@ incident it was sent to is unchanged (it cannot change: it is frozen).
 
 from __future__ import annotations
 
+import contextlib
 import enum
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -146,6 +147,7 @@ class _State:
     milestones: Mapping[Milestone, datetime]
     keys: Mapping[str, int]
     action_items: Mapping[str, ActionItem]
+    involved: frozenset[str]
 
     @property
     def action_item_ids(self) -> frozenset[str] | set[str]:
@@ -171,6 +173,7 @@ class _Builder:
         "document_published_at",
         "holders",
         "incident_id",
+        "involved",
         "keys",
         "last_at",
         "milestones",
@@ -203,6 +206,7 @@ class _Builder:
         self.milestones = dict(state.milestones)
         self.keys = dict(state.keys)
         self.action_items = dict(state.action_items)
+        self.involved = set(state.involved)
 
     @property
     def action_item_ids(self) -> set[str]:
@@ -236,6 +240,7 @@ class _Builder:
             milestones=MappingProxyType({}),
             keys=MappingProxyType({}),
             action_items=MappingProxyType({}),
+            involved=frozenset(),
         )
         builder = cls(state)
         if detected.idempotency_key is not None:
@@ -263,6 +268,7 @@ class _Builder:
             milestones=MappingProxyType(self.milestones),
             keys=MappingProxyType(self.keys),
             action_items=MappingProxyType(self.action_items),
+            involved=frozenset(self.involved),
         )
 
     def apply(self, event: Event, phase: Phase, index: int) -> None:
@@ -277,6 +283,7 @@ class _Builder:
 
     def _acknowledged(self, event: Acknowledged) -> None:
         self.acknowledged_at = event.at
+        self.involved.add(event.by)
 
     def _declared(self, event: Declared) -> None:
         self.severity = event.severity
@@ -321,6 +328,7 @@ class _Builder:
             self.document_published_at = event.at
 
     def _action_item_added(self, event: ActionItemAdded) -> None:
+        self.involved.add(event.owner)
         self.action_items[event.item_id] = ActionItem(
             item_id=event.item_id, action=event.action, owner=event.owner, due=event.due, added_at=event.at
         )
@@ -330,6 +338,7 @@ class _Builder:
         self.action_items[event.item_id] = attrs.evolve(item, completed_at=event.at)
 
     def _hold(self, role: Role, person: str, at: datetime) -> None:
+        self.involved.add(person)
         self._release(role, at)
         self.holders[role] = person
         self.tenures.append(RoleTenure(role=role, person=person, since=at))
@@ -449,13 +458,16 @@ class Incident:
         Raises:
             InvalidEventError: for a bad id, title, source or a naive time.
         """
+        parsed: object = source
+        with contextlib.suppress(InvalidEventError):  # Detected names a bad one, with any other bad field
+            parsed = _member(DetectionSource, source, "source")
         detected = Detected(
             id=f"{id}:1",
             at=at,
             idempotency_key=idempotency_key,
             incident_id=id,
             title=title,
-            source=_member(DetectionSource, source, "source"),
+            source=parsed,  # type: ignore[arg-type] # checked by Detected
         )
         return cls._make((detected,), policy, _Builder.start(detected).freeze())
 
@@ -514,7 +526,7 @@ class Incident:
 
     @property
     def version(self) -> int:
-        """The number of events: compare it to detect concurrent changes."""
+        """The number of events; compare it to detect concurrent changes."""
         return len(self.events)
 
     @property
@@ -560,11 +572,6 @@ class Incident:
     def action_items(self) -> tuple[ActionItem, ...]:
         """Every action item, in the order they were added, with whether each is done."""
         return tuple(self._state.action_items.values())
-
-    @property
-    def holders(self) -> Mapping[Role, str]:
-        """Who holds each role now (the same as :meth:`role_holders`)."""
-        return self._state.holders
 
     def role_holders(self) -> Mapping[Role, str]:
         """Who holds each role now; a closed incident holds none."""
@@ -836,7 +843,12 @@ class Incident:
         """Validate, run through the lifecycle and append one event of *kind*."""
         state = self._state
         if key is not None and key in state.keys:
-            return self._repeat(kind, at, key, values)
+            if not is_aware(at):
+                shown = at.isoformat() if isinstance(at, datetime) else repr(at)
+                raise self._refused(
+                    kind.command, "time.timezone_aware", f"at={shown} is not a timezone-aware time"
+                )
+            return self._repeat(kind, key, values)
         _check_time(at, state.last_at, self._refused, kind.command)
         try:
             event = kind(
@@ -852,11 +864,14 @@ class Incident:
         builder.apply(event, phase, len(self.events))
         return Incident._make((*self.events, event), self.policy, builder.freeze())
 
-    def _repeat(self, kind: type[Event], at: datetime, key: str, values: dict[str, Any]) -> Incident:
-        """The same key again: unchanged if the content is the same, refused if not."""
+    def _repeat(self, kind: type[Event], key: str, values: dict[str, Any]) -> Incident:
+        """The same key again: unchanged if the command is the same, refused if not.
+
+        The time is not compared: a retry sent later is still the same command.
+        """
         earlier = self.events[self._state.keys[key]]
         try:
-            again = kind(id=earlier.id, at=at, idempotency_key=key, **values)
+            again = kind(id=earlier.id, at=earlier.at, idempotency_key=key, **values)
         except InvalidEventError:
             again = None
         if again != earlier:

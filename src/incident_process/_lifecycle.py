@@ -17,6 +17,7 @@ never builds or drives a machine per event and cannot drift from it.
 from __future__ import annotations
 
 import enum
+import functools
 import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -32,6 +33,7 @@ from ._events import (
     Declared,
     Event,
     Resolved,
+    ReviewHeld,
     RoleAssigned,
     SeverityChanged,
 )
@@ -93,6 +95,10 @@ class IncidentView(Protocol):
     def action_item_ids(self) -> frozenset[str] | set[str]:
         """The ids of every action item."""
 
+    @property
+    def involved(self) -> frozenset[str] | set[str]:
+        """Everyone who held a role or acted in an event."""
+
 
 @attrs.frozen
 class Check:
@@ -103,103 +109,138 @@ class Check:
     policy: Policy
 
 
+Guard = Callable[[Check], bool]
+
+
 # --- guards: one rule of the guide each ------------------------------------------
+#
+# A guard returns why it refuses (or None); @guard gives it its rule id and
+# turns a refusal into RuleBroken, for the machine and for replay alike.
 
 
-def may_declare(check: Check) -> bool:
+def guard(rule: str) -> Callable[[Callable[[Check], str | None]], Guard]:
+    """Make a check that returns a reason into a guard of *rule* (``guard.rule``)."""
+
+    def decorate(check_rule: Callable[[Check], str | None]) -> Guard:
+        @functools.wraps(check_rule)
+        def run(check: Check) -> bool:
+            reason = check_rule(check)
+            if reason is not None:
+                raise RuleBroken(rule, reason)
+            return True
+
+        run.rule = rule  # type: ignore[attr-defined] # read by the docs' commands table
+        return run
+
+    return decorate
+
+
+@guard("declaration.who_may_declare")
+def may_declare(check: Check) -> str | None:
     """Guide, "Who can declare an incident": any on-call engineer, support lead or engineering manager."""
     event = check.event
     allowed = check.policy.declaration.who_may_declare
     if isinstance(event, Declared) and event.declarer_role not in allowed:
-        reason = (
+        return (
             f"declarer role {event.declarer_role!r} may not declare; only {', '.join(map(repr, allowed))} may"
         )
-        raise RuleBroken("declaration.who_may_declare", reason)
-    return True
+    return None
 
 
-def quiet_period_passed(check: Check) -> bool:
+@guard("resolution.quiet_period")
+def quiet_period_passed(check: Check) -> str | None:
     """Guide, "Resolution is declared when": no new error reports for 15 min (SEV1/2) or 30 min (SEV3)."""
     event, severity = check.event, check.incident.severity
     if isinstance(event, Resolved) and severity is not None:
         quiet = check.policy.resolution.quiet_period[severity]
         waited = event.at - event.last_error_at
         if waited < quiet:
-            reason = (
+            return (
                 f"{severity.value} needs no new error reports for {_minutes(quiet.total_seconds())}; "
                 f"the last was {_minutes(waited.total_seconds())} before"
             )
-            raise RuleBroken("resolution.quiet_period", reason)
-    return True
+    return None
 
 
-def post_incident_optional(check: Check) -> bool:
+@guard("post_incident.required")
+def post_incident_optional(check: Check) -> str | None:
     """Guide, "5. Post-Incident": required for all SEV1 and SEV2 incidents, optional for SEV3."""
     severity = check.incident.severity
-    if severity in check.policy.post_incident.required_for:
-        assert severity is not None  # noqa: S101 - membership implies a severity
-        reason = f"a {severity.value} incident needs its post-incident process before it closes"
-        raise RuleBroken("post_incident.required", reason)
-    return True
+    if severity is not None and severity in check.policy.post_incident.required_for:
+        return f"a {severity.value} incident needs its post-incident process before it closes"
+    return None
 
 
-def severity_changes(check: Check) -> bool:
+@guard("severity.unchanged")
+def severity_changes(check: Check) -> str | None:
     """Every change of severity is an event with its reason; a "change" to the same one is none."""
     event = check.event
     if isinstance(event, SeverityChanged) and event.severity is check.incident.severity:
-        raise RuleBroken("severity.unchanged", f"the incident is already {event.severity.value}")
-    return True
+        return f"the incident is already {event.severity.value}"
+    return None
 
 
-def role_changes_hands(check: Check) -> bool:
+@guard("roles.already_held")
+def role_changes_hands(check: Check) -> str | None:
     """Assigning a role to the person who holds it records nothing."""
     event = check.event
     if isinstance(event, RoleAssigned) and check.incident.holders.get(event.role) == event.person:
-        raise RuleBroken("roles.already_held", f"{event.person} already holds {event.role.value}")
-    return True
+        return f"{event.person} already holds {event.role.value}"
+    return None
 
 
-def first_acknowledgement(check: Check) -> bool:
+@guard("detection.acknowledged_once")
+def first_acknowledgement(check: Check) -> str | None:
     """Guide, "Acknowledge pages within 5 minutes": a page is acknowledged once."""
     acknowledged_at = check.incident.acknowledged_at
-    if acknowledged_at is not None:
-        raise RuleBroken(
-            "detection.acknowledged_once", f"already acknowledged at {acknowledged_at.isoformat()}"
-        )
-    return True
+    return None if acknowledged_at is None else f"already acknowledged at {acknowledged_at.isoformat()}"
 
 
-def first_archive(check: Check) -> bool:
+@guard("channel.archived_once")
+def first_archive(check: Check) -> str | None:
     """Guide, "Close incident channel (archive after 24h)": a channel is archived once."""
     archived_at = check.incident.channel_archived_at
-    if archived_at is not None:
-        raise RuleBroken("channel.archived_once", f"the channel was archived at {archived_at.isoformat()}")
-    return True
+    return None if archived_at is None else f"the channel was archived at {archived_at.isoformat()}"
 
 
-def first_review(check: Check) -> bool:
+@guard("post_incident.review_once")
+def first_review(check: Check) -> str | None:
     """Guide, "Post-Incident Review Process": one review meeting per incident."""
     held_at = check.incident.review_held_at
-    if held_at is not None:
-        raise RuleBroken("post_incident.review_once", f"the review was held at {held_at.isoformat()}")
-    return True
+    return None if held_at is None else f"the review was held at {held_at.isoformat()}"
 
 
-def new_action_item(check: Check) -> bool:
+@guard("post_incident.facilitator_uninvolved")
+def uninvolved_facilitator(check: Check) -> str | None:
+    """Guide, "Facilitator: Rotating, not someone involved in incident".
+
+    Involved: anyone who held a role or acted in an event (acknowledged,
+    declared, owns an action item).
+    """
+    event = check.event
+    rule_applies = check.policy.post_incident.review.facilitator_uninvolved
+    if isinstance(event, ReviewHeld) and rule_applies and event.facilitator in check.incident.involved:
+        return f"{event.facilitator} was involved in the incident and may not facilitate its review"
+    return None
+
+
+@guard("action_items.duplicate_id")
+def new_action_item(check: Check) -> str | None:
     """Action items are tracked by an id unique within the incident."""
     event = check.event
     if isinstance(event, ActionItemAdded) and event.item_id in check.incident.action_item_ids:
-        raise RuleBroken("action_items.duplicate_id", f"an action item {event.item_id!r} exists already")
-    return True
+        return f"an action item {event.item_id!r} exists already"
+    return None
 
 
-def open_action_item(check: Check) -> bool:
+@guard("action_items.not_open")
+def open_action_item(check: Check) -> str | None:
     """Guide, "Action items tracked: Until completion": only an open item can be completed."""
     event = check.event
     if isinstance(event, ActionItemCompleted) and event.item_id not in check.incident.open_action_items:
         state = "is complete already" if event.item_id in check.incident.action_item_ids else "does not exist"
-        raise RuleBroken("action_items.not_open", f"action item {event.item_id!r} {state}")
-    return True
+        return f"action item {event.item_id!r} {state}"
+    return None
 
 
 def _minutes(seconds: float) -> str:
@@ -251,6 +292,7 @@ class Lifecycle(StateMachine):
         declared.to.itself(internal=True)
         | responding.to.itself(internal=True)
         | resolved.to.itself(internal=True)
+        | post_incident.to.itself(internal=True)
     )
     record_milestone = (
         detected.to.itself(internal=True)
@@ -261,10 +303,14 @@ class Lifecycle(StateMachine):
     )
 
     # Follow-ups, which go on after closing.
-    archive_channel = closed.to.itself(internal=True, cond=first_archive)
-    hold_review = post_incident.to.itself(internal=True, cond=first_review) | closed.to.itself(
-        internal=True, cond=first_review
+    archive_channel = (
+        resolved.to.itself(internal=True, cond=first_archive)
+        | post_incident.to.itself(internal=True, cond=first_archive)
+        | closed.to.itself(internal=True, cond=first_archive)
     )
+    hold_review = post_incident.to.itself(
+        internal=True, cond=[first_review, uninvolved_facilitator]
+    ) | closed.to.itself(internal=True, cond=[first_review, uninvolved_facilitator])
     publish_document = post_incident.to.itself(internal=True) | closed.to.itself(internal=True)
     add_action_item = post_incident.to.itself(internal=True, cond=new_action_item) | closed.to.itself(
         internal=True, cond=new_action_item
@@ -272,9 +318,6 @@ class Lifecycle(StateMachine):
     complete_action_item = post_incident.to.itself(internal=True, cond=open_action_item) | closed.to.itself(
         internal=True, cond=open_action_item
     )
-
-
-Guard = Callable[[Check], bool]
 
 
 def _read_transitions() -> Mapping[tuple[Phase, str], tuple[Phase, tuple[Guard, ...]]]:

@@ -23,6 +23,9 @@ Where the guide leaves a gap, the choice made here:
   incident reopens.
 * The final status-page update is due within the first-update window
   (10 minutes by default) of the resolution.
+* The resolution checklist closes the incident channel at resolution and
+  archives it 24 hours later: the archive is due 24 hours after the (last)
+  resolution.
 * The quiet period is reported for a resolved incident (the last error time
   comes with the resolve command); the lifecycle refuses an early resolution.
 * A duty that was not met when the incident closed (or was dismissed) is
@@ -66,31 +69,44 @@ __all__ = ["Obligation", "ObligationKind", "ObligationStatus", "obligations"]
 class ObligationKind(enum.Enum):
     """A timed duty of the guide."""
 
-    #: "Automated alert: Acknowledge within 5 minutes".
+    #: Acknowledge an automated page.
+    #: Guide, "Automated alert: Acknowledge within 5 minutes".
     ACKNOWLEDGE = "acknowledge"
-    #: "Customer reports: Correlate within 15 minutes".
+    #: Correlate customer reports.
+    #: Guide, "Customer reports: Correlate within 15 minutes".
     CORRELATE = "correlate"
-    #: "Internal discovery: Declare immediately if criteria met".
+    #: Declare an internally discovered incident.
+    #: Guide, "Internal discovery: Declare immediately if criteria met".
     DECLARE = "declare"
-    #: "Escalation Path": the next level, while a page is not acknowledged.
+    #: Escalate an unacknowledged page to the next level.
+    #: Guide, "Escalation Path": the next level, while a page is not acknowledged.
     ESCALATE = "escalate"
-    #: "Status page updates: First update: Within 10 minutes of declaration".
+    #: Post the first status-page update.
+    #: Guide, "Status page updates: First update: Within 10 minutes of declaration".
     FIRST_STATUS_PAGE_UPDATE = "first_status_page_update"
-    #: "Internal Communication: Frequency by severity".
+    #: Post the next internal update.
+    #: Guide, "Internal Communication: Frequency by severity".
     INTERNAL_UPDATE = "internal_update"
-    #: "Subsequent updates: Match internal frequency".
+    #: Post the next status-page update.
+    #: Guide, "Subsequent updates: Match internal frequency".
     STATUS_PAGE_UPDATE = "status_page_update"
-    #: "Final update: When resolved, with summary".
+    #: Post the final status-page update.
+    #: Guide, "Final update: When resolved, with summary".
     FINAL_STATUS_PAGE_UPDATE = "final_status_page_update"
-    #: "No new error reports for 15 minutes (SEV1/2) or 30 minutes (SEV3)".
+    #: Wait out the quiet period before resolving.
+    #: Guide, "No new error reports for 15 minutes (SEV1/2) or 30 minutes (SEV3)".
     RESOLUTION_QUIET_PERIOD = "resolution_quiet_period"
-    #: "Close incident channel (archive after 24h)".
+    #: Archive the incident channel.
+    #: Guide, "Close incident channel (archive after 24h)".
     ARCHIVE_CHANNEL = "archive_channel"
-    #: "Post-incident review: Within 3 business days".
+    #: Hold the post-incident review.
+    #: Guide, "Post-incident review: Within 3 business days".
     POST_INCIDENT_REVIEW = "post_incident_review"
-    #: "Post-incident document: Within 5 business days".
+    #: Publish the post-incident document.
+    #: Guide, "Post-incident document: Within 5 business days".
     POST_INCIDENT_DOCUMENT = "post_incident_document"
-    #: "Action items tracked: Until completion".
+    #: Complete an action item.
+    #: Guide, "Action items tracked: Until completion".
     ACTION_ITEM = "action_item"
 
 
@@ -399,7 +415,6 @@ def _after_resolution(incident: Incident, calendar: BusinessCalendar, found: _Co
             resolved_at,
             due,
             final,
-            outlives_closing=True,
             detail="final status-page update, with summary",
         )
     post = policy.post_incident
@@ -431,14 +446,14 @@ def _after_resolution(incident: Incident, calendar: BusinessCalendar, found: _Co
 
 
 def _follow_ups(incident: Incident, calendar: BusinessCalendar, found: _Collector) -> None:
-    """Archive the channel after closing; every action item until it is complete."""
-    closed_at = incident.closed_at
-    if closed_at is not None:
+    """Archive the channel 24 h after resolution; every action item until it is complete."""
+    resolved_at = incident.resolved_at
+    if resolved_at is not None:
         found.add(
             ObligationKind.ARCHIVE_CHANNEL,
             "resolution.archive_channel_after",
-            closed_at,
-            closed_at + incident.policy.resolution.archive_channel_after,
+            resolved_at,
+            resolved_at + incident.policy.resolution.archive_channel_after,
             incident.channel_archived_at,
             outlives_closing=True,
             detail="archive the incident channel",
