@@ -32,8 +32,11 @@ def _isort_key(name):
 
 def test_all_lists_exactly_the_public_names():
     """Every public name is in __all__, and everything in __all__ exists."""
-    public = {name for name in vars(incident_process) if not name.startswith("_")}
-    assert set(incident_process.__all__) == public
+    public = {name for name in vars(incident_process) if not name.startswith("_")} - {"TYPE_CHECKING"}
+    lazy = {"Lifecycle"}  # loaded on first use
+    assert set(incident_process.__all__) == public | lazy
+    for name in incident_process.__all__:
+        assert getattr(incident_process, name) is not None
 
 
 def test_all_is_sorted():
@@ -67,6 +70,18 @@ def test_version_comes_from_the_package_metadata():
     """__version__ is read from the installed metadata, the one version source."""
     assert incident_process.__version__ == version("incident-process")
     assert re.fullmatch(r"\d+\.\d+\.\d+.*", incident_process.__version__)
+
+
+def test_reading_policies_does_not_load_the_state_machine():
+    """python-statemachine loads with the first command, not with the package."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, incident_process as ip; ip.loads_policy('zone = \"UTC\"');"
+        "assert 'statemachine' not in sys.modules; ip.Lifecycle; assert 'statemachine' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)  # noqa: S603 - our own interpreter
 
 
 def test_unknown_attribute_is_an_attribute_error():

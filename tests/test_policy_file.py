@@ -141,7 +141,7 @@ def _invalid_for(value):
     if isinstance(value, bool):
         return ["yes", 1, 0.0, []]
     if isinstance(value, int):
-        return [0, -1, 2.5, "2", True]
+        return [-1, 2.5, "2", True]
     if isinstance(value, float):
         return [0.0, -1.0, math.nan, math.inf, -math.inf, "0.5", True, []]
     if isinstance(value, str):

@@ -1,7 +1,11 @@
 """incident-process: a company's incident-response guide as executable, tested policy.
 
 The public API is re-exported here; the modules behind it are private.
+``Lifecycle`` (the python-statemachine machine) loads on first use, so
+reading policies never loads python-statemachine.
 """
+
+from typing import TYPE_CHECKING
 
 from ._calendar import (
     BusinessCalendar,
@@ -58,10 +62,6 @@ from ._incident import (
     RoleTenure,
     UnmetRoleRequirement,
 )
-from ._lifecycle import (
-    Lifecycle,
-    Phase,
-)
 from ._obligations import (
     Obligation,
     ObligationKind,
@@ -112,6 +112,9 @@ from ._policy_file import (
 )
 from ._policy_tables import (
     render_policy,
+)
+from ._rules import (
+    Phase,
 )
 from ._vocabulary import (
     DetectionSource,
@@ -216,7 +219,15 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> str:
+if TYPE_CHECKING:
+    from ._lifecycle import Lifecycle
+
+
+def __getattr__(name: str) -> object:
+    if name == "Lifecycle":  # the python-statemachine machine, loaded when first asked for
+        from ._lifecycle import Lifecycle
+
+        return Lifecycle
     if name == "__version__":
         from importlib.metadata import version
 

@@ -45,8 +45,8 @@ from ._events import (
     UpdateStatus,
     is_aware,
 )
-from ._lifecycle import Check, Phase, RuleBroken, replay_transition, run_command
 from ._policy import DEFAULT_POLICY, Policy
+from ._rules import Check, Phase, RuleBroken
 from ._vocabulary import DetectionSource, Role, Severity
 
 if TYPE_CHECKING:
@@ -103,7 +103,12 @@ class ActionItem:
 
 
 class RequirementLevel(enum.Enum):
-    """How strongly the guide asks for a role: "must" refuses, "should" warns."""
+    """How strongly the guide asks for a role.
+
+    "must" is a requirement (an audit finding when unmet), "should" a
+    recommendation (a warning). Neither refuses a command: roles are filled
+    during the response, and the check reports what is missing now.
+    """
 
     MUST = "must"
     SHOULD = "should"
@@ -491,10 +496,12 @@ class Incident:
         first = recorded[0]
         if first.id != f"{first.incident_id}:1":
             raise ReplayError(0, f"id {first.id!r} should be {first.incident_id}:1")
+        from ._lifecycle import replay_transition  # the machine's module, loaded on first use
+
         builder = _Builder.start(first)
         for index in range(1, len(recorded)):
             event = recorded[index]
-            _replay_one(builder, event, index, policy)
+            _replay_one(builder, event, index, policy, replay_transition)
         return cls._make(recorded, policy, builder.freeze())
 
     # --- what the events add up to -------------------------------------------------
@@ -856,6 +863,8 @@ class Incident:
             )
         except InvalidEventError as error:
             raise self._refused(kind.command, "event.fields", str(error)) from None
+        from ._lifecycle import run_command  # the machine's module, loaded on first use
+
         try:
             phase = run_command(state.phase, Check(state, event, self.policy))
         except RuleBroken as broken:
@@ -894,7 +903,13 @@ def _check_time(
         raise refuse(command, "time.order", reason)
 
 
-def _replay_one(builder: _Builder, event: object, index: int, policy: Policy) -> None:
+def _replay_one(
+    builder: _Builder,
+    event: object,
+    index: int,
+    policy: Policy,
+    transition: Callable[[Phase, Event, _Builder, Policy], Phase],
+) -> None:
     """Check and apply one recorded event, or raise a ReplayError naming its index."""
     if not isinstance(event, Event) or isinstance(event, Detected):
         raise ReplayError(index, f"expected an event after detection, got {type(event).__name__}")
@@ -909,7 +924,7 @@ def _replay_one(builder: _Builder, event: object, index: int, policy: Policy) ->
     if key is not None and key in builder.keys:
         raise ReplayError(index, f"idempotency key {key!r} was already used by events[{builder.keys[key]}]")
     try:
-        phase = replay_transition(builder.phase, event, builder, policy)
+        phase = transition(builder.phase, event, builder, policy)
     except RuleBroken as broken:
         refusal = CommandRefusedError(
             command=event.command, phase=builder.phase.value, rule=broken.rule, reason=broken.reason

@@ -16,236 +16,34 @@ never builds or drives a machine per event and cannot drift from it.
 
 from __future__ import annotations
 
-import enum
-import functools
 import threading
-from collections.abc import Callable, Mapping
-from datetime import datetime
-from typing import Protocol
+from collections.abc import Mapping
 
-import attrs
 from statemachine import State, StateMachine
 from statemachine.exceptions import TransitionNotAllowed
 
-from ._events import (
-    ActionItemAdded,
-    ActionItemCompleted,
-    Declared,
-    Event,
-    Resolved,
-    ReviewHeld,
-    RoleAssigned,
-    SeverityChanged,
-)
+from ._events import Event
 from ._policy import Policy
-from ._vocabulary import Role, Severity
+from ._rules import (
+    Check,
+    Guard,
+    IncidentView,
+    Phase,
+    RuleBroken,
+    first_acknowledgement,
+    first_archive,
+    first_review,
+    may_declare,
+    new_action_item,
+    open_action_item,
+    post_incident_optional,
+    quiet_period_passed,
+    role_changes_hands,
+    severity_changes,
+    uninvolved_facilitator,
+)
 
-__all__ = ["TRANSITIONS", "Lifecycle", "Phase", "RuleBroken", "run_command"]
-
-
-class Phase(enum.Enum):
-    """Where an incident is in its lifecycle (guide, "Incident Lifecycle")."""
-
-    DETECTED = "detected"
-    DECLARED = "declared"
-    RESPONDING = "responding"
-    RESOLVED = "resolved"
-    POST_INCIDENT = "post_incident"
-    CLOSED = "closed"
-    DISMISSED = "dismissed"
-
-
-class RuleBroken(Exception):  # noqa: N818 - a guard's verdict, turned into CommandRefusedError or ReplayError
-    """A guard's refusal: the rule's id and why."""
-
-    def __init__(self, rule: str, reason: str) -> None:
-        super().__init__(reason)
-        self.rule = rule
-        self.reason = reason
-
-
-class IncidentView(Protocol):
-    """What guards read of an incident's current state."""
-
-    @property
-    def severity(self) -> Severity | None:
-        """The current severity, once declared."""
-
-    @property
-    def acknowledged_at(self) -> datetime | None:
-        """When the page was first acknowledged."""
-
-    @property
-    def holders(self) -> Mapping[Role, str]:
-        """Who holds each role now."""
-
-    @property
-    def channel_archived_at(self) -> datetime | None:
-        """When the incident channel was archived."""
-
-    @property
-    def review_held_at(self) -> datetime | None:
-        """When the post-incident review was held."""
-
-    @property
-    def open_action_items(self) -> frozenset[str] | set[str]:
-        """The ids of the action items not yet completed."""
-
-    @property
-    def action_item_ids(self) -> frozenset[str] | set[str]:
-        """The ids of every action item."""
-
-    @property
-    def involved(self) -> frozenset[str] | set[str]:
-        """Everyone who held a role or acted in an event."""
-
-
-@attrs.frozen
-class Check:
-    """What a guard is given: the incident before the event, the event, the policy."""
-
-    incident: IncidentView
-    event: Event
-    policy: Policy
-
-
-Guard = Callable[[Check], bool]
-
-
-# --- guards: one rule of the guide each ------------------------------------------
-#
-# A guard returns why it refuses (or None); @guard gives it its rule id and
-# turns a refusal into RuleBroken, for the machine and for replay alike.
-
-
-def guard(rule: str) -> Callable[[Callable[[Check], str | None]], Guard]:
-    """Make a check that returns a reason into a guard of *rule* (``guard.rule``)."""
-
-    def decorate(check_rule: Callable[[Check], str | None]) -> Guard:
-        @functools.wraps(check_rule)
-        def run(check: Check) -> bool:
-            reason = check_rule(check)
-            if reason is not None:
-                raise RuleBroken(rule, reason)
-            return True
-
-        run.rule = rule  # type: ignore[attr-defined] # read by the docs' commands table
-        return run
-
-    return decorate
-
-
-@guard("declaration.who_may_declare")
-def may_declare(check: Check) -> str | None:
-    """Guide, "Who can declare an incident": any on-call engineer, support lead or engineering manager."""
-    event = check.event
-    allowed = check.policy.declaration.who_may_declare
-    if isinstance(event, Declared) and event.declarer_role not in allowed:
-        return (
-            f"declarer role {event.declarer_role!r} may not declare; only {', '.join(map(repr, allowed))} may"
-        )
-    return None
-
-
-@guard("resolution.quiet_period")
-def quiet_period_passed(check: Check) -> str | None:
-    """Guide, "Resolution is declared when": no new error reports for 15 min (SEV1/2) or 30 min (SEV3)."""
-    event, severity = check.event, check.incident.severity
-    if isinstance(event, Resolved) and severity is not None:
-        quiet = check.policy.resolution.quiet_period[severity]
-        waited = event.at - event.last_error_at
-        if waited < quiet:
-            return (
-                f"{severity.value} needs no new error reports for {_minutes(quiet.total_seconds())}; "
-                f"the last was {_minutes(waited.total_seconds())} before"
-            )
-    return None
-
-
-@guard("post_incident.required")
-def post_incident_optional(check: Check) -> str | None:
-    """Guide, "5. Post-Incident": required for all SEV1 and SEV2 incidents, optional for SEV3."""
-    severity = check.incident.severity
-    if severity is not None and severity in check.policy.post_incident.required_for:
-        return f"a {severity.value} incident needs its post-incident process before it closes"
-    return None
-
-
-@guard("severity.unchanged")
-def severity_changes(check: Check) -> str | None:
-    """Every change of severity is an event with its reason; a "change" to the same one is none."""
-    event = check.event
-    if isinstance(event, SeverityChanged) and event.severity is check.incident.severity:
-        return f"the incident is already {event.severity.value}"
-    return None
-
-
-@guard("roles.already_held")
-def role_changes_hands(check: Check) -> str | None:
-    """Assigning a role to the person who holds it records nothing."""
-    event = check.event
-    if isinstance(event, RoleAssigned) and check.incident.holders.get(event.role) == event.person:
-        return f"{event.person} already holds {event.role.value}"
-    return None
-
-
-@guard("detection.acknowledged_once")
-def first_acknowledgement(check: Check) -> str | None:
-    """Guide, "Acknowledge pages within 5 minutes": a page is acknowledged once."""
-    acknowledged_at = check.incident.acknowledged_at
-    return None if acknowledged_at is None else f"already acknowledged at {acknowledged_at.isoformat()}"
-
-
-@guard("channel.archived_once")
-def first_archive(check: Check) -> str | None:
-    """Guide, "Close incident channel (archive after 24h)": a channel is archived once."""
-    archived_at = check.incident.channel_archived_at
-    return None if archived_at is None else f"the channel was archived at {archived_at.isoformat()}"
-
-
-@guard("post_incident.review_once")
-def first_review(check: Check) -> str | None:
-    """Guide, "Post-Incident Review Process": one review meeting per incident."""
-    held_at = check.incident.review_held_at
-    return None if held_at is None else f"the review was held at {held_at.isoformat()}"
-
-
-@guard("post_incident.facilitator_uninvolved")
-def uninvolved_facilitator(check: Check) -> str | None:
-    """Guide, "Facilitator: Rotating, not someone involved in incident".
-
-    Involved: anyone who held a role or acted in an event (acknowledged,
-    declared, owns an action item).
-    """
-    event = check.event
-    rule_applies = check.policy.post_incident.review.facilitator_uninvolved
-    if isinstance(event, ReviewHeld) and rule_applies and event.facilitator in check.incident.involved:
-        return f"{event.facilitator} was involved in the incident and may not facilitate its review"
-    return None
-
-
-@guard("action_items.duplicate_id")
-def new_action_item(check: Check) -> str | None:
-    """Action items are tracked by an id unique within the incident."""
-    event = check.event
-    if isinstance(event, ActionItemAdded) and event.item_id in check.incident.action_item_ids:
-        return f"an action item {event.item_id!r} exists already"
-    return None
-
-
-@guard("action_items.not_open")
-def open_action_item(check: Check) -> str | None:
-    """Guide, "Action items tracked: Until completion": only an open item can be completed."""
-    event = check.event
-    if isinstance(event, ActionItemCompleted) and event.item_id not in check.incident.open_action_items:
-        state = "is complete already" if event.item_id in check.incident.action_item_ids else "does not exist"
-        return f"action item {event.item_id!r} {state}"
-    return None
-
-
-def _minutes(seconds: float) -> str:
-    minutes = seconds / 60
-    return f"{minutes:g} minute{'' if minutes == 1 else 's'}"
+__all__ = ["TRANSITIONS", "Lifecycle", "replay_transition", "run_command"]
 
 
 # --- the machine -------------------------------------------------------------------

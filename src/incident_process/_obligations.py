@@ -55,8 +55,8 @@ from ._events import (
     UpdatePosted,
     UpdateStatus,
 )
-from ._lifecycle import Phase
 from ._policy import DetectionDuty
+from ._rules import Phase
 from ._vocabulary import Severity
 
 if TYPE_CHECKING:

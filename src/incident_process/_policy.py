@@ -259,7 +259,7 @@ class SeverityRule:
 
 @attrs.frozen(kw_only=True)
 class RoleRequirements:
-    """Which roles a severity requires; "must" is a refusal, "should" a warning.
+    """Which roles a severity requires; "must" is a requirement, "should" a recommendation.
 
     Guide, "Roles During Incident": "For SEV3: IC may handle all roles. For
     SEV2: Minimum IC + Technical Lead. For SEV1: All roles should be filled."
