@@ -79,12 +79,14 @@ COMMANDS = [event.command for event in lifecycle().events[1:]]
 class Bare(StateMachine):  # type: ignore[misc] # python-statemachine's declarations are untyped
     """The lifecycle's shape with no guards: the bare python-statemachine reference."""
 
+    validate_final_reachability = False  # as in Lifecycle: closed takes follow-ups
+
     detected = State(initial=True, value="detected")
     declared = State(value="declared")
     responding = State(value="responding")
     resolved = State(value="resolved")
     post_incident = State(value="post_incident")
-    closed = State(final=True, value="closed")
+    closed = State(value="closed")
     dismissed = State(final=True, value="dismissed")
 
     declare = detected.to(declared)
@@ -109,13 +111,17 @@ class Bare(StateMachine):  # type: ignore[misc] # python-statemachine's declarat
         | responding.to.itself(internal=True)
         | resolved.to.itself(internal=True)
     )
+    archive_channel = closed.to.itself(internal=True)
+
+
+BARE = Bare()
 
 
 def bare_lifecycle() -> None:
-    """The same 9 transitions on a fresh bare machine."""
-    machine = Bare()
+    """The same 9 transitions on a bare machine, re-pointed at the start as ours is."""
+    BARE.current_state_value = "detected"
     for command in COMMANDS:
-        machine.send(command)
+        BARE.send(command)
 
 
 TABLE = {(phase.value, command): target.value for (phase, command), (target, _) in TRANSITIONS.items()}
@@ -173,7 +179,7 @@ def report() -> str:
         "| Full lifecycle | Time (us) | Per command or transition (us) |",
         "| --- | ---: | ---: |",
         f"| `Incident`: 10 commands | {ours * 1e6:.0f} | {per_command * 1e6:.1f} |",
-        f"| bare machine + 9 transitions | {bare * 1e6:.0f} | {per_transition * 1e6:.1f} |",
+        f"| bare python-statemachine: 9 transitions | {bare * 1e6:.0f} | {per_transition * 1e6:.1f} |",
         f"| dict table: 9 transitions | {table * 1e6:.1f} | {table / len(COMMANDS) * 1e6:.2f} |",
         "",
         f"One command costs **{per_command / per_transition:.2f}x** one bare transition (target: 1.5x).",
