@@ -202,6 +202,8 @@ def test_add_zero_business_days_is_the_moment():
     [
         ({"zone": "Mars/Olympus_Mons"}, "zone: unknown IANA time zone 'Mars/Olympus_Mons'"),
         ({"zone": ""}, "zone: expected an IANA time zone name"),
+        ({"zone": "localtime"}, "zone: 'localtime' is not a place's time zone"),
+        ({"zone": "posix/Europe/Paris"}, "is not a place's time zone"),
         ({"zone": "UTC", "country": "XX"}, "country: Country XX not available"),
         ({"zone": "UTC", "country": "US", "subdivision": "ZZ"}, "subdivision: .*ZZ"),
         ({"zone": "UTC", "subdivision": "NY"}, "subdivision: 'NY' needs a country"),

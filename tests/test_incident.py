@@ -95,13 +95,49 @@ def test_incidents_are_immutable_values():
     assert repr(incident) == "Incident(id='INC-1', phase='declared', severity='SEV2', version=2)"
 
 
-def test_times_keep_their_zone():
-    """An event keeps the zone it was given; times in different zones order by instant."""
+def test_events_keep_their_zone_and_derived_times_are_instants():
+    """An event keeps the zone it was given; what the incident derives is a UTC instant."""
     new_york = ZoneInfo("America/New_York")
     incident = detected().acknowledge(at=datetime(2026, 3, 8, 5, 2, tzinfo=new_york), by="ana")
-    assert incident.acknowledged_at.tzinfo is new_york
+    assert incident.events[-1].at.tzinfo is new_york
+    assert incident.acknowledged_at == datetime(2026, 3, 8, 9, 2, tzinfo=UTC)
+    assert incident.acknowledged_at.tzinfo is UTC
     # US daylight saving time began at 02:00 that morning: 05:02 EDT is 09:02 UTC.
     assert incident.time_to_acknowledge() == timedelta(minutes=2)
+
+
+def test_order_and_durations_are_exact_across_dst():
+    """In the repeated hour of 2026-11-01 (New York), 01:30 EST comes after 01:50 EDT."""
+    new_york = ZoneInfo("America/New_York")
+    first = datetime(2026, 11, 1, 1, 50, tzinfo=new_york)  # EDT, fold=0
+    later = datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=new_york)  # EST: 40 minutes later
+    incident = Incident.detect(id="INC-1", title="x", source="automated_alert", at=first)
+    incident = incident.acknowledge(at=later, by="ana")
+    assert incident.time_to_acknowledge() == timedelta(minutes=40)
+    early = datetime(2026, 11, 1, 1, 40, tzinfo=new_york)  # EDT: before the detection
+    assert refusal(
+        lambda: incident.declare(at=early, by="a", declarer_role="support_lead", severity=2)
+    ).rule == ("time.order")
+
+
+def test_the_quiet_period_is_elapsed_time_across_dst():
+    """Resolving 20 real minutes after the last error passes a 15-minute quiet period, even across 02:00."""
+    new_york = ZoneInfo("America/New_York")
+    start = datetime(2026, 11, 1, 0, 30, tzinfo=new_york)
+    incident = Incident.detect(id="INC-1", title="x", source="automated_alert", at=start)
+    incident = incident.declare(at=start, by="a", declarer_role="support_lead", severity=2).start_response(
+        at=start
+    )
+    last_error = datetime(2026, 11, 1, 1, 50, tzinfo=new_york)  # EDT
+    resolved = incident.resolve(
+        at=datetime(2026, 11, 1, 1, 10, fold=1, tzinfo=new_york), last_error_at=last_error
+    )
+    assert resolved.phase is Phase.RESOLVED
+    too_soon = datetime(2026, 11, 1, 1, 0, fold=1, tzinfo=new_york)  # EST: only 10 minutes later
+    assert (
+        refusal(lambda: incident.resolve(at=too_soon, last_error_at=last_error)).rule
+        == "resolution.quiet_period"
+    )
 
 
 # --- "Who can declare an incident" ---------------------------------------------

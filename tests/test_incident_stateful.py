@@ -238,9 +238,9 @@ class IncidentLifecycle(RuleBasedStateMachine):
                 assert duty.met_at is not None
                 assert duty.met_at <= duty.due_at
             elif duty.status is ObligationStatus.PENDING:
-                assert (duty.met_at, now < duty.due_at) == (None, True)
+                assert (duty.met_at, now <= duty.due_at) == (None, True)
             elif duty.status is ObligationStatus.OVERDUE:
-                assert (duty.met_at, duty.due_at <= now) == (None, True)
+                assert (duty.met_at, duty.due_at < now) == (None, True)
             else:
                 assert duty.met_at is None or duty.met_at > duty.due_at
 

@@ -313,3 +313,33 @@ def test_obligations_are_sorted_by_due_time():
     """The soonest due first."""
     found = declared().start_response(at=at(3)).obligations(at(30))
     assert [o.due_at for o in found] == sorted(o.due_at for o in found)
+
+
+def test_nothing_is_owed_before_detection():
+    """A moment before the first event: not detected yet, nothing owed."""
+    assert page().obligations(at(-5)) == ()
+
+
+def test_a_severity_rise_never_pushes_the_next_update_later():
+    """SEV2 due at +32; raised to SEV1 at +25: still due at +32, not +40."""
+    incident = declared(Severity.SEV2).change_severity(Severity.SEV1, at=at(25), reason="worse")
+    (found,) = owed(incident, at(26), K.INTERNAL_UPDATE)
+    assert found.due_at == at(32)
+    lowered = declared(Severity.SEV1).change_severity(Severity.SEV3, at=at(10), reason="contained")
+    (relaxed,) = owed(lowered, at(11), K.INTERNAL_UPDATE)
+    assert relaxed.due_at == at(70)
+
+
+def test_update_numbers_go_on_after_reopening():
+    """The duty that lapsed at resolution keeps its number; the next one after reopening counts on."""
+    incident = declared(Severity.SEV1).start_response(at=at(3)).resolve(at=at(60), last_error_at=at(40))
+    incident = incident.reopen(at=at(70), reason="back")
+    assert [o.detail for o in owed(incident, at(71), K.INTERNAL_UPDATE)] == ["update 1", "update 2"]
+
+
+def test_obligation_times_are_shown_in_the_calendars_zone():
+    """Due times read as local times of the policy's zone."""
+    policy = Policy(zone="Asia/Tokyo")
+    incident = page(policy=policy)
+    (found,) = owed(incident, at(1), K.ACKNOWLEDGE)
+    assert found.due_at.isoformat() == "2026-03-09T18:05:00+09:00"

@@ -204,6 +204,8 @@ def test_unknown_zone_is_refused():
     with pytest.raises(PolicyError) as caught:
         Policy(zone="../../etc/passwd")
     assert paths(caught) == ["zone"]
+    with pytest.raises(PolicyError, match="'localtime' is not a place's time zone"):
+        Policy(zone="localtime")
 
 
 def test_wrong_group_type_is_refused():

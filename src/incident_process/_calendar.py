@@ -29,18 +29,27 @@ from ._errors import CalendarError
 if TYPE_CHECKING:
     from holidays import HolidayBase
 
-__all__ = ["BusinessCalendar"]
+__all__ = ["BusinessCalendar", "resolve_zone"]
 
 _DAY = timedelta(days=1)
 _DEADLINES_KEPT = 100_000  # (local date, count) pairs remembered per calendar
 _WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-def _zone(name: object) -> tzinfo:
+#: Names the zone database has that are not places: the machine's own zone, and
+#: placeholders. A policy that used them would mean something else on each machine.
+_NOT_PLACES = frozenset({"localtime", "Factory", "posixrules"})
+
+
+def resolve_zone(name: object) -> tzinfo:
+    """The IANA time zone *name*, or a :class:`CalendarError` saying why not."""
     import pendulum
 
     if not isinstance(name, str) or not name:
         msg = f"zone: expected an IANA time zone name such as 'America/New_York', got {name!r}"
+        raise CalendarError(msg)
+    if name in _NOT_PLACES or name.startswith(("posix/", "right/")):
+        msg = f"zone: {name!r} is not a place's time zone; name one such as 'America/New_York'"
         raise CalendarError(msg)
     try:
         return pendulum.timezone(name)
@@ -91,6 +100,7 @@ class BusinessCalendar:
         subdivision: The state or region within the country, if any.
         weekdays: The working weekdays, 0 for Monday to 6 for Sunday.
         closed: Further closed dates (a company shutdown, a local holiday).
+        tz: The zone as a :class:`datetime.tzinfo`, for building local times.
     """
 
     zone: str
@@ -113,7 +123,7 @@ class BusinessCalendar:
         closed: Iterable[date] = (),
     ) -> None:
         """Raises :class:`CalendarError` for an unknown zone, country or subdivision."""
-        tz = _zone(zone)
+        tz = resolve_zone(zone)
         public = None
         if subdivision is not None and country is None:
             msg = f"subdivision: {subdivision!r} needs a country"
@@ -228,7 +238,7 @@ class BusinessCalendar:
 
     def business_days_between(self, a: datetime, b: datetime) -> int:
         """Business days after *a*'s local date up to and including *b*'s; negative if *b* is earlier."""
-        first, last = self.local_date(a), self.local_date(_aware("b", b))
+        first, last = self.local_date(_aware("a", a)), self.local_date(_aware("b", b))
         if last < first:
             return -self.business_days_between(b, a)
         count = 0

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import ClassVar
 
 import attrs
@@ -47,6 +47,7 @@ __all__ = [
     "UpdatePosted",
     "UpdateStatus",
     "is_aware",
+    "utc",
 ]
 
 
@@ -97,6 +98,16 @@ class DismissalReason(enum.Enum):
 def is_aware(moment: object) -> bool:
     """Whether *moment* is a datetime that knows its offset from UTC."""
     return isinstance(moment, datetime) and moment.utcoffset() is not None
+
+
+def utc(moment: datetime) -> datetime:
+    """*moment* as a UTC instant.
+
+    Python adds, subtracts and orders two datetimes of the *same* zone on the
+    wall clock, ignoring DST (01:58 EDT + 5 minutes is 02:03 EST, 65 minutes
+    later). Elapsed time and order are therefore always taken in UTC.
+    """
+    return moment.astimezone(UTC)
 
 
 class _Fields:
@@ -322,7 +333,7 @@ class MilestoneRecorded(Event):
     def _check(self, fields: _Fields) -> None:
         fields.member("milestone", self.milestone, Milestone)
         fields.moment("occurred_at", self.occurred_at)
-        if is_aware(self.occurred_at) and is_aware(self.at) and self.occurred_at > self.at:
+        if is_aware(self.occurred_at) and is_aware(self.at) and utc(self.occurred_at) > utc(self.at):
             fields.fail("occurred_at", "is after the event was recorded (at)")
 
 
@@ -342,7 +353,7 @@ class Resolved(Event):
 
     def _check(self, fields: _Fields) -> None:
         fields.moment("last_error_at", self.last_error_at)
-        if is_aware(self.last_error_at) and is_aware(self.at) and self.last_error_at > self.at:
+        if is_aware(self.last_error_at) and is_aware(self.at) and utc(self.last_error_at) > utc(self.at):
             fields.fail("last_error_at", "is after the resolution (at)")
 
 

@@ -44,6 +44,7 @@ from ._events import (
     UpdatePosted,
     UpdateStatus,
     is_aware,
+    utc,
 )
 from ._policy import DEFAULT_POLICY, Policy
 from ._rules import Check, Phase, RuleBroken
@@ -131,7 +132,11 @@ class UnmetRoleRequirement:
 
 @attrs.frozen(kw_only=True)
 class _State:
-    """Everything the events say about the incident now (derived, never stored)."""
+    """Everything the events say about the incident now (derived, never stored).
+
+    Every time here is a UTC instant, so that durations and order are exact
+    across DST; the events keep their times as they were given.
+    """
 
     incident_id: str
     title: str
@@ -231,7 +236,7 @@ class _Builder:
             source=detected.source,
             phase=Phase.DETECTED,
             severity=None,
-            detected_at=detected.at,
+            detected_at=utc(detected.at),
             acknowledged_at=None,
             declared_at=None,
             resolved_at=None,
@@ -239,7 +244,7 @@ class _Builder:
             channel_archived_at=None,
             review_held_at=None,
             document_published_at=None,
-            last_at=detected.at,
+            last_at=utc(detected.at),
             tenures=(),
             holders=_NO_ROLES,
             milestones=MappingProxyType({}),
@@ -279,7 +284,7 @@ class _Builder:
     def apply(self, event: Event, phase: Phase, index: int) -> None:
         """Record *event* (already accepted) as the *index*-th, moving to *phase*."""
         self.phase = phase
-        self.last_at = event.at
+        self.last_at = utc(event.at)
         if event.idempotency_key is not None:
             self.keys[event.idempotency_key] = index
         _APPLY.get(type(event), _nothing)(self, event)
@@ -287,60 +292,64 @@ class _Builder:
     # One method per event type that changes more than the phase.
 
     def _acknowledged(self, event: Acknowledged) -> None:
-        self.acknowledged_at = event.at
+        self.acknowledged_at = self.last_at
         self.involved.add(event.by)
 
     def _declared(self, event: Declared) -> None:
         self.severity = event.severity
-        self.declared_at = event.at
-        self._hold(Role.INCIDENT_COMMANDER, event.by, event.at)
+        self.declared_at = self.last_at
+        self._hold(Role.INCIDENT_COMMANDER, event.by, self.last_at)
 
     def _role_assigned(self, event: RoleAssigned) -> None:
-        self._hold(event.role, event.person, event.at)
+        self._hold(event.role, event.person, self.last_at)
 
     def _severity_changed(self, event: SeverityChanged) -> None:
         self.severity = event.severity
 
     def _update_posted(self, event: UpdatePosted) -> None:
-        self._reach(_STATUS_MILESTONE[event.status], event.at)
+        self._reach(_STATUS_MILESTONE[event.status], self.last_at)
 
     def _milestone_recorded(self, event: MilestoneRecorded) -> None:
-        self._reach(event.milestone, event.occurred_at)
+        self._reach(event.milestone, utc(event.occurred_at))
 
-    def _resolved(self, event: Resolved) -> None:
-        self.resolved_at = event.at
-        self._reach(Milestone.RESOLVED, event.at)
+    def _resolved(self, _: Resolved) -> None:
+        self.resolved_at = self.last_at
+        self._reach(Milestone.RESOLVED, self.last_at)
 
     def _reopened(self, _: Reopened) -> None:
         self.resolved_at = None
 
-    def _ended(self, event: Event) -> None:
+    def _ended(self, _: Event) -> None:
         for role in list(self.holders):
-            self._release(role, event.at)
+            self._release(role, self.last_at)
 
-    def _closed(self, event: Closed) -> None:
-        self.closed_at = event.at
-        self._ended(event)
+    def _closed(self, _: Closed) -> None:
+        self.closed_at = self.last_at
+        self._ended(_)
 
-    def _channel_archived(self, event: ChannelArchived) -> None:
-        self.channel_archived_at = event.at
+    def _channel_archived(self, _: ChannelArchived) -> None:
+        self.channel_archived_at = self.last_at
 
-    def _review_held(self, event: ReviewHeld) -> None:
-        self.review_held_at = event.at
+    def _review_held(self, _: ReviewHeld) -> None:
+        self.review_held_at = self.last_at
 
-    def _document_published(self, event: DocumentPublished) -> None:
+    def _document_published(self, _: DocumentPublished) -> None:
         if self.document_published_at is None:
-            self.document_published_at = event.at
+            self.document_published_at = self.last_at
 
     def _action_item_added(self, event: ActionItemAdded) -> None:
         self.involved.add(event.owner)
         self.action_items[event.item_id] = ActionItem(
-            item_id=event.item_id, action=event.action, owner=event.owner, due=event.due, added_at=event.at
+            item_id=event.item_id,
+            action=event.action,
+            owner=event.owner,
+            due=event.due,
+            added_at=self.last_at,
         )
 
     def _action_item_completed(self, event: ActionItemCompleted) -> None:
         item = self.action_items[event.item_id]
-        self.action_items[event.item_id] = attrs.evolve(item, completed_at=event.at)
+        self.action_items[event.item_id] = attrs.evolve(item, completed_at=self.last_at)
 
     def _hold(self, role: Role, person: str, at: datetime) -> None:
         self.involved.add(person)
@@ -410,7 +419,9 @@ class Incident:
 
     Start one with :meth:`detect`, rebuild one with :meth:`from_events`; every
     command returns a new incident with one more event. Two incidents are equal
-    when their events and policies are.
+    when their events and policies are. The events keep their times as given;
+    the times the incident derives from them (``detected_at``, role tenures,
+    milestones, ...) are UTC instants, so durations are exact across DST.
 
     >>> from datetime import date, datetime, timedelta, timezone
     >>> t0 = datetime(2026, 3, 8, 9, 0, tzinfo=timezone.utc)
@@ -660,9 +671,9 @@ class Incident:
         """Every timed duty the events up to *now* give rise to, with its status as of *now*.
 
         *calendar* counts business days (default: the policy's
-        :meth:`~incident_process.Policy.business_calendar`). See
-        :class:`~incident_process.Obligation` for the duties and the choices
-        made where the guide leaves a gap.
+        :meth:`~incident_process.Policy.business_calendar`). The duties, and
+        the choices made where the guide leaves a gap, are listed in the
+        documentation's "Business days and obligations" page.
 
         Raises:
             CalendarError: if *now* is naive.
@@ -898,7 +909,7 @@ def _check_time(
         shown = at.isoformat() if isinstance(at, datetime) else repr(at)
         raise refuse(command, "time.timezone_aware", f"at={shown} is not a timezone-aware time")
     assert isinstance(at, datetime)  # noqa: S101 - is_aware implies it
-    if at < last_at:
+    if utc(at) < last_at:
         reason = f"at={at.isoformat()} is earlier than the previous event ({last_at.isoformat()})"
         raise refuse(command, "time.order", reason)
 
@@ -915,7 +926,7 @@ def _replay_one(
         raise ReplayError(index, f"expected an event after detection, got {type(event).__name__}")
     if event.id != f"{builder.incident_id}:{index + 1}":
         raise ReplayError(index, f"id {event.id!r} should be {builder.incident_id}:{index + 1}")
-    if event.at < builder.last_at:
+    if utc(event.at) < builder.last_at:
         raise ReplayError(
             index,
             f"at={event.at.isoformat()} is earlier than the previous event ({builder.last_at.isoformat()})",

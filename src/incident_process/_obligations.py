@@ -37,7 +37,7 @@ from __future__ import annotations
 import bisect
 import enum
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, TypeGuard
 
 import attrs
@@ -54,6 +54,7 @@ from ._events import (
     SeverityChanged,
     UpdatePosted,
     UpdateStatus,
+    utc,
 )
 from ._policy import DetectionDuty
 from ._rules import Phase
@@ -125,7 +126,10 @@ class Obligation:
 
     Attributes:
         kind: What is owed.
-        rule: The policy key it comes from (``"communication.update_cadence.SEV2"``).
+        rule: The policy key it comes from (``"communication.update_cadence.SEV2"``);
+            for action items, which no number of the policy governs,
+            ``"post_incident.action_items"`` (the guide's "Action items
+            tracked: Until completion").
         owed_from: When it became owed.
         due_at: When it is due.
         status: Pending, met, overdue or missed, as of the ``now`` asked about.
@@ -145,21 +149,23 @@ class Obligation:
 def _status(
     due_at: datetime, met_at: datetime | None, ended_at: datetime | None, now: datetime
 ) -> ObligationStatus:
+    """All four times are UTC instants (see :func:`~incident_process._events.utc`)."""
     if met_at is not None:
         return ObligationStatus.MET if met_at <= due_at else ObligationStatus.MISSED
     if ended_at is not None:
         return ObligationStatus.MISSED
-    return ObligationStatus.PENDING if now < due_at else ObligationStatus.OVERDUE
+    return ObligationStatus.PENDING if now <= due_at else ObligationStatus.OVERDUE
 
 
 class _Collector:
     """Builds obligations with their status as of ``now``."""
 
-    __slots__ = ("ended_at", "found", "now")
+    __slots__ = ("ended_at", "found", "now", "zone")
 
-    def __init__(self, now: datetime, ended_at: datetime | None) -> None:
-        self.now = now
+    def __init__(self, now: datetime, ended_at: datetime | None, zone: tzinfo) -> None:
+        self.now = utc(now)
         self.ended_at = ended_at
+        self.zone = zone
         self.found: list[Obligation] = []
 
     def add(  # noqa: PLR0913 - an obligation's fields
@@ -179,18 +185,22 @@ class _Collector:
         A duty lapses at *ended_at*, or when the incident closes, unless it
         *outlives_closing* (the follow-ups and post-incident deadlines).
         """
+        owed_from, due_at = utc(owed_from), utc(due_at)
+        met_at = None if met_at is None else utc(met_at)
         ended = ended_at if ended_at is not None or outlives_closing else self.ended_at
+        ended = None if ended is None else utc(ended)
         if met_at is None and ended is not None and ended < due_at:
             return
         status = _status(due_at, met_at, ended, self.now)
+        zone = self.zone
         self.found.append(
             Obligation(
                 kind=kind,
                 rule=rule,
-                owed_from=owed_from,
-                due_at=due_at,
+                owed_from=owed_from.astimezone(zone),
+                due_at=due_at.astimezone(zone),
                 status=status,
-                met_at=met_at,
+                met_at=None if met_at is None else met_at.astimezone(zone),
                 detail=detail,
             )
         )
@@ -206,23 +216,25 @@ def obligations(
         raise CalendarError(msg)
     calendar = calendar if calendar is not None else incident.policy.business_calendar()
     events = incident.events
-    count = bisect.bisect_right([event.at for event in events], now)
+    count = bisect.bisect_right([utc(event.at) for event in events], utc(now))
+    if count == 0:
+        return ()  # not detected yet, as of now
     if count < len(events):
         from ._incident import Incident
 
         incident = Incident.from_events(events[:count], policy=incident.policy)
         events = incident.events
-    ended_at = next((e.at for e in reversed(events) if isinstance(e, Closed | Dismissed)), None)
-    found = _Collector(now, ended_at)
+    ended_at = next((utc(e.at) for e in reversed(events) if isinstance(e, Closed | Dismissed)), None)
+    found = _Collector(now, ended_at, calendar.tz)
     _detection(incident, found)
     _cadences(incident, found)
     _after_resolution(incident, calendar, found)
     _follow_ups(incident, calendar, found)
-    return tuple(sorted(found.found, key=lambda o: (o.due_at, o.kind.value, o.detail)))
+    return tuple(sorted(found.found, key=lambda o: (utc(o.due_at), o.kind.value, o.detail)))
 
 
 def _first(events: tuple[Event, ...], kinds: type | tuple[type, ...]) -> datetime | None:
-    return next((event.at for event in events if isinstance(event, kinds)), None)
+    return next((utc(event.at) for event in events if isinstance(event, kinds)), None)
 
 
 def _detection(incident: Incident, found: _Collector) -> None:
@@ -309,28 +321,28 @@ def _chain(  # noqa: PLR0913 - keyword-only parts of one cadence
     running: tuple[datetime, datetime] | None = None  # (owed from, due at)
     begun = False
     number = 1
-    severity = Severity.SEV3
+    severity = previous = Severity.SEV3
     for event, severity in _after_declaration(incident.events):
+        at = utc(event.at)
         if not begun:
             begun = begins(event)
-            running = (event.at, event.at + cadence[severity]) if begun else None
+            running = (at, at + cadence[severity]) if begun else None
         elif isinstance(event, Reopened) or (running is not None and is_update(event)):
             if running is not None:
-                found.add(kind, rule.format(severity.value), *running, event.at, detail=f"update {number}")
+                found.add(kind, rule.format(severity.value), *running, at, detail=f"update {number}")
                 number += 1
-            running = (event.at, event.at + cadence[severity])
+            running = (at, at + cadence[severity])
         elif isinstance(event, SeverityChanged) and running is not None:
-            running = (running[0], event.at + cadence[severity])
+            # From the change on, at the new cadence; a rise never pushes the due time later.
+            retimed = at + cadence[severity]
+            running = (running[0], min(retimed, running[1]) if severity > previous else retimed)
         elif isinstance(event, Resolved | Closed | Dismissed) and running is not None:
             found.add(
-                kind,
-                rule.format(severity.value),
-                *running,
-                None,
-                ended_at=event.at,
-                detail=f"update {number}",
+                kind, rule.format(severity.value), *running, None, ended_at=at, detail=f"update {number}"
             )
+            number += 1
             running = None
+        previous = severity
     if running is not None:
         found.add(kind, rule.format(severity.value), *running, None, detail=f"update {number}")
 
@@ -349,7 +361,7 @@ def _cadences(incident: Incident, found: _Collector) -> None:
     if declared_at is None:
         return
     status_page = incident.policy.communication.status_page
-    first_page = next((e.at for e in incident.events if _is_page_update(e)), None)
+    first_page = next((utc(e.at) for e in incident.events if _is_page_update(e)), None)
     found.add(
         ObligationKind.FIRST_STATUS_PAGE_UPDATE,
         "communication.status_page.first_update_within",
@@ -388,11 +400,12 @@ def _after_resolution(incident: Incident, calendar: BusinessCalendar, found: _Co
     resolved_at, severity, policy = incident.resolved_at, incident.severity, incident.policy
     if resolution is None or resolved_at is None or severity is None:
         return
-    quiet_ends = resolution.last_error_at + policy.resolution.quiet_period[severity]
+    last_error_at = utc(resolution.last_error_at)
+    quiet_ends = last_error_at + policy.resolution.quiet_period[severity]
     found.add(
         ObligationKind.RESOLUTION_QUIET_PERIOD,
         f"resolution.quiet_period.{severity.value}",
-        resolution.last_error_at,
+        last_error_at,
         quiet_ends,
         quiet_ends if resolved_at >= quiet_ends else None,
         outlives_closing=True,
@@ -402,9 +415,9 @@ def _after_resolution(incident: Incident, calendar: BusinessCalendar, found: _Co
     if status_page.final_update_on_resolve:
         final = next(
             (
-                e.at
+                utc(e.at)
                 for e in incident.events
-                if _is_page_update(e) and e.status is UpdateStatus.RESOLVED and e.at >= resolved_at
+                if _is_page_update(e) and e.status is UpdateStatus.RESOLVED and utc(e.at) >= resolved_at
             ),
             None,
         )

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import enum
 import functools
-import zoneinfo
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -1083,10 +1082,13 @@ class Policy:
     def __attrs_post_init__(self) -> None:
         check = Checker()
         if check.text("zone", self.zone):
+            from ._calendar import resolve_zone
+            from ._errors import CalendarError
+
             try:
-                zoneinfo.ZoneInfo(self.zone)
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                check.fail("zone", f"unknown IANA time zone {self.zone!r}")
+                resolve_zone(self.zone)
+            except CalendarError as error:
+                check.fail("zone", str(error).removeprefix("zone: "))
         for name, kind in _GROUPS.items():
             check.instance(name, getattr(self, name), kind)
         for field, kind in (("severities", SeverityDefinition), ("roles", RoleRequirements)):

@@ -26,6 +26,7 @@ from ._events import (
     ReviewHeld,
     RoleAssigned,
     SeverityChanged,
+    utc,
 )
 from ._policy import Policy
 from ._vocabulary import Role, Severity
@@ -143,7 +144,7 @@ def quiet_period_passed(check: Check) -> str | None:
     event, severity = check.event, check.incident.severity
     if isinstance(event, Resolved) and severity is not None:
         quiet = check.policy.resolution.quiet_period[severity]
-        waited = event.at - event.last_error_at
+        waited = utc(event.at) - utc(event.last_error_at)
         if waited < quiet:
             return (
                 f"{severity.value} needs no new error reports for {_minutes(quiet.total_seconds())}; "
