@@ -23,17 +23,15 @@ replay is linear in the number of events.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import platform
-import re
 import sys
 import timeit
 from collections.abc import Callable
-from pathlib import Path
 
 from statemachine import State, StateMachine
 
+from _report import run
 from incident_process import (
     Audience,
     DetectionSource,
@@ -47,7 +45,6 @@ from incident_process import (
 from incident_process._lifecycle import TRANSITIONS
 
 T0 = dt.datetime(2026, 3, 8, 9, 0, tzinfo=dt.UTC)
-START, END = "<!-- bench_lifecycle:start -->", "<!-- bench_lifecycle:end -->"
 
 
 def at(minutes: int) -> dt.datetime:
@@ -212,27 +209,9 @@ def report() -> str:
     return "\n".join(lines)
 
 
-def write(section: str, path: Path) -> None:
-    """Replace the text between the markers in *path* with *section*."""
-    text = path.read_text()
-    block = f"{START}\n{section}\n{END}"
-    if START in text and END in text:
-        text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: block, text, flags=re.DOTALL)
-    else:
-        text = text.rstrip("\n") + f"\n\n## Lifecycle\n\n{block}\n"
-    path.write_text(text)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Print the report; with --write, also update docs/performance.md."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--write", action="store_true", help="update docs/performance.md")
-    arguments = parser.parse_args(argv)
-    section = report()
-    print(section)
-    if arguments.write:
-        write(section, Path(__file__).resolve().parent.parent / "docs" / "performance.md")
-    return 0
+    return run(__doc__.splitlines()[0], "bench_lifecycle", "Lifecycle", report, argv)
 
 
 if __name__ == "__main__":

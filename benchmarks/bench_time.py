@@ -21,19 +21,17 @@ Targets (issue "Time"): a deadline costs at most 3x the plain-Python loop;
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import platform
 import random
-import re
 import sys
 import timeit
 from collections.abc import Callable
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import holidays
 
+from _report import run
 from incident_process import (
     CalendarSettings,
     DetectionSource,
@@ -44,7 +42,6 @@ from incident_process import (
 )
 
 ZONE = ZoneInfo("America/New_York")
-START, END = "<!-- bench_time:start -->", "<!-- bench_time:end -->"
 DAY = dt.timedelta(days=1)
 POLICY = Policy(zone="America/New_York", calendar=CalendarSettings(country="US"))
 CALENDAR = POLICY.business_calendar()
@@ -165,27 +162,9 @@ def report() -> str:
     return "\n".join(lines)
 
 
-def write(section: str, path: Path) -> None:
-    """Replace the text between the markers in *path* with *section*."""
-    text = path.read_text()
-    block = f"{START}\n{section}\n{END}"
-    if START in text and END in text:
-        text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: block, text, flags=re.DOTALL)
-    else:
-        text = text.rstrip("\n") + f"\n\n## Business days and obligations\n\n{block}\n"
-    path.write_text(text)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Print the report; with --write, also update docs/performance.md."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--write", action="store_true", help="update docs/performance.md")
-    arguments = parser.parse_args(argv)
-    section = report()
-    print(section)
-    if arguments.write:
-        write(section, Path(__file__).resolve().parent.parent / "docs" / "performance.md")
-    return 0
+    return run(__doc__.splitlines()[0], "bench_time", "Business days and obligations", report, argv)
 
 
 if __name__ == "__main__":
