@@ -10,6 +10,13 @@ from typing import TYPE_CHECKING
 from ._calendar import (
     BusinessCalendar,
 )
+from ._channels import (
+    SLACK_CHANNEL_LIMIT,
+    Stakeholders,
+    channel_name,
+    channel_name_for,
+    stakeholders,
+)
 from ._classification import (
     Classification,
     Impact,
@@ -23,6 +30,7 @@ from ._errors import (
     CommandRefusedError,
     IncidentProcessError,
     InvalidEventError,
+    MessageError,
     PolicyError,
     Problem,
     ReplayError,
@@ -61,6 +69,16 @@ from ._incident import (
     RequirementLevel,
     RoleTenure,
     UnmetRoleRequirement,
+)
+from ._messages import (
+    FORMATS,
+    SLACK_TEXT_LIMIT,
+    MessageTemplates,
+    markdown_escape,
+    render_declaration,
+    render_resolution,
+    render_update,
+    slack_escape,
 )
 from ._obligations import (
     Obligation,
@@ -127,6 +145,9 @@ __all__ = [
     "ALERT_METRICS",
     "DEFAULT_POLICY",
     "EVENT_TYPES",
+    "FORMATS",
+    "SLACK_CHANNEL_LIMIT",
+    "SLACK_TEXT_LIMIT",
     "SLO_METRICS",
     "Acknowledged",
     "ActionItem",
@@ -169,6 +190,8 @@ __all__ = [
     "IncidentProcessError",
     "InvalidEventError",
     "Lifecycle",
+    "MessageError",
+    "MessageTemplates",
     "Milestone",
     "MilestoneRecorded",
     "Obligation",
@@ -205,17 +228,26 @@ __all__ = [
     "SloMetric",
     "SloWindow",
     "Slos",
+    "Stakeholders",
     "StatusPage",
     "SustainedThreshold",
     "UnknownMetricError",
     "UnmetRoleRequirement",
     "UpdatePosted",
     "UpdateStatus",
+    "channel_name",
+    "channel_name_for",
     "classify_severity",
     "dump_policy",
     "load_policy",
     "loads_policy",
+    "markdown_escape",
+    "render_declaration",
     "render_policy",
+    "render_resolution",
+    "render_update",
+    "slack_escape",
+    "stakeholders",
 ]
 
 

@@ -13,6 +13,8 @@ with one ``except`` clause. Errors about a bad *value* also derive from
     ├── UnknownMetricError   (also KeyError) a metric the policy does not have
     ├── CalendarError        (also ValueError) an unknown zone, country or
     │                        subdivision, or a bad date or count
+    ├── MessageError         (also ValueError) a message cannot be rendered:
+    │                        missing or unknown fields, a bad format or template
     ├── InvalidEventError    (also ValueError) an event's own fields are wrong
     ├── CommandRefusedError  a command the lifecycle refuses; ``.command``,
     │                        ``.phase`` and ``.rule`` say which, where and why
@@ -31,6 +33,7 @@ __all__ = [
     "CommandRefusedError",
     "IncidentProcessError",
     "InvalidEventError",
+    "MessageError",
     "PolicyError",
     "Problem",
     "ReplayError",
@@ -105,6 +108,10 @@ class UnknownMetricError(IncidentProcessError, KeyError):
 
 class CalendarError(IncidentProcessError, ValueError):
     """A business calendar cannot be built or asked that (unknown zone or country, naive time)."""
+
+
+class MessageError(IncidentProcessError, ValueError):
+    """A message cannot be rendered: every missing or unknown field is named."""
 
 
 class InvalidEventError(IncidentProcessError, ValueError):

@@ -1,0 +1,355 @@
+"""The guide's messages: declaration, update and resolution, for Slack, Markdown or plain text.
+
+Guide, "Declaration message template", "Update template" and "Resolution
+message template". The templates are Jinja2 files shipped with the package
+(``templates/*.j2``) whose lines are the guide's lines; an organisation can
+override any of them from a directory. Every template, shipped or not, runs in
+Jinja2's sandbox with ``StrictUndefined``.
+
+Safety of what people typed:
+
+* Values are data, never template source: ``{{7*7}}`` in a title stays
+  ``{{7*7}}``.
+* Each value is escaped once, for the target, where the template outputs it:
+  Slack mrkdwn escapes ``&``, ``<`` and ``>`` (so no ``<!here>``,
+  ``<@U123>`` or ``<http://evil|innocent>`` can be injected); Markdown
+  backslash-escapes every ASCII punctuation character and entity-escapes ``<``
+  and ``&`` (so no link, image, HTML or emphasis); plain text drops control
+  characters.
+* A value is one line: line breaks and runs of white space become one space,
+  so a value cannot forge a line of the template.
+* A Slack message is cut to Slack's 3,000-character limit without splitting an
+  escape entity, and says it was cut.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from os import PathLike
+from pathlib import Path
+from typing import Any, Literal
+
+from ._errors import MessageError
+from ._events import Milestone, UpdatePosted, utc
+from ._incident import Incident
+from ._rules import Phase
+from ._vocabulary import DetectionSource, Role
+
+__all__ = [
+    "FORMATS",
+    "SLACK_TEXT_LIMIT",
+    "MessageTemplates",
+    "markdown_escape",
+    "render_declaration",
+    "render_resolution",
+    "render_update",
+    "slack_escape",
+]
+
+Format = Literal["slack", "markdown", "text"]
+
+#: The output formats.
+FORMATS: tuple[Format, ...] = ("slack", "markdown", "text")
+
+#: Slack's limit for the ``text`` of a message.
+SLACK_TEXT_LIMIT = 3000
+
+_CUT = " … (cut at Slack's 3,000-character limit)"
+_SPACE = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_MARKDOWN_SPECIAL = re.compile(r"""[!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~]""")
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+_SOURCE_WORDS: Mapping[DetectionSource, str] = {
+    DetectionSource.AUTOMATED_ALERT: "Automated alert",
+    DetectionSource.CUSTOMER_REPORTS: "Customer reports",
+    DetectionSource.INTERNAL_DISCOVERY: "Internal discovery",
+    DetectionSource.EXTERNAL_NOTIFICATION: "External notification",
+}
+
+_PHASE_STATUS: Mapping[Phase, str] = {
+    Phase.DETECTED: "Investigation",
+    Phase.DECLARED: "Investigation",
+    Phase.RESPONDING: "Investigation",
+    Phase.RESOLVED: "Resolved",
+    Phase.POST_INCIDENT: "Resolved",
+    Phase.CLOSED: "Resolved",
+    Phase.DISMISSED: "Dismissed",
+}
+
+_MILESTONE_STATUS: Mapping[Milestone, str] = {
+    Milestone.INVESTIGATING: "Investigation",
+    Milestone.IDENTIFIED: "Identified",
+    Milestone.MITIGATING: "Mitigation",
+}
+
+
+def slack_escape(text: str) -> str:
+    """Escape *text* for Slack mrkdwn: ``&``, ``<`` and ``>``, nothing else.
+
+    >>> slack_escape("<!here> & <@U123>")
+    '&lt;!here&gt; &amp; &lt;@U123&gt;'
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def markdown_escape(text: str) -> str:
+    r"""Escape *text* so Markdown shows it literally: no link, image, HTML or emphasis.
+
+    >>> markdown_escape("![x](http://e.vil) <b>")
+    '\\!\\[x\\]\\(http\\:\\/\\/e\\.vil\\) &lt;b&gt;'
+    """
+    return _MARKDOWN_SPECIAL.sub(lambda match: _ENTITIES.get(match.group(), "\\" + match.group()), text)
+
+
+def _one_line(value: object) -> str:
+    text = str(value)
+    return _SPACE.sub(" ", _CONTROL.sub("", text)).strip()
+
+
+_ESCAPES: Mapping[Format, Callable[[str], str]] = {
+    "slack": slack_escape,
+    "markdown": markdown_escape,
+    "text": lambda text: text,
+}
+
+
+def _finalizer(format: Format) -> Callable[[object], str]:  # noqa: A002 - the format's own name
+    escape = _ESCAPES[format]
+
+    def finalize(value: object) -> str:
+        return escape(_one_line(value))
+
+    return finalize
+
+
+def _cut_for_slack(text: str) -> str:
+    """At most 3,000 characters, never splitting an ``&...;`` entity."""
+    if len(text) <= SLACK_TEXT_LIMIT:
+        return text
+    cut = SLACK_TEXT_LIMIT - len(_CUT)
+    head = text[:cut]
+    amp = head.rfind("&")
+    if amp != -1 and ";" not in head[amp:]:
+        head = head[:amp]
+    return head + _CUT
+
+
+class MessageTemplates:
+    """The message templates: the shipped ones, or a directory's that override them.
+
+    A directory may hold any of ``declaration.j2``, ``update.j2`` and
+    ``resolution.j2``; the others come from the package. Templates are compiled
+    once per format and kept.
+
+    Raises:
+        MessageError: if the directory does not exist.
+    """
+
+    def __init__(self, directory: str | PathLike[str] | None = None) -> None:
+        self.directory = None if directory is None else Path(directory)
+        if self.directory is not None and not self.directory.is_dir():
+            msg = f"templates: {self.directory} is not a directory"
+            raise MessageError(msg)
+        self._environments: dict[Format, Any] = {}
+
+    def _environment(self, format: Format) -> Any:  # noqa: A002, ANN401 - jinja2 is imported lazily
+        environment = self._environments.get(format)
+        if environment is None:
+            import jinja2
+            from jinja2.sandbox import SandboxedEnvironment
+
+            loaders: list[jinja2.BaseLoader] = []
+            if self.directory is not None:
+                loaders.append(jinja2.FileSystemLoader(self.directory))
+            loaders.append(jinja2.PackageLoader("incident_process", "templates"))
+            environment = SandboxedEnvironment(
+                loader=jinja2.ChoiceLoader(loaders),
+                undefined=jinja2.StrictUndefined,
+                finalize=_finalizer(format),
+                autoescape=False,
+                keep_trailing_newline=False,
+            )
+            self._environments[format] = environment
+        return environment
+
+    def fields(self, kind: str) -> frozenset[str]:
+        """The fields the *kind* template uses."""
+        from jinja2 import meta
+
+        environment = self._environment("text")
+        source, _, _ = environment.loader.get_source(environment, f"{kind}.j2")
+        return frozenset(meta.find_undeclared_variables(environment.parse(source)))
+
+    def render(self, kind: str, format: str, values: Mapping[str, object]) -> str:  # noqa: A002
+        """Render template *kind* for *format* with *values*."""
+        import jinja2
+
+        if format not in FORMATS:
+            msg = f"format: expected one of {', '.join(map(repr, FORMATS))}, got {format!r}"
+            raise MessageError(msg)
+        template = self._environment(format).get_template(f"{kind}.j2")
+        try:
+            text: str = template.render(values)
+        except jinja2.TemplateError as error:
+            msg = f"{kind} template: {error}"
+            raise MessageError(msg) from None
+        if format == "markdown":
+            text = "\\\n".join(text.split("\n"))
+        if format == "slack":
+            text = _cut_for_slack(text)
+        return text
+
+
+@functools.cache
+def _shipped() -> MessageTemplates:
+    return MessageTemplates()
+
+
+def _local(moment: datetime, incident: Incident) -> str:
+    from ._calendar import resolve_zone
+
+    local = utc(moment).astimezone(resolve_zone(incident.policy.zone))
+    return f"{local:%Y-%m-%d %H:%M %Z}"
+
+
+def _render(
+    kind: str,
+    format: str,  # noqa: A002 - the contract's name
+    defaults: Mapping[str, object],
+    fields: Mapping[str, object],
+    templates: MessageTemplates | None,
+) -> str:
+    if format not in FORMATS:
+        msg = f"format: expected one of {', '.join(map(repr, FORMATS))}, got {format!r}"
+        raise MessageError(msg)
+    chosen = templates if templates is not None else _shipped()
+    wanted = chosen.fields(kind)
+    unknown = sorted(set(fields) - wanted)
+    if unknown:
+        msg = f"{kind}: unknown fields {', '.join(unknown)}; the template uses {', '.join(sorted(wanted))}"
+        raise MessageError(msg)
+    values = {name: value for name, value in {**defaults, **fields}.items() if value is not None}
+    missing = sorted(wanted - values.keys())
+    if missing:
+        msg = f"{kind}: missing fields {', '.join(missing)}; pass them as keyword arguments"
+        raise MessageError(msg)
+    return chosen.render(kind, format, values)
+
+
+def _severity(incident: Incident) -> str | None:
+    return incident.severity.value if incident.severity else None
+
+
+def render_declaration(
+    incident: Incident,
+    *,
+    format: str = "slack",  # noqa: A002 - the contract's name
+    templates: MessageTemplates | None = None,
+    **fields: object,
+) -> str:
+    """The guide's "Declaration message template" for a declared incident.
+
+    Known from the incident: ``severity``, ``issue`` (the title), ``detection``
+    (the source) and ``incident_commander`` (``@`` and the holder's name).
+    ``current_status`` defaults to the latest status (Investigation,
+    Identified, Mitigation). ``impact`` must be given. Any field may be given
+    to override its default.
+
+    Raises:
+        MessageError: naming every missing or unknown field, or a bad format.
+    """
+    commander = incident.role_holders().get(Role.INCIDENT_COMMANDER)
+    defaults = {
+        "severity": _severity(incident),
+        "issue": incident.title,
+        "detection": _SOURCE_WORDS[incident.source],
+        "current_status": _current_status(incident),
+        "incident_commander": None if commander is None else f"@{commander}",
+    }
+    return _render("declaration", format, defaults, fields, templates)
+
+
+def _current_status(incident: Incident) -> str:
+    reached = incident.milestones()
+    latest = max(
+        (milestone for milestone in _MILESTONE_STATUS if milestone in reached),
+        key=lambda milestone: reached[milestone],
+        default=None,
+    )
+    if latest is not None and incident.phase in {Phase.DECLARED, Phase.RESPONDING}:
+        return _MILESTONE_STATUS[latest]
+    return _PHASE_STATUS[incident.phase]
+
+
+def render_update(
+    incident: Incident,
+    *,
+    format: str = "slack",  # noqa: A002 - the contract's name
+    templates: MessageTemplates | None = None,
+    **fields: object,
+) -> str:
+    """The guide's "Update template", for the incident's latest update.
+
+    ``time`` is the given ``at`` (a datetime) or the latest update's time,
+    ``number`` counts the updates posted so far, ``status`` is the latest
+    update's status, and ``next_update`` is ``time`` plus the severity's
+    cadence; all in the policy's zone. ``what_we_know`` and
+    ``what_we_are_doing`` must be given.
+
+    Raises:
+        MessageError: naming every missing or unknown field, or a bad format.
+    """
+    at = fields.pop("at", None)
+    if at is not None and (not isinstance(at, datetime) or at.utcoffset() is None):
+        msg = f"update: at must be a timezone-aware datetime, got {at!r}"
+        raise MessageError(msg)
+    updates = [event for event in incident.events if isinstance(event, UpdatePosted)]
+    latest = updates[-1] if updates else None
+    moment = at if isinstance(at, datetime) else (latest.at if latest is not None else None)
+    severity = incident.severity
+    defaults: dict[str, object] = {
+        "number": len(updates) or None,
+        "status": latest.status.value.capitalize() if latest is not None else None,
+    }
+    if moment is not None:
+        defaults["time"] = _local(moment, incident)
+        if severity is not None:
+            cadence = incident.policy.communication.update_cadence[severity]
+            defaults["next_update"] = _local(utc(moment) + cadence, incident)
+    return _render("update", format, defaults, fields, templates)
+
+
+def render_resolution(
+    incident: Incident,
+    *,
+    format: str = "slack",  # noqa: A002 - the contract's name
+    templates: MessageTemplates | None = None,
+    **fields: object,
+) -> str:
+    """The guide's "Resolution message template" for a resolved incident.
+
+    ``start`` is when customer impact started (or the detection, if unknown),
+    ``end`` the resolution, ``total_minutes`` the minutes between them, all
+    from the events; ``follow_up`` names the post-incident review's deadline
+    for a severity that requires one. ``root_cause``, ``fix_applied`` and
+    ``customer_impact`` must be given.
+
+    Raises:
+        MessageError: naming every missing or unknown field, or a bad format.
+    """
+    started = incident.milestones().get(Milestone.CUSTOMER_IMPACT_STARTED, incident.detected_at)
+    ended = incident.resolved_at
+    defaults: dict[str, object] = {"severity": _severity(incident), "start": _local(started, incident)}
+    if ended is not None:
+        minutes = int((ended - started) / timedelta(minutes=1))
+        defaults["end"] = _local(ended, incident)
+        defaults["total_minutes"] = f"{minutes} minute{'' if minutes == 1 else 's'}"
+        post = incident.policy.post_incident
+        if incident.severity in post.required_for:
+            due = incident.policy.business_calendar().deadline(ended, post.review_within.days)
+            defaults["follow_up"] = f"post-incident review scheduled by {due:%Y-%m-%d}"
+    return _render("resolution", format, defaults, fields, templates)
