@@ -18,6 +18,7 @@ holidays, loaded one year at a time and only when a country is given.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING
@@ -41,6 +42,7 @@ _WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _NOT_PLACES = frozenset({"localtime", "Factory", "posixrules"})
 
 
+@functools.lru_cache(maxsize=256)
 def resolve_zone(name: object) -> tzinfo:
     """The IANA time zone *name*, or a :class:`CalendarError` saying why not."""
     import pendulum

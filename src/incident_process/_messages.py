@@ -93,6 +93,8 @@ def slack_escape(text: str) -> str:
     >>> slack_escape("<!here> & <@U123>")
     '&lt;!here&gt; &amp; &lt;@U123&gt;'
     """
+    if "&" not in text and "<" not in text and ">" not in text:
+        return text
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -103,11 +105,6 @@ def markdown_escape(text: str) -> str:
     '\\!\\[x\\]\\(http\\:\\/\\/e\\.vil\\) &lt;b&gt;'
     """
     return _MARKDOWN_SPECIAL.sub(lambda match: _ENTITIES.get(match.group(), "\\" + match.group()), text)
-
-
-def _one_line(value: object) -> str:
-    text = str(value)
-    return _SPACE.sub(" ", _CONTROL.sub("", text)).strip()
 
 
 _ESCAPES: Mapping[Format, Callable[[str], str]] = {
@@ -121,7 +118,10 @@ def _finalizer(format: Format) -> Callable[[object], str]:  # noqa: A002 - the f
     escape = _ESCAPES[format]
 
     def finalize(value: object) -> str:
-        return escape(_one_line(value))
+        text = value if type(value) is str else str(value)
+        if text.isprintable() and "  " not in text:  # the common case: already one clean line
+            return escape(text.strip())
+        return escape(_SPACE.sub(" ", _CONTROL.sub("", text)).strip())
 
     return finalize
 
@@ -155,6 +155,8 @@ class MessageTemplates:
             msg = f"templates: {self.directory} is not a directory"
             raise MessageError(msg)
         self._environments: dict[Format, Any] = {}
+        self._fields: dict[str, frozenset[str]] = {}
+        self._compiled: dict[tuple[str, str], Any] = {}
 
     def _environment(self, format: Format) -> Any:  # noqa: A002, ANN401 - jinja2 is imported lazily
         environment = self._environments.get(format)
@@ -172,17 +174,22 @@ class MessageTemplates:
                 finalize=_finalizer(format),
                 autoescape=False,
                 keep_trailing_newline=False,
+                auto_reload=False,
             )
             self._environments[format] = environment
         return environment
 
     def fields(self, kind: str) -> frozenset[str]:
-        """The fields the *kind* template uses."""
-        from jinja2 import meta
+        """The fields the *kind* template uses (read once)."""
+        known = self._fields.get(kind)
+        if known is None:
+            from jinja2 import meta
 
-        environment = self._environment("text")
-        source, _, _ = environment.loader.get_source(environment, f"{kind}.j2")
-        return frozenset(meta.find_undeclared_variables(environment.parse(source)))
+            environment = self._environment("text")
+            source, _, _ = environment.loader.get_source(environment, f"{kind}.j2")
+            known = frozenset(meta.find_undeclared_variables(environment.parse(source)))
+            self._fields[kind] = known
+        return known
 
     def render(self, kind: str, format: str, values: Mapping[str, object]) -> str:  # noqa: A002
         """Render template *kind* for *format* with *values*."""
@@ -191,7 +198,10 @@ class MessageTemplates:
         if format not in FORMATS:
             msg = f"format: expected one of {', '.join(map(repr, FORMATS))}, got {format!r}"
             raise MessageError(msg)
-        template = self._environment(format).get_template(f"{kind}.j2")
+        template = self._compiled.get((kind, format))
+        if template is None:
+            template = self._environment(format).get_template(f"{kind}.j2")
+            self._compiled[kind, format] = template
         try:
             text: str = template.render(values)
         except jinja2.TemplateError as error:
@@ -212,8 +222,8 @@ def _shipped() -> MessageTemplates:
 def _local(moment: datetime, incident: Incident) -> str:
     from ._calendar import resolve_zone
 
-    local = utc(moment).astimezone(resolve_zone(incident.policy.zone))
-    return f"{local:%Y-%m-%d %H:%M %Z}"
+    local = moment.astimezone(resolve_zone(incident.policy.zone))
+    return f"{local.date().isoformat()} {local.hour:02d}:{local.minute:02d} {local.tzname()}"
 
 
 def _render(
