@@ -6,10 +6,12 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from ._channels import channel_name
 from ._classification import Impact, classify_severity
 from ._errors import CommandRefusedError
 from ._events import Audience, Milestone, UpdateStatus
 from ._incident import Incident
+from ._messages import render_declaration, render_resolution
 from ._policy import Policy
 from ._policy_tables import render_policy
 from ._vocabulary import DetectionSource, ImpactFlag, Role
@@ -130,6 +132,31 @@ def demo_text(policy: Policy) -> str:
     for tenure in incident.role_tenures():
         until = f" to {tenure.until:%a %H:%M}" if tenure.until else ""
         parts.append(f"- {tenure.role.value}: {tenure.person} from {tenure.since:%a %H:%M}{until}")
+    declared = Incident.from_events(incident.events[:5], policy=policy)
+    parts += [
+        "",
+        f"The incident channel: {channel_name(declared)}",
+        "",
+        "The declaration, as posted to Slack:",
+        "",
+        *(
+            f"    {line}"
+            for line in render_declaration(declared, impact="Checkout fails for 12% of requests").split("\n")
+        ),
+        "",
+        "The resolution:",
+        "",
+        *(
+            f"    {line}"
+            for line in render_resolution(
+                incident,
+                format="text",
+                root_cause="A deploy shipped a bad connection-pool setting",
+                fix_applied="Rolled back the deploy",
+                customer_impact="12% of checkouts failed for 52 minutes",
+            ).split("\n")
+        ),
+    ]
     parts += _owed(incident, incident.events[9].at + timedelta(minutes=1))
     parts += _owed(incident, incident.events[-1].at + timedelta(days=1))
     rebuilt = Incident.from_events(incident.events, policy=policy) == incident
