@@ -1,5 +1,7 @@
 """Hypothesis strategies for valid policies and their parts."""
 
+import ipaddress
+import re
 from datetime import timedelta
 
 from hypothesis import strategies as st
@@ -19,6 +21,7 @@ from incident_process import (
     Escalation,
     EscalationLevel,
     Exclusions,
+    ExternalCommunication,
     ImpactFlag,
     IncidentCriteria,
     PerSeverity,
@@ -40,6 +43,7 @@ from incident_process import (
     StatusPage,
     SustainedThreshold,
 )
+from incident_process._folding import fold_phrase
 
 ZONES = ("UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "Pacific/Chatham")
 
@@ -146,6 +150,40 @@ detections = st.builds(
     customer_reports_at_least=st.integers(2, 50),
 )
 
+_phrase_words = st.from_regex(r"[a-z0-9][a-z0-9'_-]{0,6}", fullmatch=True) | st.text(
+    st.characters(categories=("Ll", "Lu", "Lo", "Nd")), min_size=1, max_size=6
+)
+#: Phrases as a policy lists them: folded (lower case, NFKC), single spaces, with a letter or digit.
+phrases = (
+    st.lists(_phrase_words, min_size=1, max_size=3)
+    .map(" ".join)
+    .map(fold_phrase)
+    .filter(lambda phrase: re.search(r"\w", phrase) is not None and fold_phrase(phrase) == phrase)
+)
+_label = r"[a-z0-9](?:[a-z0-9-]{0,6}[a-z0-9])?"
+host_names = st.from_regex(rf"{_label}(?:\.{_label}){{0,2}}", fullmatch=True)
+networks = st.one_of(
+    st.tuples(st.ip_addresses(v=4), st.integers(0, 32)),
+    st.tuples(st.ip_addresses(v=6), st.integers(0, 128)),
+).map(lambda pair: str(ipaddress.ip_network(f"{pair[0]}/{pair[1]}", strict=False)))
+
+externals = st.builds(
+    ExternalCommunication,
+    internal_domains=unique(host_names),
+    internal_suffixes=unique(host_names),
+    private_networks=unique(networks),
+    internal_systems=unique(phrases),
+    blame_phrases=unique(phrases),
+    people=unique(phrases),
+    cause_phrases=unique(phrases),
+    blame_actions=unique(phrases),
+    speculation_phrases=unique(phrases),
+    fix_phrases=unique(phrases),
+    acknowledgement_phrases=unique(phrases, min_size=1),
+    functionality_phrases=unique(phrases, min_size=1),
+    next_update_phrases=unique(phrases, min_size=1),
+)
+
 communications = st.builds(
     Communication,
     update_cadence=st.lists(durations, min_size=3, max_size=3)
@@ -164,6 +202,7 @@ communications = st.builds(
         status_page_for_all_customers=unique(severities),
         direct_outreach_when_scope_known=bools,
     ),
+    external=externals,
 )
 
 policies = st.builds(

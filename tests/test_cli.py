@@ -188,3 +188,33 @@ def test_module_entry_point():
     )
     assert result.returncode == 0
     assert "--show" in result.stdout
+
+
+def test_lint_external_clean_findings_and_unreadable(tmp_path):
+    """Exit 0 when clean, 1 with findings (each with its line and rule), 2 for an unreadable file."""
+    clean = tmp_path / "clean.txt"
+    clean.write_text("We are aware that checkout is failing for some customers.\nNext update at 15:30 UTC.\n")
+    leaky = tmp_path / "leaky.txt"
+    leaky.write_text("We are aware of errors in checkout.\nIt is on db-7.corp.\nNext update in 30 minutes.\n")
+    assert run("lint", "external", clean).stdout == f"{clean}: clean\n"
+    result = run("lint", "external", clean, leaky)
+    assert result.returncode == 1
+    assert f"{leaky}:2: external.internal_host: internal host name 'db-7.corp'" in result.stdout
+    assert run("lint", "external", tmp_path / "missing.txt").returncode == 2
+    document = json.loads(run("lint", "external", leaky, "--format", "json").stdout)
+    assert document[0]["findings"][0]["rule"] == "external.internal_host"
+    github = run("lint", "external", leaky, "--format", "github").stdout
+    assert github.startswith(f"::error file={leaky},line=2,title=external.internal_host::")
+
+
+def test_lint_external_reads_standard_input():
+    """'-' reads the message from standard input."""
+    result = subprocess.run(  # noqa: S603 - our own console script
+        [*COMMAND, "lint", "external", "-"],
+        input="We are aware that checkout is failing. Next update at 15:30 UTC.",
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert (result.returncode, result.stdout) == (0, "<stdin>: clean\n")

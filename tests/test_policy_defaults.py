@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import attrs
 import pytest
 
 from incident_process import (
@@ -425,3 +426,94 @@ def test_quarterly_review_metrics(position, metric, title):
     """Each item of 'Quarterly Review', in order."""
     assert P.quarterly_review.metrics[position] is metric
     assert metric.title == title
+
+
+# --- External Communication --------------------------------------------------
+
+EXTERNAL = P.communication.external
+
+
+def test_internal_domains_are_company_specific():
+    """'Internal URLs or system names': no company's domains by default."""
+    assert EXTERNAL.internal_domains == ()
+
+
+def test_internal_suffixes():
+    """'Internal URLs or system names': *.internal, *.local, *.corp (and localhost)."""
+    assert EXTERNAL.internal_suffixes == ("internal", "local", "corp", "localhost")
+
+
+def test_private_networks():
+    """'Internal URLs or system names': the private, loopback and link-local ranges."""
+    assert EXTERNAL.private_networks == (
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "::1/128",
+        "fc00::/7",
+        "fe80::/10",
+    )
+
+
+@pytest.mark.parametrize(
+    "metric",
+    [
+        "api_gateway_error_rate",
+        "api_gateway_latency_p95",
+        "db_connection_pool_utilization",
+        "db_query_latency_p95",
+        "queue_depth",
+        "job_failure_rate",
+    ],
+)
+def test_internal_systems_are_the_runbook_metrics(metric):
+    """'Internal URLs or system names': each metric of 'Runbooks for Specific Systems'."""
+    assert metric in EXTERNAL.internal_systems
+
+
+def test_internal_systems_are_only_the_runbook_metrics():
+    """Nothing else is a system name by default."""
+    assert len(EXTERNAL.internal_systems) == 6
+
+
+@pytest.mark.parametrize(
+    ("field", "phrase"),
+    [
+        ("blame_phrases", "human error"),
+        ("blame_phrases", "'s fault"),
+        ("people", "engineer"),
+        ("cause_phrases", "caused by"),
+        ("blame_actions", "accidentally"),
+        ("speculation_phrases", "we think"),
+        ("speculation_phrases", "probably"),
+        ("fix_phrases", "fixed"),
+        ("fix_phrases", "resolved"),
+    ],
+)
+def test_what_not_to_communicate_phrases(field, phrase):
+    """'Blame or speculation' and 'Specific fix timelines until confident', as words to look for."""
+    assert phrase in getattr(EXTERNAL, field)
+
+
+@pytest.mark.parametrize(
+    ("field", "phrases"),
+    [
+        ("acknowledgement_phrases", ("we are aware", "we're aware", "we are investigating")),
+        ("functionality_phrases", ("unavailable", "degraded", "errors", "failing", "affected", "slow")),
+        ("next_update_phrases", ("next update",)),
+    ],
+)
+def test_what_to_communicate_phrases(field, phrases):
+    """'That we are aware of the issue', 'What functionality is affected', 'Expected time to next update'."""
+    assert set(phrases) <= set(getattr(EXTERNAL, field))
+
+
+def test_every_external_phrase_is_written_as_it_is_matched():
+    """Each default phrase is folded (lower case, single spaces): the form the policy check demands."""
+    from incident_process._folding import fold_phrase
+
+    for field in attrs.fields(type(EXTERNAL)):
+        for phrase in getattr(EXTERNAL, field.name):
+            assert fold_phrase(phrase) == phrase, (field.name, phrase)

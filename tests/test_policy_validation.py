@@ -241,3 +241,82 @@ def test_cadence_is_accepted_exactly_when_more_severe_is_not_slower(seconds):
         if a > b
     }
     assert set(paths(caught)) == expected
+
+
+# --- communication.external ------------------------------------------------------
+
+
+def external_problems(**changes):
+    """The problems of communication.external with *changes*, as {path: message}."""
+    with pytest.raises(PolicyError) as caught:
+        attrs.evolve(P.communication.external, **changes)
+    return {problem.path: problem.message for problem in caught.value.problems}
+
+
+def test_phrases_must_be_written_as_they_are_matched():
+    """Phrases are matched folded, so a phrase in another form would never match: refused, with its form."""
+    found = external_problems(blame_phrases=("Human Error", "human  error", "\uff42lame", "..."))
+    assert found == {
+        "blame_phrases[0]": "must be written as it is matched, 'human error', got 'Human Error'",
+        "blame_phrases[1]": "must be written as it is matched, 'human error', got 'human  error'",
+        "blame_phrases[2]": "must be written as it is matched, 'blame', got '\uff42lame'",
+        "blame_phrases[3]": "must contain a letter or a digit, got '...'",
+    }
+
+
+def test_what_to_communicate_needs_phrases():
+    """An empty acknowledgement list would report every message: refused; empty 'NOT' lists are fine."""
+    found = external_problems(acknowledgement_phrases=(), speculation_phrases=(), internal_systems=())
+    assert found == {"acknowledgement_phrases": "must not be empty"}
+
+
+def test_internal_host_names_are_plain_lower_case_names():
+    """'*.corp', '.corp' and 'Corp.Example.com' are refused, the last with its form."""
+    found = external_problems(
+        internal_suffixes=("*.corp", ".corp"), internal_domains=("Corp.Example.com", "a b")
+    )
+    assert set(found) == {
+        "internal_suffixes[0]",
+        "internal_suffixes[1]",
+        "internal_domains[0]",
+        "internal_domains[1]",
+    }
+    assert "without a leading dot" in found["internal_suffixes[1]"]
+    assert found["internal_domains[0]"] == (
+        "must be written as it is matched, 'corp.example.com', got 'Corp.Example.com'"
+    )
+
+
+def test_private_networks_are_canonical_networks():
+    """A network with host bits set is refused with its canonical form; nonsense is refused."""
+    found = external_problems(private_networks=("10.0.0.1/8", "FC00::/7", "intranet", "10.0.0.0/8", 7))
+    assert found == {
+        "private_networks[0]": "must be written in its canonical form, '10.0.0.0/8', got '10.0.0.1/8'",
+        "private_networks[1]": "must be written in its canonical form, 'fc00::/7', got 'FC00::/7'",
+        "private_networks[2]": "expected a network like '10.0.0.0/8' or 'fc00::/7', got 'intranet'",
+        "private_networks[4]": "expected a string, got 7",
+    }
+
+
+def test_external_group_problems_carry_the_policy_key_path():
+    """From a file, the full path: communication.external.<field>[i]."""
+    from incident_process import loads_policy
+
+    with pytest.raises(PolicyError) as caught:
+        loads_policy('communication.external.internal_systems = ["Queue_Depth", 3]')
+    assert [problem.path for problem in caught.value.problems] == [
+        "communication.external.internal_systems[0]",
+        "communication.external.internal_systems[1]",
+    ]
+
+
+def test_external_lists_in_a_file_replace_the_defaults():
+    """Arrays replace: a file listing internal domains sets exactly those; the rest stays the guide's."""
+    from incident_process import loads_policy
+
+    policy = loads_policy(
+        '[communication.external]\ninternal_domains = ["corp.example.com"]\ninternal_systems = ["kafka"]\n'
+    )
+    assert policy.communication.external.internal_domains == ("corp.example.com",)
+    assert policy.communication.external.internal_systems == ("kafka",)
+    assert policy.communication.external.people == P.communication.external.people

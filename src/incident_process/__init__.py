@@ -63,12 +63,19 @@ from ._events import (
     UpdatePosted,
     UpdateStatus,
 )
+from ._findings import (
+    Finding,
+)
 from ._incident import (
     ActionItem,
     Incident,
     RequirementLevel,
     RoleTenure,
     UnmetRoleRequirement,
+)
+from ._lint import (
+    LINT_RULES,
+    lint_external,
 )
 from ._messages import (
     FORMATS,
@@ -104,6 +111,7 @@ from ._policy import (
     Escalation,
     EscalationLevel,
     Exclusions,
+    ExternalCommunication,
     IncidentCriteria,
     PerSeverity,
     Policy,
@@ -146,6 +154,7 @@ __all__ = [
     "DEFAULT_POLICY",
     "EVENT_TYPES",
     "FORMATS",
+    "LINT_RULES",
     "SLACK_CHANNEL_LIMIT",
     "SLACK_TEXT_LIMIT",
     "SLO_METRICS",
@@ -183,6 +192,8 @@ __all__ = [
     "EscalationLevel",
     "Event",
     "Exclusions",
+    "ExternalCommunication",
+    "Finding",
     "Impact",
     "ImpactFlag",
     "Incident",
@@ -239,6 +250,7 @@ __all__ = [
     "channel_name_for",
     "classify_severity",
     "dump_policy",
+    "lint_external",
     "load_policy",
     "loads_policy",
     "markdown_escape",

@@ -24,6 +24,8 @@ E = TypeVar("E", bound=enum.Enum)
 T = TypeVar("T")
 
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
+_WORD = re.compile(r"\w")
+_HOST_NAME = re.compile(r"[\w-]+(?:\.[\w-]+)*")
 
 
 def _show(span: timedelta) -> str:
@@ -115,6 +117,56 @@ class Checker:
         """A list of distinct, non-empty strings."""
         for item_path, item in self.items(path, value, non_empty=non_empty):
             self.text(item_path, item)
+
+    def phrases(self, path: str, value: object, *, non_empty: bool = True) -> None:
+        """A list of distinct phrases, each written as it is matched (folded: lower case, single spaces)."""
+        from ._folding import fold_phrase
+
+        for item_path, item in self.items(path, value, non_empty=non_empty):
+            if not self.text(item_path, item) or not isinstance(item, str):
+                continue
+            folded = fold_phrase(item)
+            if _WORD.search(folded) is None:
+                self.fail(item_path, f"must contain a letter or a digit, got {item!r}")
+            elif folded != item:
+                self.fail(item_path, f"must be written as it is matched, {folded!r}, got {item!r}")
+
+    def host_names(self, path: str, value: object, *, non_empty: bool = True) -> None:
+        """A list of distinct host names or name suffixes, like ``corp.example.com``, in lower case."""
+        from ._folding import fold_phrase
+
+        for item_path, item in self.items(path, value, non_empty=non_empty):
+            if not self.text(item_path, item) or not isinstance(item, str):
+                continue
+            folded = fold_phrase(item)
+            if _HOST_NAME.fullmatch(folded) is None:
+                self.fail(
+                    item_path,
+                    f"expected a host name like 'corp.example.com', without a leading dot, got {item!r}",
+                )
+            elif folded != item:
+                self.fail(item_path, f"must be written as it is matched, {folded!r}, got {item!r}")
+
+    def networks(self, path: str, value: object, *, known: frozenset[str] = frozenset()) -> None:
+        """A list of distinct IP networks in their canonical form, like ``10.0.0.0/8`` or ``fc00::/7``.
+
+        Values in *known* are accepted as they are (they are known canonical), so
+        that the guide's defaults are checked without importing :mod:`ipaddress`.
+        """
+        for item_path, item in self.items(path, value, non_empty=False):
+            if isinstance(item, str) and item in known:
+                continue
+            if not self.text(item_path, item) or not isinstance(item, str):
+                continue
+            import ipaddress
+
+            try:
+                network = ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                self.fail(item_path, f"expected a network like '10.0.0.0/8' or 'fc00::/7', got {item!r}")
+                continue
+            if str(network) != item:
+                self.fail(item_path, f"must be written in its canonical form, {str(network)!r}, got {item!r}")
 
     def member(self, path: str, value: object, kind: type[E]) -> bool:
         """A member of the enumeration *kind*."""

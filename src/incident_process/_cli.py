@@ -15,6 +15,8 @@ from typing import TextIO
 from ._classification import classify_severity
 from ._demo import EXAMPLE_IMPACTS, demo_text, example_incident
 from ._errors import PolicyError, Problem
+from ._findings import Finding
+from ._lint import lint_external
 from ._policy import DEFAULT_POLICY, Policy
 from ._policy_file import dump_policy, load_policy, parse_toml, policy_from_dict, read_text
 
@@ -59,6 +61,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("files", metavar="FILE", nargs="+", help="policy TOML files to check")
     check.add_argument("--show", action="store_true", help="print each effective policy as TOML")
+    lint = commands.add_parser("lint", help="lint messages and documents")
+    lint_commands = lint.add_subparsers(dest="lint_command", metavar="COMMAND", required=True)
+    external = lint_commands.add_parser(
+        "external",
+        parents=[common],
+        help="find what must not be said outside (and what is missing) in customer-facing messages",
+    )
+    external.add_argument("files", metavar="FILE", nargs="+", help="message files, or - for standard input")
     return parser
 
 
@@ -149,6 +159,60 @@ def _check(arguments: argparse.Namespace, out: TextIO) -> int:
     return worst
 
 
+def _read_message(name: str) -> str:
+    """A message file's text, or standard input for ``-``."""
+    if name == "-":
+        return sys.stdin.read()
+    return read_text(name)
+
+
+def _lint_external(arguments: argparse.Namespace, out: TextIO) -> int:
+    policy = _base_policy(arguments.policy)
+    results: list[tuple[str, str | None, list[Finding]]] = []  # (file, error, findings)
+    for name in arguments.files:
+        shown = "<stdin>" if name == "-" else name
+        try:
+            text = _read_message(name)
+        except PolicyError as error:
+            results.append((shown, error.problems[0].message, []))
+        else:
+            results.append((shown, None, lint_external(text, policy)))
+    _write_lint(results, arguments.format, out)
+    if any(error is not None for _, error, _ in results):
+        return UNREADABLE
+    return FINDINGS if any(findings for _, _, findings in results) else CLEAN
+
+
+def _write_lint(results: list[tuple[str, str | None, list[Finding]]], format: str, out: TextIO) -> None:  # noqa: A002
+    if format == "json":
+        documents = [
+            {
+                "file": name,
+                "readable": error is None,
+                **({"error": error} if error is not None else {}),
+                "findings": [
+                    {"rule": f.rule, "message": f.message, "line": f.line, "start": f.start, "end": f.end}
+                    for f in findings
+                ],
+            }
+            for name, error, findings in results
+        ]
+        json.dump(documents, out, indent=2)
+        out.write("\n")
+        return
+    for name, error, findings in results:
+        if format == "github":
+            problems = [Problem(path="file", message=error)] if error is not None else []
+            problems += [Problem(path=f.rule, message=f.message, line=f.line) for f in findings]
+            out.writelines(_annotation(name, problem) + "\n" for problem in problems)
+        elif error is not None:
+            out.write(f"{name}: {error}\n")
+        elif not findings:
+            out.write(f"{name}: clean\n")
+        else:
+            out.writelines(f"{name}:{f.line}: {f.rule}: {f.message}\n" for f in findings)
+
+
 def _escape_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
@@ -173,6 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if arguments.command == "demo":
             return _demo(arguments, sys.stdout)
+        if arguments.command == "lint":
+            return _lint_external(arguments, sys.stdout)
         return _check(arguments, sys.stdout)
     except _Usage as error:
         print(f"incident-process: {error}", file=sys.stderr)  # noqa: T201 - the CLI's error channel
