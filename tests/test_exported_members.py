@@ -21,6 +21,26 @@ CONTRACT = {
     # Names other tools call (issue "Lifecycle").
     "Phase",
     "Incident",
+    # (issue "Time")
+    "BusinessCalendar",
+    "Obligation",
+    # (issue "Communication")
+    "render_declaration",
+    "render_update",
+    "render_resolution",
+    "slack_escape",
+    "channel_name",
+    "channel_name_for",
+    "stakeholders",
+    "lint_external",
+    "Finding",
+    # (issue "Detection")
+    "assess",
+    "match_scenarios",
+    "sustained_breaches",
+    "alert_level",
+    "AlertLevel",
+    "Breach",
 }
 
 

@@ -148,6 +148,15 @@ class IncidentLifecycle(RuleBasedStateMachine):
         duplicate_of = "INC-1" if reason is DismissalReason.DUPLICATE else None
         self._run(step, "dismiss", reason=reason, duplicate_of=duplicate_of)
 
+    @rule(
+        step=STEPS,
+        action=st.sampled_from(["database.failover_to_read_replica", "api_gateway.rollback", "scaled up"]),
+        by=PEOPLE,
+        approver=st.none() | PEOPLE,
+    )
+    def record_action(self, step, action, by, approver):
+        self._run(step, "record_action", action, by=by, approved_by=approver)
+
     @rule(step=STEPS)
     def archive_channel(self, step):
         self._run(step, "archive_channel")

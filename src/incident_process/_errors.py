@@ -16,6 +16,10 @@ with one ``except`` clause. Errors about a bad *value* also derive from
     ├── MessageError         (also ValueError) a message cannot be rendered:
     │                        missing or unknown fields, a bad format or template
     ├── InvalidEventError    (also ValueError) an event's own fields are wrong
+    ├── DetectionError       (also ValueError) a detection or SLO argument is
+    │   │                    wrong: a threshold, a baseline, a count, a window
+    │   └── SampleError      a sample of a time series is wrong (naive, out of
+    │                        order, not a finite number); ``.index`` says which
     ├── CommandRefusedError  a command the lifecycle refuses; ``.command``,
     │                        ``.phase`` and ``.rule`` say which, where and why
     └── ReplayError          (also ValueError) recorded events that no sequence
@@ -31,12 +35,14 @@ import attrs
 __all__ = [
     "CalendarError",
     "CommandRefusedError",
+    "DetectionError",
     "IncidentProcessError",
     "InvalidEventError",
     "MessageError",
     "PolicyError",
     "Problem",
     "ReplayError",
+    "SampleError",
     "SeverityError",
     "UnknownMetricError",
 ]
@@ -116,6 +122,28 @@ class MessageError(IncidentProcessError, ValueError):
 
 class InvalidEventError(IncidentProcessError, ValueError):
     """An event's own fields are wrong (``Declared.at: naive datetime ...``)."""
+
+
+class DetectionError(IncidentProcessError, ValueError):
+    """A detection or SLO argument is wrong (``baseline: required for 'p95_latency'``)."""
+
+
+class SampleError(DetectionError):
+    """A sample of a time series is wrong: ``samples[3]: naive datetime ...``.
+
+    Attributes:
+        index: The position of the sample in the series (counted from the
+            series' first sample, across every chunk a detector was fed).
+        reason: What is wrong with it.
+    """
+
+    index: int
+    reason: str
+
+    def __init__(self, index: int, reason: str) -> None:
+        self.index = index
+        self.reason = reason
+        super().__init__(f"samples[{index}]: {reason}")
 
 
 class CommandRefusedError(IncidentProcessError):

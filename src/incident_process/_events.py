@@ -508,6 +508,31 @@ class ActionItemCompleted(Event):
         fields.text("item_id", self.item_id)
 
 
+@attrs.frozen(kw_only=True)
+class ActionTaken(Event):
+    """A change or step taken during the response (guide: "Make changes without documenting": do not).
+
+    Attributes:
+        action: What was done; a runbook step as ``"<runbook>.<step>"``
+            (``"database.failover_to_read_replica"``) or free text.
+        by: Who did it.
+        approved_by: Who approved it, for a step that needs approval.
+    """
+
+    command: ClassVar[str] = "record_action"
+    kind: ClassVar[str] = "action_taken"
+
+    action: str
+    by: str
+    approved_by: str | None = None
+
+    def _check(self, fields: _Fields) -> None:
+        fields.text("action", self.action)
+        fields.text("by", self.by)
+        if self.approved_by is not None:
+            fields.text("approved_by", self.approved_by)
+
+
 #: Every event type by its name in records.
 EVENT_TYPES: Mapping[str, type[Event]] = {
     kind.kind: kind
@@ -530,5 +555,6 @@ EVENT_TYPES: Mapping[str, type[Event]] = {
         DocumentPublished,
         ActionItemAdded,
         ActionItemCompleted,
+        ActionTaken,
     )
 }

@@ -23,6 +23,7 @@ from ._events import (
     Acknowledged,
     ActionItemAdded,
     ActionItemCompleted,
+    ActionTaken,
     Audience,
     ChannelArchived,
     Closed,
@@ -347,6 +348,11 @@ class _Builder:
             added_at=self.last_at,
         )
 
+    def _action_taken(self, event: ActionTaken) -> None:
+        self.involved.add(event.by)
+        if event.approved_by is not None:
+            self.involved.add(event.approved_by)
+
     def _action_item_completed(self, event: ActionItemCompleted) -> None:
         item = self.action_items[event.item_id]
         self.action_items[event.item_id] = attrs.evolve(item, completed_at=self.last_at)
@@ -398,6 +404,7 @@ _APPLY: Mapping[type[Event], Any] = {
     DocumentPublished: _Builder._document_published,  # noqa: SLF001
     ActionItemAdded: _Builder._action_item_added,  # noqa: SLF001
     ActionItemCompleted: _Builder._action_item_completed,  # noqa: SLF001
+    ActionTaken: _Builder._action_taken,  # noqa: SLF001
 }
 
 
@@ -808,6 +815,23 @@ class Incident:
         return self._command(
             Dismissed, at, idempotency_key, reason=parsed, duplicate_of=duplicate_of, note=note
         )
+
+    def record_action(
+        self,
+        action: str,
+        *,
+        at: datetime,
+        by: str,
+        approved_by: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Incident:
+        """Record a change or runbook step taken during the response.
+
+        A runbook step that needs approval (``"database.failover_to_read_replica"``:
+        "requires IC approval") is refused unless ``approved_by`` is the
+        current holder of the approving role.
+        """
+        return self._command(ActionTaken, at, idempotency_key, action=action, by=by, approved_by=approved_by)
 
     def archive_channel(self, *, at: datetime, idempotency_key: str | None = None) -> Incident:
         """Record that the closed incident's channel was archived."""

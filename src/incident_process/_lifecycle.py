@@ -30,6 +30,7 @@ from ._rules import (
     IncidentView,
     Phase,
     RuleBroken,
+    approved_when_required,
     first_acknowledgement,
     first_archive,
     first_review,
@@ -98,6 +99,10 @@ class Lifecycle(StateMachine):
         | responding.to.itself(internal=True)
         | resolved.to.itself(internal=True)
         | post_incident.to.itself(internal=True)
+    )
+
+    record_action = declared.to.itself(internal=True, cond=approved_when_required) | responding.to.itself(
+        internal=True, cond=approved_when_required
     )
 
     # Follow-ups, which go on after closing.

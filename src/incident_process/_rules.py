@@ -20,6 +20,7 @@ import attrs
 from ._events import (
     ActionItemAdded,
     ActionItemCompleted,
+    ActionTaken,
     Declared,
     Event,
     Resolved,
@@ -212,6 +213,32 @@ def uninvolved_facilitator(check: Check) -> str | None:
     rule_applies = check.policy.post_incident.review.facilitator_uninvolved
     if isinstance(event, ReviewHeld) and rule_applies and event.facilitator in check.incident.involved:
         return f"{event.facilitator} was involved in the incident and may not facilitate its review"
+    return None
+
+
+@guard("runbook.approval")
+def approved_when_required(check: Check) -> str | None:
+    """Guide, "Runbooks for Specific Systems": "Failover to read replica (requires IC approval)".
+
+    A runbook step that needs a role's approval must name, as ``approved_by``,
+    the person who holds that role when the step is taken.
+    """
+    from ._playbook import runbook_step
+
+    event = check.event
+    if not isinstance(event, ActionTaken):
+        return None
+    step = runbook_step(event.action)
+    if step is None or step.approval_by is None:
+        return None
+    holder = check.incident.holders.get(step.approval_by)
+    if holder is None:
+        return (
+            f"{event.action} needs the approval of the {step.approval_by.value}, and nobody holds that role"
+        )
+    if event.approved_by != holder:
+        given = "no approval" if event.approved_by is None else f"approval by {event.approved_by}"
+        return f"{event.action} needs the approval of the {step.approval_by.value} ({holder}); got {given}"
     return None
 
 
