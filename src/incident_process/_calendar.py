@@ -19,6 +19,7 @@ holidays, loaded one year at a time and only when a country is given.
 from __future__ import annotations
 
 import functools
+import zoneinfo
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING
@@ -30,7 +31,7 @@ from ._errors import CalendarError
 if TYPE_CHECKING:
     from holidays import HolidayBase
 
-__all__ = ["BusinessCalendar", "resolve_zone"]
+__all__ = ["BusinessCalendar", "resolve_zone", "zone_problem"]
 
 _DAY = timedelta(days=1)
 _DEADLINES_KEPT = 100_000  # (local date, count) pairs remembered per calendar
@@ -42,22 +43,33 @@ _WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _NOT_PLACES = frozenset({"localtime", "Factory", "posixrules"})
 
 
+def zone_problem(name: object) -> str | None:
+    """Why *name* is not an IANA time zone of a place, or ``None`` if it is.
+
+    Checked with the standard library's zone database, so that checking a
+    policy's zone does not load pendulum.
+    """
+    if not isinstance(name, str) or not name:
+        return f"expected an IANA time zone name such as 'America/New_York', got {name!r}"
+    if name in _NOT_PLACES or name.startswith(("posix/", "right/")):
+        return f"{name!r} is not a place's time zone; name one such as 'America/New_York'"
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return f"unknown IANA time zone {name!r}"
+    return None
+
+
 @functools.lru_cache(maxsize=256)
 def resolve_zone(name: object) -> tzinfo:
-    """The IANA time zone *name*, or a :class:`CalendarError` saying why not."""
+    """The IANA time zone *name* (a pendulum zone), or a :class:`CalendarError` saying why not."""
+    problem = zone_problem(name)
+    if problem is not None:
+        msg = f"zone: {problem}"
+        raise CalendarError(msg)
     import pendulum
 
-    if not isinstance(name, str) or not name:
-        msg = f"zone: expected an IANA time zone name such as 'America/New_York', got {name!r}"
-        raise CalendarError(msg)
-    if name in _NOT_PLACES or name.startswith(("posix/", "right/")):
-        msg = f"zone: {name!r} is not a place's time zone; name one such as 'America/New_York'"
-        raise CalendarError(msg)
-    try:
-        return pendulum.timezone(name)
-    except (pendulum.tz.exceptions.InvalidTimezone, ValueError):
-        msg = f"zone: unknown IANA time zone {name!r}"
-        raise CalendarError(msg) from None
+    return pendulum.timezone(str(name))
 
 
 def _weekdays(value: object) -> tuple[int, ...]:

@@ -1373,13 +1373,11 @@ class Policy:
     def __attrs_post_init__(self) -> None:
         check = Checker()
         if check.text("zone", self.zone):
-            from ._calendar import resolve_zone
-            from ._errors import CalendarError
+            from ._calendar import zone_problem
 
-            try:
-                resolve_zone(self.zone)
-            except CalendarError as error:
-                check.fail("zone", str(error).removeprefix("zone: "))
+            problem = zone_problem(self.zone)
+            if problem is not None:
+                check.fail("zone", problem)
         for name, kind in _GROUPS.items():
             check.instance(name, getattr(self, name), kind)
         for field, kind in (("severities", SeverityDefinition), ("roles", RoleRequirements)):
