@@ -1,45 +1,15 @@
 """incident-process: a company's incident-response guide as executable, tested policy.
 
-The public API is re-exported here; the modules behind it are private.
-``Lifecycle`` (the python-statemachine machine) loads on first use, so
-reading policies never loads python-statemachine.
+The public API is re-exported here; the modules behind it are private. The
+policy and its errors load with the package; everything else (incidents and
+their lifecycle, time, messages, linting, detection) loads on first use, so a
+tool that only reads policies pays only for those, and python-statemachine,
+Jinja2, pendulum and holidays load where they are used.
 """
 
+from importlib import import_module
 from typing import TYPE_CHECKING
 
-from ._assessment import (
-    Assessment,
-    CriterionMet,
-    EndpointMetrics,
-    Signals,
-    assess,
-)
-from ._calendar import (
-    BusinessCalendar,
-)
-from ._channels import (
-    SLACK_CHANNEL_LIMIT,
-    Stakeholders,
-    channel_name,
-    channel_name_for,
-    stakeholders,
-)
-from ._classification import (
-    Classification,
-    Impact,
-    classify_severity,
-)
-from ._detection import (
-    AlertLevel,
-    Breach,
-    SloReport,
-    SustainedThresholdDetector,
-    alert_level,
-    latency_slo_report,
-    slo_report,
-    slo_window,
-    sustained_breaches,
-)
 from ._durations import (
     BusinessDays,
 )
@@ -56,71 +26,6 @@ from ._errors import (
     SampleError,
     SeverityError,
     UnknownMetricError,
-)
-from ._events import (
-    EVENT_TYPES,
-    Acknowledged,
-    ActionItemAdded,
-    ActionItemCompleted,
-    ActionTaken,
-    Audience,
-    ChannelArchived,
-    Closed,
-    Declared,
-    Detected,
-    DismissalReason,
-    Dismissed,
-    DocumentPublished,
-    Event,
-    Milestone,
-    MilestoneRecorded,
-    PostIncidentStarted,
-    Reopened,
-    Resolved,
-    ResponseStarted,
-    ReviewHeld,
-    RoleAssigned,
-    SeverityChanged,
-    UpdatePosted,
-    UpdateStatus,
-)
-from ._findings import (
-    Finding,
-)
-from ._incident import (
-    ActionItem,
-    Incident,
-    RequirementLevel,
-    RoleTenure,
-    UnmetRoleRequirement,
-)
-from ._lint import (
-    LINT_RULES,
-    lint_external,
-)
-from ._messages import (
-    FORMATS,
-    SLACK_TEXT_LIMIT,
-    MessageTemplates,
-    markdown_escape,
-    render_declaration,
-    render_resolution,
-    render_update,
-    slack_escape,
-)
-from ._obligations import (
-    Obligation,
-    ObligationKind,
-    ObligationStatus,
-)
-from ._playbook import (
-    RUNBOOKS,
-    SCENARIOS,
-    Runbook,
-    RunbookStep,
-    Scenario,
-    ScenarioMatch,
-    match_scenarios,
 )
 from ._policy import (
     ALERT_METRICS,
@@ -166,18 +71,119 @@ from ._policy_file import (
     load_policy,
     loads_policy,
 )
-from ._policy_tables import (
-    render_policy,
-)
-from ._rules import (
-    Phase,
-)
 from ._vocabulary import (
     DetectionSource,
     ImpactFlag,
     Role,
     Severity,
 )
+
+if TYPE_CHECKING:
+    from ._assessment import (
+        Assessment,
+        CriterionMet,
+        EndpointMetrics,
+        Signals,
+        assess,
+    )
+    from ._calendar import (
+        BusinessCalendar,
+    )
+    from ._channels import (
+        SLACK_CHANNEL_LIMIT,
+        Stakeholders,
+        channel_name,
+        channel_name_for,
+        stakeholders,
+    )
+    from ._classification import (
+        Classification,
+        Impact,
+        classify_severity,
+    )
+    from ._detection import (
+        AlertLevel,
+        Breach,
+        SloReport,
+        SustainedThresholdDetector,
+        alert_level,
+        latency_slo_report,
+        slo_report,
+        slo_window,
+        sustained_breaches,
+    )
+    from ._events import (
+        EVENT_TYPES,
+        Acknowledged,
+        ActionItemAdded,
+        ActionItemCompleted,
+        ActionTaken,
+        Audience,
+        ChannelArchived,
+        Closed,
+        Declared,
+        Detected,
+        DismissalReason,
+        Dismissed,
+        DocumentPublished,
+        Event,
+        Milestone,
+        MilestoneRecorded,
+        PostIncidentStarted,
+        Reopened,
+        Resolved,
+        ResponseStarted,
+        ReviewHeld,
+        RoleAssigned,
+        SeverityChanged,
+        UpdatePosted,
+        UpdateStatus,
+    )
+    from ._findings import (
+        Finding,
+    )
+    from ._incident import (
+        ActionItem,
+        Incident,
+        RequirementLevel,
+        RoleTenure,
+        UnmetRoleRequirement,
+    )
+    from ._lifecycle import Lifecycle
+    from ._lint import (
+        LINT_RULES,
+        lint_external,
+    )
+    from ._messages import (
+        FORMATS,
+        SLACK_TEXT_LIMIT,
+        MessageTemplates,
+        markdown_escape,
+        render_declaration,
+        render_resolution,
+        render_update,
+        slack_escape,
+    )
+    from ._obligations import (
+        Obligation,
+        ObligationKind,
+        ObligationStatus,
+    )
+    from ._playbook import (
+        RUNBOOKS,
+        SCENARIOS,
+        Runbook,
+        RunbookStep,
+        Scenario,
+        ScenarioMatch,
+        match_scenarios,
+    )
+    from ._policy_tables import (
+        render_policy,
+    )
+    from ._rules import (
+        Phase,
+    )
 
 __all__ = [
     "ALERT_METRICS",
@@ -316,19 +322,101 @@ __all__ = [
     "sustained_breaches",
 ]
 
-
-if TYPE_CHECKING:
-    from ._lifecycle import Lifecycle
+#: Where each name that loads on first use lives.
+_LAZY: dict[str, str] = {
+    "Acknowledged": "_events",
+    "ActionItem": "_incident",
+    "ActionItemAdded": "_events",
+    "ActionItemCompleted": "_events",
+    "ActionTaken": "_events",
+    "AlertLevel": "_detection",
+    "Assessment": "_assessment",
+    "Audience": "_events",
+    "Breach": "_detection",
+    "BusinessCalendar": "_calendar",
+    "ChannelArchived": "_events",
+    "Classification": "_classification",
+    "Closed": "_events",
+    "CriterionMet": "_assessment",
+    "Declared": "_events",
+    "Detected": "_events",
+    "DismissalReason": "_events",
+    "Dismissed": "_events",
+    "DocumentPublished": "_events",
+    "EVENT_TYPES": "_events",
+    "EndpointMetrics": "_assessment",
+    "Event": "_events",
+    "FORMATS": "_messages",
+    "Finding": "_findings",
+    "Impact": "_classification",
+    "Incident": "_incident",
+    "LINT_RULES": "_lint",
+    "Lifecycle": "_lifecycle",
+    "MessageTemplates": "_messages",
+    "Milestone": "_events",
+    "MilestoneRecorded": "_events",
+    "Obligation": "_obligations",
+    "ObligationKind": "_obligations",
+    "ObligationStatus": "_obligations",
+    "Phase": "_rules",
+    "PostIncidentStarted": "_events",
+    "RUNBOOKS": "_playbook",
+    "Reopened": "_events",
+    "RequirementLevel": "_incident",
+    "Resolved": "_events",
+    "ResponseStarted": "_events",
+    "ReviewHeld": "_events",
+    "RoleAssigned": "_events",
+    "RoleTenure": "_incident",
+    "Runbook": "_playbook",
+    "RunbookStep": "_playbook",
+    "SCENARIOS": "_playbook",
+    "SLACK_CHANNEL_LIMIT": "_channels",
+    "SLACK_TEXT_LIMIT": "_messages",
+    "Scenario": "_playbook",
+    "ScenarioMatch": "_playbook",
+    "SeverityChanged": "_events",
+    "Signals": "_assessment",
+    "SloReport": "_detection",
+    "Stakeholders": "_channels",
+    "SustainedThresholdDetector": "_detection",
+    "UnmetRoleRequirement": "_incident",
+    "UpdatePosted": "_events",
+    "UpdateStatus": "_events",
+    "alert_level": "_detection",
+    "assess": "_assessment",
+    "channel_name": "_channels",
+    "channel_name_for": "_channels",
+    "classify_severity": "_classification",
+    "latency_slo_report": "_detection",
+    "lint_external": "_lint",
+    "markdown_escape": "_messages",
+    "match_scenarios": "_playbook",
+    "render_declaration": "_messages",
+    "render_policy": "_policy_tables",
+    "render_resolution": "_messages",
+    "render_update": "_messages",
+    "slack_escape": "_messages",
+    "slo_report": "_detection",
+    "slo_window": "_detection",
+    "stakeholders": "_channels",
+    "sustained_breaches": "_detection",
+}
 
 
 def __getattr__(name: str) -> object:
-    if name == "Lifecycle":  # the python-statemachine machine, loaded when first asked for
-        from ._lifecycle import Lifecycle
-
-        return Lifecycle
+    module = _LAZY.get(name)
+    if module is not None:
+        value = getattr(import_module(f".{module}", __name__), name)
+        globals()[name] = value  # the next look-up is a plain attribute
+        return value
     if name == "__version__":
         from importlib.metadata import version
 
         return version("incident-process")
     msg = f"module {__name__!r} has no attribute {name!r}"
     raise AttributeError(msg)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
