@@ -30,7 +30,7 @@ from statemachine.contrib.diagram import DotGraphMachine
 from statemachine.contrib.diagram.graphviz import GraphvizNotFoundError, run_graphviz
 
 import incident_process
-from incident_process import _incident, _lifecycle
+from incident_process import _incident, _lifecycle, _rules
 
 project = "incident-process"
 author = "incident-process developers"
@@ -104,6 +104,8 @@ nitpick_ignore = [
     ("py:func", "attrs.evolve"),  # how to change a policy (Policy docstring, policy.md, errors.md)
     ("py:class", "datetime.datetime"),  # event times in annotations
     ("py:class", "datetime.date"),  # action items' due dates
+    ("py:class", "datetime.timezone"),  # fixed-offset zones (SustainedThresholdDetector)
+    ("py:data", "datetime.UTC"),  # the UTC zone (SustainedThresholdDetector)
     ("py:class", "statemachine.statemachine.StateMachine"),  # Lifecycle's base class
     ("py:class", "statemachine.statemachine.TModel"),  # Lifecycle's signature (its model's type variable)
 ]
@@ -395,7 +397,8 @@ def _check_lifecycle_documented(app: Sphinx, env: BuildEnvironment) -> None:
     del env
     page = Path(app.srcdir, "lifecycle.md").read_text(encoding="utf-8")
     rules = _rule_ids(ast.parse(inspect.getsource(_lifecycle)))
-    rules += [rule for rule in _rule_ids(ast.parse(inspect.getsource(_incident))) if rule not in rules]
+    for module in (_incident, _rules):  # _rules: the guards, each named by @guard("area.rule")
+        rules += [rule for rule in _rule_ids(ast.parse(inspect.getsource(module))) if rule not in rules]
     names = [phase.value for phase in incident_process.Phase] + rules
     missing = [name for name in names if f"`{name}`" not in page]
     if missing:
