@@ -8,6 +8,7 @@ from incident_process import (
     RUNBOOKS,
     SCENARIOS,
     CommandRefusedError,
+    DetectionError,
     EndpointMetrics,
     Incident,
     Severity,
@@ -169,11 +170,12 @@ def test_scenarios_are_the_guides_four():
 
 def test_match_scenarios_ranks_by_the_symptoms_seen():
     """The best match first, with the symptoms that matched; none without a shared symptom."""
-    matches = match_scenarios(["401/403 spike", "502_503_errors", "customer login failures"])
+    matches = match_scenarios(["401/403 spike", "502_503_errors", "customer reports of login failures"])
     assert [(m.scenario.id, m.matched) for m in matches] == [
-        ("authentication_failures", ("401_403_spike", "customer_login_failures")),
-        ("dependency_failure", ("502_503_errors",)),
+        ("authentication_failures", ("401/403 spike", "Customer reports of login failures")),
+        ("dependency_failure", ("502/503 errors",)),
     ]
+    assert [m.scenario.id for m in match_scenarios(["PagerDuty alert fires"])] == ["error_rate_spike"]
     assert match_scenarios(["cosmic rays"]) == []
 
 
@@ -197,3 +199,54 @@ def test_database_failover_needs_the_incident_commanders_approval():
     assert approved.events[-1].kind == "action_taken"
     assert incident.record_action("api_gateway.rollback", at=T0, by="bo").version == approved.version
     assert Incident.from_events(approved.events) == approved
+    for disguised in (
+        "Database.Failover_To_Read_Replica ",
+        "Failover to read replica (requires IC approval)",
+    ):
+        with pytest.raises(CommandRefusedError, match=r"runbook\.approval"):
+            incident.record_action(disguised, at=T0, by="bo")
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (
+            lambda: EndpointMetrics(endpoint="x", error_rate=series([0.1, 12.0])),
+            r"error_rate\[1\]: expected a fraction",
+        ),
+        (
+            lambda: EndpointMetrics(endpoint="x", p95_latency=series([100.0])),
+            "p95_baseline: latency samples need",
+        ),
+        (
+            lambda: EndpointMetrics(endpoint="x", p95_latency=series([1.0]), p95_baseline=-200.0),
+            "p95_baseline",
+        ),
+        (lambda: Signals(at=datetime(2026, 3, 9)), "Signals.at: expected a timezone-aware"),  # noqa: DTZ001
+        (lambda: Signals(at=T0, ticket_times=(datetime(2026, 3, 9),)), r"ticket_times\[0\]"),  # noqa: DTZ001
+        (lambda: Signals(at=T0, enterprise_customers_reporting=-1), "enterprise_customers_reporting"),
+    ],
+)
+def test_bad_signals_are_named(build, message):
+    """Rates are fractions, latencies need a positive baseline, times are aware, counts are counts."""
+    with pytest.raises(DetectionError, match=message):
+        build()
+
+
+def test_a_criterion_without_a_severity_rule_gets_the_least_severe_level_and_says_so():
+    """6% errors meet the incident criterion but no severity rule: SEV3, without inventing a fact."""
+    endpoint = EndpointMetrics(endpoint="checkout", error_rate=series([0.06] * 8))
+    result = assess(Signals(at=T0, endpoints=(endpoint,)))
+    assert result.severity is Severity.SEV3
+    assert "no severity rule matches these facts" in result.rationale
+    assert "limited_impact" not in result.rationale
+
+
+def test_the_evidence_shows_the_worst_breach():
+    """Two runs: the evidence shows the one with the highest peak, and counts the other."""
+    values = [0.07] * 7 + [0.01] * 3 + [0.5] * 7
+    result = assess(Signals(at=T0, endpoints=(EndpointMetrics(endpoint="api", error_rate=series(values)),)))
+    evidence = result.criteria[0].evidence
+    assert (
+        "from 2026-03-09T09:10:00+00:00 to 2026-03-09T09:16:00+00:00 (peak 50%); 1 more such run" in evidence
+    )

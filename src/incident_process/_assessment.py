@@ -19,6 +19,7 @@ incident threshold), since then no metric criterion is met anyway.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
@@ -26,7 +27,7 @@ import attrs
 
 from ._classification import Impact, classify_severity
 from ._detection import sustained_breaches
-from ._errors import SeverityError
+from ._errors import DetectionError, SeverityError
 from ._events import utc
 from ._policy import DEFAULT_POLICY, Policy
 from ._vocabulary import ImpactFlag, Severity
@@ -58,6 +59,24 @@ class EndpointMetrics:
     error_rate: Samples = attrs.field(default=(), converter=_samples)
     p95_latency: Samples = attrs.field(default=(), converter=_samples)
     p95_baseline: float | None = None
+
+    def __attrs_post_init__(self) -> None:
+        where = f"EndpointMetrics({self.endpoint})"
+        for index, (_, value) in enumerate(self.error_rate):
+            if not _real(value) or not 0.0 <= value <= 1.0:
+                msg = (
+                    f"{where}.error_rate[{index}]: expected a fraction from 0 to 1 (0.05 is 5%), got {value}"
+                )
+                raise DetectionError(msg)
+        for index, (_, value) in enumerate(self.p95_latency):
+            if not _real(value) or value < 0:
+                msg = f"{where}.p95_latency[{index}]: expected milliseconds, at least 0, got {value!r}"
+                raise DetectionError(msg)
+        if self.p95_latency and (not _real(self.p95_baseline) or self.p95_baseline <= 0):  # type: ignore[operator]
+            msg = (
+                f"{where}.p95_baseline: latency samples need a baseline above 0 ms, got {self.p95_baseline!r}"
+            )
+            raise DetectionError(msg)
 
 
 @attrs.frozen(kw_only=True)
@@ -95,6 +114,19 @@ class Signals:
     single_customer_configuration: bool = False
     known_issue_with_workaround: bool = False
     maintenance_until: datetime | None = None
+
+    def __attrs_post_init__(self) -> None:
+        moments = [("at", self.at)] + [(f"ticket_times[{i}]", t) for i, t in enumerate(self.ticket_times)]
+        if self.maintenance_until is not None:
+            moments.append(("maintenance_until", self.maintenance_until))
+        for name, moment in moments:
+            if not isinstance(moment, datetime) or moment.utcoffset() is None:
+                msg = f"Signals.{name}: expected a timezone-aware datetime, got {moment!r}"
+                raise DetectionError(msg)
+        reporting = self.enterprise_customers_reporting
+        if isinstance(reporting, bool) or not isinstance(reporting, int) or reporting < 0:
+            msg = f"Signals.enterprise_customers_reporting: expected a count, got {reporting!r}"
+            raise DetectionError(msg)
 
 
 @attrs.frozen(kw_only=True)
@@ -135,6 +167,10 @@ class Assessment:
 
 _METRIC = frozenset({"availability", "latency", "dependency"})
 _CUSTOMER = frozenset({"customer_impact", "customer_reports"})
+
+
+def _real(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _percent(fraction: float) -> str:
@@ -178,12 +214,17 @@ def _availability(endpoint: EndpointMetrics, signals: Signals, policy: Policy, f
         endpoint.error_rate, threshold=rule.above, longer_than=rule.longer_than, max_gap=signals.max_gap
     )
     if endpoint.critical and breaches:
-        peak = max(breach.peak for breach in breaches)
+        worst = max(breaches, key=lambda breach: breach.peak)
+        peak = worst.peak
         found.worst_rate = max(peak, found.worst_rate or 0.0)
-        first = breaches[0]
+        others = (
+            f"; {len(breaches) - 1} more such run{'s' if len(breaches) > 2 else ''}"
+            if len(breaches) > 1
+            else ""
+        )
         evidence = (
-            f"{endpoint.endpoint}: error rate above {_percent(rule.above)} from {first.start.isoformat()} "
-            f"to {first.end.isoformat()} (peak {_percent(peak)})"
+            f"{endpoint.endpoint}: error rate above {_percent(rule.above)} from {worst.start.isoformat()} "
+            f"to {worst.end.isoformat()} (peak {_percent(peak)}){others}"
         )
         found.met.append(("availability", evidence))
         if peak >= 1.0:
@@ -291,12 +332,15 @@ def assess(signals: Signals, policy: Policy = DEFAULT_POLICY) -> Assessment:
         try:
             classification = classify_severity(Impact(flags=kept, error_rate=rate), policy)
         except SeverityError:
-            classification = classify_severity(Impact(flags=frozenset({ImpactFlag.LIMITED_IMPACT})), policy)
-        severity = classification.severity
-        lines = [
-            f"An incident: {'; '.join(c.evidence for c in standing)}.",
-            f"Suggested {classification.reason}.",
-        ]
+            # The criteria are met, but no severity rule matches the facts: the least severe level.
+            severity = min(Severity)
+            level = policy.severities[severity]
+            reason = (
+                f"{severity.value} {level.name}: no severity rule matches these facts; the least severe level"
+            )
+        else:
+            severity, reason = classification.severity, classification.reason
+        lines = [f"An incident: {'; '.join(c.evidence for c in standing)}.", f"Suggested {reason}."]
     else:
         unless = " that an exclusion does not set aside" if criteria else ""
         lines = [f"Not an incident: no criterion of the guide is met{unless}."]

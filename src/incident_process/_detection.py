@@ -291,7 +291,7 @@ class Breach:
 
     @property
     def duration(self) -> timedelta:
-        """How long the samples show the condition held: ``end - start``."""
+        """How long the samples show the condition held, ``end - start``; zero for a run of one sample."""
         return self.end - self.start
 
 
@@ -418,7 +418,7 @@ class SustainedThresholdDetector:
 
     @property
     def max_gap(self) -> timedelta | None:
-        """Consecutive samples further apart than this break a run; ``None``: no limit."""
+        """Consecutive samples further apart than this break a run; ``None`` means no limit."""
         return self._max_gap
 
     @property

@@ -36,7 +36,8 @@ class Scenario:
     Attributes:
         id: A short identifier (``"error_rate_spike"``).
         title: The guide's heading.
-        symptoms: Its symptoms, as identifiers callers can pass.
+        symptoms: Its symptoms, in the guide's words; callers may pass them
+            in any case and spacing (``"p95_latency_increasing"`` works too).
         immediate_actions: "Immediate actions", in order.
         common_causes: "Common causes".
     """
@@ -53,7 +54,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         id="error_rate_spike",
         title="Error Rate Spike",
-        symptoms=("5xx_error_rate_increase", "pagerduty_alert"),
+        symptoms=("5xx error rate increases suddenly", "PagerDuty alert fires"),
         immediate_actions=(
             "Check recent deployments (last 2 hours)",
             "Check dependency status (database, external APIs)",
@@ -70,7 +71,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         id="authentication_failures",
         title="Authentication Failures",
-        symptoms=("401_403_spike", "customer_login_failures"),
+        symptoms=("401/403 spike", "Customer reports of login failures"),
         immediate_actions=(
             "Check auth service health",
             "Verify token validation is functioning",
@@ -87,7 +88,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         id="performance_degradation",
         title="Performance Degradation",
-        symptoms=("p95_latency_increasing", "customer_timeouts"),
+        symptoms=("P95 latency increasing", "Timeouts reported by customers"),
         immediate_actions=(
             "Check database query performance",
             "Check for connection pool exhaustion",
@@ -104,7 +105,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         id="dependency_failure",
         title="Dependency Failure",
-        symptoms=("specific_functionality_broken", "502_503_errors", "timeouts_on_specific_operations"),
+        symptoms=("Specific functionality broken", "502/503 errors", "Timeouts on specific operations"),
         immediate_actions=(
             "Identify affected dependency",
             "Check dependency status page",
@@ -149,17 +150,18 @@ def match_scenarios(
     """The scenarios that share a symptom with *symptoms*, best first.
 
     Symptoms are compared as identifiers (``"P95 latency increasing"`` is
-    ``p95_latency_increasing``). Ranked by the share of the scenario's
+    ``p95_latency_increasing``), so the guide's words match in any case and
+    spacing. Ranked by the share of the scenario's
     symptoms seen, then by how many were seen, then in the guide's order; a
     scenario with no symptom seen is not listed.
 
-    >>> [m.scenario.id for m in match_scenarios(["customer timeouts", "p95_latency_increasing"])]
+    >>> [m.scenario.id for m in match_scenarios(["Timeouts reported by customers", "p95_latency_increasing"])]
     ['performance_degradation']
     """
     seen = {_symptom_id(symptom) for symptom in symptoms}
     matches = []
     for order, scenario in enumerate(scenarios):
-        matched = tuple(symptom for symptom in scenario.symptoms if symptom in seen)
+        matched = tuple(symptom for symptom in scenario.symptoms if _symptom_id(symptom) in seen)
         if matched:
             score = len(matched) / len(scenario.symptoms)
             matches.append(
@@ -251,10 +253,16 @@ RUNBOOKS: tuple[Runbook, ...] = (
 )
 
 _STEPS: Mapping[str, RunbookStep] = {
-    f"{runbook.id}.{step.id}": step for runbook in RUNBOOKS for step in runbook.steps
+    **{_symptom_id(f"{runbook.id}.{step.id}"): step for runbook in RUNBOOKS for step in runbook.steps},
+    **{_symptom_id(step.text): step for runbook in RUNBOOKS for step in runbook.steps},
 }
 
 
 def runbook_step(action: str) -> RunbookStep | None:
-    """The runbook step an action names (``"database.failover_to_read_replica"``), if any."""
-    return _STEPS.get(action)
+    """The runbook step an action names, if any.
+
+    By its id (``"database.failover_to_read_replica"``) or the guide's words
+    (``"Failover to read replica (requires IC approval)"``), in any case and
+    spacing.
+    """
+    return _STEPS.get(_symptom_id(action))
