@@ -198,12 +198,17 @@ class MessageTemplates:
         if format not in FORMATS:
             msg = f"format: expected one of {', '.join(map(repr, FORMATS))}, got {format!r}"
             raise MessageError(msg)
-        template = self._compiled.get((kind, format))
-        if template is None:
+        compiled = self._compiled.get((kind, format))
+        if compiled is None:
             template = self._environment(format).get_template(f"{kind}.j2")
-            self._compiled[kind, format] = template
+            compiled = (template, dict(template.globals))
+            self._compiled[kind, format] = compiled
+        template, template_globals = compiled
+        # Template.render merges the template's globals (a ChainMap) into a new
+        # context on every call; merging a plain copy of them is half the cost.
+        context = template.new_context({**template_globals, **values}, shared=True)
         try:
-            text: str = template.render(values)
+            text: str = "".join(template.root_render_func(context))
         except jinja2.TemplateError as error:
             msg = f"{kind} template: {error}"
             raise MessageError(msg) from None
