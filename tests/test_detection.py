@@ -313,6 +313,7 @@ def test_any_real_number_is_a_value(first, then):
 def test_numpy_numbers_are_values():
     """Numpy's numbers, as iterating an array gives them, take the fast path like floats."""
     import numpy as np  # in the dev extra
+
     values = np.array([0.06, 0.07, 0.08, 0.01])
     samples = list(zip([T0 + m * MINUTE for m in (0, 3, 6, 7)], values, strict=True))
     [breach] = breaches(samples)

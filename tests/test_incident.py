@@ -339,7 +339,8 @@ def test_a_closed_incident_takes_only_its_follow_ups():
     incident = resolved(Severity.SEV3).close(at=at(61))
     refused = refusal(lambda: incident.record_milestone("resolved", at=at(99)))
     assert refused.reason.endswith(
-        "allowed: add_action_item, archive_channel, complete_action_item, hold_review, publish_document"
+        "allowed: add_action_item, archive_channel, complete_action_item, hold_review, identify_root_cause, "
+        "publish_document"
     )
     incident = incident.archive_channel(at=at(61 + 24 * 60))
     assert incident.channel_archived_at == at(61 + 24 * 60)
@@ -383,6 +384,18 @@ def test_updates_may_follow_into_post_incident():
     """A final status-page summary can come after post-incident starts."""
     incident = resolved().start_post_incident(at=at(61))
     assert incident.post_update(at=at(62), status="resolved", audience="status_page").version == 6
+
+
+def test_the_root_cause_is_identified_with_a_stable_key():
+    """The quarterly review counts repeats by the key; the latest identification counts."""
+    incident = resolved().identify_root_cause("pool-exhaustion", at=at(61), summary="DB pool too small")
+    incident = incident.identify_root_cause("bad-deploy", at=at(62), summary="A deploy shrank the pool")
+    assert (incident.root_cause.key, incident.root_cause.summary) == (
+        "bad-deploy",
+        "A deploy shrank the pool",
+    )
+    assert Incident.from_events(incident.events) == incident
+    assert refusal(lambda: declared().identify_root_cause("x", at=at(5))).rule == "lifecycle.phase"
 
 
 def test_an_action_item_is_due_on_a_date():

@@ -43,6 +43,7 @@ __all__ = [
     "ResponseStarted",
     "ReviewHeld",
     "RoleAssigned",
+    "RootCauseIdentified",
     "SeverityChanged",
     "UpdatePosted",
     "UpdateStatus",
@@ -533,6 +534,28 @@ class ActionTaken(Event):
             fields.text("approved_by", self.approved_by)
 
 
+@attrs.frozen(kw_only=True)
+class RootCauseIdentified(Event):
+    """The root cause was identified (guide, "Response Priorities": "Investigate - Find root cause").
+
+    Attributes:
+        key: A short, stable name for the cause, shared by incidents with the
+            same root cause (the quarterly review counts repeats by it).
+        summary: The cause in words.
+    """
+
+    command: ClassVar[str] = "identify_root_cause"
+    kind: ClassVar[str] = "root_cause_identified"
+
+    key: str
+    summary: str = ""
+
+    def _check(self, fields: _Fields) -> None:
+        fields.text("key", self.key)
+        if not isinstance(self.summary, str):
+            fields.fail("summary", f"expected text, got {self.summary!r}")
+
+
 #: Every event type by its name in records.
 EVENT_TYPES: Mapping[str, type[Event]] = {
     kind.kind: kind
@@ -556,5 +579,6 @@ EVENT_TYPES: Mapping[str, type[Event]] = {
         ActionItemAdded,
         ActionItemCompleted,
         ActionTaken,
+        RootCauseIdentified,
     )
 }

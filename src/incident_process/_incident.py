@@ -41,6 +41,7 @@ from ._events import (
     ResponseStarted,
     ReviewHeld,
     RoleAssigned,
+    RootCauseIdentified,
     SeverityChanged,
     UpdatePosted,
     UpdateStatus,
@@ -159,6 +160,7 @@ class _State:
     keys: Mapping[str, int]
     action_items: Mapping[str, ActionItem]
     involved: frozenset[str]
+    root_cause: RootCauseIdentified | None
 
     @property
     def action_item_ids(self) -> frozenset[str] | set[str]:
@@ -191,6 +193,7 @@ class _Builder:
         "phase",
         "resolved_at",
         "review_held_at",
+        "root_cause",
         "severity",
         "source",
         "tenures",
@@ -218,6 +221,7 @@ class _Builder:
         self.keys = dict(state.keys)
         self.action_items = dict(state.action_items)
         self.involved = set(state.involved)
+        self.root_cause = state.root_cause
 
     @property
     def action_item_ids(self) -> set[str]:
@@ -252,6 +256,7 @@ class _Builder:
             keys=MappingProxyType({}),
             action_items=MappingProxyType({}),
             involved=frozenset(),
+            root_cause=None,
         )
         builder = cls(state)
         if detected.idempotency_key is not None:
@@ -280,6 +285,7 @@ class _Builder:
             keys=MappingProxyType(self.keys),
             action_items=MappingProxyType(self.action_items),
             involved=frozenset(self.involved),
+            root_cause=self.root_cause,
         )
 
     def apply(self, event: Event, phase: Phase, index: int) -> None:
@@ -353,6 +359,9 @@ class _Builder:
         if event.approved_by is not None:
             self.involved.add(event.approved_by)
 
+    def _root_cause_identified(self, event: RootCauseIdentified) -> None:
+        self.root_cause = event
+
     def _action_item_completed(self, event: ActionItemCompleted) -> None:
         item = self.action_items[event.item_id]
         self.action_items[event.item_id] = attrs.evolve(item, completed_at=self.last_at)
@@ -405,6 +414,7 @@ _APPLY: Mapping[type[Event], Any] = {
     ActionItemAdded: _Builder._action_item_added,  # noqa: SLF001
     ActionItemCompleted: _Builder._action_item_completed,  # noqa: SLF001
     ActionTaken: _Builder._action_taken,  # noqa: SLF001
+    RootCauseIdentified: _Builder._root_cause_identified,  # noqa: SLF001
 }
 
 
@@ -593,6 +603,11 @@ class Incident:
     def document_published_at(self) -> datetime | None:
         """When its post-incident document was first published, if it was."""
         return self._state.document_published_at
+
+    @property
+    def root_cause(self) -> RootCauseIdentified | None:
+        """The latest root cause identified, with its key and summary, if any."""
+        return self._state.root_cause
 
     def action_items(self) -> tuple[ActionItem, ...]:
         """Every action item, in the order they were added, with whether each is done."""
@@ -833,6 +848,12 @@ class Incident:
         """
         return self._command(ActionTaken, at, idempotency_key, action=action, by=by, approved_by=approved_by)
 
+    def identify_root_cause(
+        self, key: str, *, at: datetime, summary: str = "", idempotency_key: str | None = None
+    ) -> Incident:
+        """Record the root cause: a stable *key* shared by incidents with the same cause, and a summary."""
+        return self._command(RootCauseIdentified, at, idempotency_key, key=key, summary=summary)
+
     def archive_channel(self, *, at: datetime, idempotency_key: str | None = None) -> Incident:
         """Record that the closed incident's channel was archived."""
         return self._command(ChannelArchived, at, idempotency_key)
@@ -881,7 +902,7 @@ class Incident:
         except ValueError as error:  # InvalidEventError and SeverityError are ValueErrors
             raise self._refused(kind.command, "event.fields", str(error)) from None
 
-    def _command(self, kind: type[Event], at: datetime, key: str | None, **values: object) -> Incident:
+    def _command(self, kind: type[Event], at: datetime, key: str | None, /, **values: object) -> Incident:
         """Validate, run through the lifecycle and append one event of *kind*."""
         state = self._state
         if key is not None and key in state.keys:

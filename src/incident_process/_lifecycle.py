@@ -105,6 +105,13 @@ class Lifecycle(StateMachine):
         internal=True, cond=approved_when_required
     )
 
+    identify_root_cause = (
+        responding.to.itself(internal=True)
+        | resolved.to.itself(internal=True)
+        | post_incident.to.itself(internal=True)
+        | closed.to.itself(internal=True)
+    )
+
     # Follow-ups, which go on after closing.
     archive_channel = (
         resolved.to.itself(internal=True, cond=first_archive)
