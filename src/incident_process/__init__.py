@@ -182,6 +182,7 @@ if TYPE_CHECKING:
     from ._policy_tables import (
         render_policy,
     )
+    from ._postmortem import ReviewPlan, render_postmortem, review_plan
     from ._rules import (
         Phase,
     )
@@ -272,6 +273,7 @@ __all__ = [
     "ResponseStarted",
     "ReviewHeld",
     "ReviewMeeting",
+    "ReviewPlan",
     "Role",
     "RoleAssigned",
     "RoleRequirements",
@@ -315,8 +317,10 @@ __all__ = [
     "match_scenarios",
     "render_declaration",
     "render_policy",
+    "render_postmortem",
     "render_resolution",
     "render_update",
+    "review_plan",
     "slack_escape",
     "slo_report",
     "slo_window",
@@ -326,6 +330,9 @@ __all__ = [
 
 #: Where each name that loads on first use lives.
 _LAZY: dict[str, str] = {
+    "ReviewPlan": "_postmortem",
+    "render_postmortem": "_postmortem",
+    "review_plan": "_postmortem",
     "Acknowledged": "_events",
     "ActionItem": "_incident",
     "ActionItemAdded": "_events",

@@ -609,6 +609,17 @@ class Incident:
         """The latest root cause identified, with its key and summary, if any."""
         return self._state.root_cause
 
+    def involved_people(self) -> frozenset[str]:
+        """Everyone who held a role or acted: acknowledged, declared, took an action, owns an item."""
+        return self._state.involved
+
+    def action_item_completion_rate(self) -> float | None:
+        """Completed action items over all of them; ``None`` when there are none."""
+        items = self._state.action_items.values()
+        if not items:
+            return None
+        return sum(item.completed_at is not None for item in items) / len(items)
+
     def action_items(self) -> tuple[ActionItem, ...]:
         """Every action item, in the order they were added, with whether each is done."""
         return tuple(self._state.action_items.values())

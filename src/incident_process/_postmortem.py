@@ -1,0 +1,289 @@
+"""The post-incident report skeleton and the review meeting (guide, "Post-Incident Review Process").
+
+:func:`render_postmortem` writes the guide's "Incident Report" Markdown
+skeleton for an incident, filled in with what the events know (title, impact
+duration, the timeline with local timestamps, root cause, action items) and
+with the fields a caller gives; what nobody knows yet keeps the guide's
+``[placeholder]``, so :func:`~incident_process.validate_postmortem` reports it
+until someone fills it in.
+
+:func:`review_plan` lays out the review meeting from the policy: its length,
+the agenda with minutes, who must attend (by name, from the role tenures), the
+deadlines, and whether the facilitator may facilitate ("not someone involved
+in incident").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+import attrs
+
+from ._errors import MessageError
+from ._events import (
+    Acknowledged,
+    ActionItemAdded,
+    ActionItemCompleted,
+    ActionTaken,
+    ChannelArchived,
+    Closed,
+    Declared,
+    Detected,
+    Dismissed,
+    DocumentPublished,
+    Event,
+    Milestone,
+    MilestoneRecorded,
+    PostIncidentStarted,
+    Reopened,
+    Resolved,
+    ResponseStarted,
+    ReviewHeld,
+    RoleAssigned,
+    RootCauseIdentified,
+    SeverityChanged,
+    UpdatePosted,
+    utc,
+)
+from ._incident import Incident
+from ._vocabulary import Role
+
+__all__ = ["ReviewPlan", "render_postmortem", "review_plan"]
+
+_INLINE = re.compile(r"[\\`*_\[\]<>|]")
+
+#: The fields a caller may give, with the guide's placeholder for each.
+_FIELDS: Mapping[str, str] = {
+    "title": "[Brief Title]",
+    "summary": "[1-2 sentence summary]",
+    "duration": "[time]",
+    "customers_affected": "[count/scope]",
+    "errors_generated": "[count]",
+    "revenue_impact": "[if applicable]",
+    "root_cause": "[Technical explanation]",
+    "resolution": "[What we did to fix it]",
+    "went_well": "[What went well]",
+    "could_improve": "[What could be improved]",
+}
+
+
+def _text(value: object) -> str:
+    """A value as one line of Markdown text: no link, emphasis, HTML or table cell break."""
+    one_line = " ".join(str(value).split())
+    return _INLINE.sub(lambda match: "\\" + match.group(), one_line)
+
+
+def _local(moment: datetime, incident: Incident) -> str:
+    from ._calendar import resolve_zone
+
+    local = moment.astimezone(resolve_zone(incident.policy.zone))
+    return f"{local.date().isoformat()} {local.hour:02d}:{local.minute:02d} {local.tzname()}"
+
+
+def _minutes(span: timedelta) -> str:
+    minutes = round(span / timedelta(minutes=1))
+    return f"{minutes} minute{'' if minutes == 1 else 's'}"
+
+
+def _describe(event: Event) -> str:  # noqa: C901, PLR0911, PLR0912 - one line per event type
+    """What one event says, for the timeline."""
+    if isinstance(event, Detected):
+        return f"Detected ({event.source.value.replace('_', ' ')}): {_text(event.title)}"
+    if isinstance(event, Acknowledged):
+        return f"Page acknowledged by {_text(event.by)}"
+    if isinstance(event, Declared):
+        return f"Declared {event.severity.value} by {_text(event.by)}, Incident Commander"
+    if isinstance(event, ResponseStarted):
+        return "Response started"
+    if isinstance(event, RoleAssigned):
+        return f"{_text(event.person)} took the {event.role.value.replace('_', ' ')} role"
+    if isinstance(event, SeverityChanged):
+        return f"Severity changed to {event.severity.value}: {_text(event.reason)}"
+    if isinstance(event, UpdatePosted):
+        return f"{event.audience.value.replace('_', ' ').capitalize()} update: {event.status.value}"
+    if isinstance(event, MilestoneRecorded):
+        return f"{event.milestone.value.replace('_', ' ').capitalize()}"
+    if isinstance(event, Resolved):
+        return "Resolved"
+    if isinstance(event, Reopened):
+        return f"Reopened: {_text(event.reason)}"
+    if isinstance(event, PostIncidentStarted):
+        return "Post-incident process started"
+    if isinstance(event, Closed):
+        return "Closed"
+    if isinstance(event, Dismissed):
+        return f"Dismissed: {event.reason.value.replace('_', ' ')}"
+    if isinstance(event, ActionTaken):
+        approved = f" (approved by {_text(event.approved_by)})" if event.approved_by else ""
+        return f"{_text(event.by)}: {_text(event.action)}{approved}"
+    if isinstance(event, RootCauseIdentified):
+        return f"Root cause identified: {_text(event.summary or event.key)}"
+    if isinstance(event, ReviewHeld):
+        return f"Review held, facilitated by {_text(event.facilitator)}"
+    if isinstance(event, DocumentPublished):
+        return "Post-incident document published"
+    if isinstance(event, ChannelArchived):
+        return "Incident channel archived"
+    if isinstance(event, ActionItemAdded):
+        return f"Action item {_text(event.item_id)} added for {_text(event.owner)}"
+    if isinstance(event, ActionItemCompleted):
+        return f"Action item {_text(event.item_id)} completed"
+    return event.kind.replace("_", " ").capitalize()
+
+
+def _timeline(incident: Incident) -> list[str]:
+    """One bullet per event, in time order, with local timestamps; the impact start where it happened."""
+    entries: list[tuple[datetime, int, str]] = []
+    for order, event in enumerate(incident.events):
+        moment = utc(event.at)
+        if isinstance(event, MilestoneRecorded):
+            moment = utc(event.occurred_at)
+            if event.milestone is Milestone.CUSTOMER_IMPACT_STARTED:
+                entries.append((moment, order, "Customer impact started"))
+                continue
+        entries.append((moment, order, _describe(event)))
+    return [f"- {_local(moment, incident)}: {text}" for moment, _, text in sorted(entries)]
+
+
+def render_postmortem(incident: Incident, **fields: object) -> str:
+    """The guide's "Incident Report" skeleton for *incident*, filled in as far as it is known.
+
+    Fields (each replaces what the incident knows, or the guide's
+    placeholder): ``title``, ``summary``, ``duration``, ``customers_affected``,
+    ``errors_generated``, ``revenue_impact``, ``root_cause``, ``resolution``,
+    ``went_well``, ``could_improve``. The duration is computed from the
+    events (from the start of customer impact, or detection, to the last
+    resolution); the root cause from the last root cause identified; the
+    action items from the incident.
+
+    Raises:
+        MessageError: for a field the report does not have.
+    """
+    unknown = sorted(set(fields) - _FIELDS.keys())
+    if unknown:
+        msg = f"postmortem: unknown fields {', '.join(unknown)}; the report has {', '.join(_FIELDS)}"
+        raise MessageError(msg)
+    known: dict[str, str] = {"title": _text(incident.title)}
+    started = incident.milestones().get(Milestone.CUSTOMER_IMPACT_STARTED, incident.detected_at)
+    if incident.resolved_at is not None:
+        span = incident.resolved_at - started
+        known["duration"] = (
+            f"{_minutes(span)} ({_local(started, incident)} to {_local(incident.resolved_at, incident)})"
+        )
+    if incident.root_cause is not None and incident.root_cause.summary:
+        known["root_cause"] = _text(incident.root_cause.summary)
+    given = {name: _text(value) for name, value in fields.items()}
+    value = {**_FIELDS, **known, **given}
+    timeline = _timeline(incident) or ["[Detailed timeline with timestamps]"]
+    rows = [
+        f"| {_text(item.action)} | {_text(item.owner)} | {item.due.isoformat()} | "
+        f"{'Done' if item.completed_at else 'Open'} |"
+        for item in incident.action_items()
+    ]
+    document = incident.policy.post_incident.document
+    columns = document.action_item_columns
+    lines = [
+        f"# Incident Report: {value['title']}",
+        "",
+        "## Summary",
+        value["summary"],
+        "",
+        "## Impact",
+        f"- Duration: {value['duration']}",
+        f"- Customers affected: {value['customers_affected']}",
+        f"- Errors generated: {value['errors_generated']}",
+        f"- Revenue impact: {value['revenue_impact']}",
+        "",
+        "## Timeline",
+        *timeline,
+        "",
+        "## Root Cause",
+        value["root_cause"],
+        "",
+        "## Resolution",
+        value["resolution"],
+        "",
+        "## Lessons Learned",
+        f"- What went well: {value['went_well']}",
+        f"- What could be improved: {value['could_improve']}",
+        "",
+        "## Action Items",
+        "| " + " | ".join(columns) + " |",
+        "|" + "|".join("-" * (len(column) + 2) for column in columns) + "|",
+        *rows,
+    ]
+    return "\n".join(lines) + "\n"
+
+
+@attrs.frozen(kw_only=True)
+class ReviewPlan:
+    """The post-incident review meeting, laid out from the policy.
+
+    Attributes:
+        incident_id: The incident.
+        min_duration: "Duration: 30-60 minutes" (the low end).
+        max_duration: ... (the high end).
+        agenda: Each agenda item with its length, in order.
+        required_attendees: Each required role, with everyone who held it
+            during the incident.
+        other_attendees: "relevant engineers, support if involved".
+        review_due: The review's deadline, if the severity requires one.
+        document_due: The document's deadline, if the severity requires one.
+        facilitator: The facilitator proposed, if any.
+        facilitator_problem: Why they may not facilitate, if they may not.
+    """
+
+    incident_id: str
+    min_duration: timedelta
+    max_duration: timedelta
+    agenda: tuple[tuple[str, timedelta], ...]
+    required_attendees: tuple[tuple[Role, tuple[str, ...]], ...]
+    other_attendees: tuple[str, ...]
+    review_due: datetime | None
+    document_due: datetime | None
+    facilitator: str | None = None
+    facilitator_problem: str | None = None
+
+
+def review_plan(incident: Incident, *, facilitator: str | None = None) -> ReviewPlan:
+    """The review meeting for *incident*: length, agenda, attendees by name, deadlines, facilitator.
+
+    Guide: "Attendees: IC, Technical Lead, relevant engineers, support if
+    involved. Facilitator: Rotating, not someone involved in incident." The
+    deadlines are "within 3 business days" and "within 5 business days" of
+    the (last) resolution, for the severities that require a post-incident
+    process.
+    """
+    policy = incident.policy
+    review, post = policy.post_incident.review, policy.post_incident
+    holders = incident.role_tenures()
+    attendees = tuple(
+        (role, tuple(dict.fromkeys(t.person for t in holders if t.role is role)))
+        for role in review.required_attendees
+    )
+    review_due = document_due = None
+    if incident.resolved_at is not None and incident.severity in post.required_for:
+        calendar = policy.business_calendar()
+        review_due = calendar.deadline(incident.resolved_at, post.review_within.days)
+        document_due = calendar.deadline(incident.resolved_at, post.document_within.days)
+    problem = None
+    if (
+        facilitator is not None
+        and review.facilitator_uninvolved
+        and facilitator in incident.involved_people()
+    ):
+        problem = f"{facilitator} was involved in the incident; the guide wants a facilitator who was not"
+    return ReviewPlan(
+        incident_id=incident.id,
+        min_duration=review.min_duration,
+        max_duration=review.max_duration,
+        agenda=tuple((item.topic, item.duration) for item in review.agenda),
+        required_attendees=attendees,
+        other_attendees=review.other_attendees,
+        review_due=review_due,
+        document_due=document_due,
+        facilitator=facilitator,
+        facilitator_problem=problem,
+    )
