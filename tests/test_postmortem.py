@@ -3,6 +3,8 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from incident_process import (
     DEFAULT_POLICY,
@@ -10,8 +12,10 @@ from incident_process import (
     MessageError,
     Policy,
     Role,
+    parse_action_items,
     render_postmortem,
     review_plan,
+    validate_postmortem,
 )
 
 T0 = datetime(2026, 3, 9, 9, 0, tzinfo=UTC)  # a Monday
@@ -104,3 +108,32 @@ def test_completion_rate():
         Incident.detect(id="I", title="t", source="automated_alert", at=T0).action_item_completion_rate()
         is None
     )
+
+
+_WORDS = st.text(alphabet="bcdfghjklmnpqrstvwxz", min_size=3, max_size=10)
+
+
+@given(st.lists(_WORDS, min_size=9, max_size=9))
+def test_a_rendered_report_filled_in_validates_clean(words):
+    """render_postmortem, then every placeholder filled with real text: no finding."""
+    summary, customers, errors, revenue, cause, resolution, good, better, _ = words
+    text = render_postmortem(
+        incident(),
+        summary=f"Checkout {summary} failed.",
+        customers_affected=customers,
+        errors_generated=errors,
+        revenue_impact=revenue,
+        root_cause=cause,
+        resolution=resolution,
+        went_well=good,
+        could_improve=better,
+    )
+    assert validate_postmortem(text) == []
+    (item,) = parse_action_items(text)
+    assert (item.action, item.owner, item.due) == ("Alert on pool use", "bo", date(2026, 3, 20))
+
+
+def test_the_bare_skeleton_is_reported_until_filled():
+    """The placeholders render_postmortem leaves are what validate_postmortem reports."""
+    rules = {finding.rule for finding in validate_postmortem(render_postmortem(incident()))}
+    assert "postmortem.placeholder" in rules

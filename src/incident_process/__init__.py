@@ -183,6 +183,7 @@ if TYPE_CHECKING:
         render_policy,
     )
     from ._postmortem import ReviewPlan, render_postmortem, review_plan
+    from ._postmortem_check import POSTMORTEM_RULES, ParsedActionItem, parse_action_items, validate_postmortem
     from ._rules import (
         Phase,
     )
@@ -193,6 +194,7 @@ __all__ = [
     "EVENT_TYPES",
     "FORMATS",
     "LINT_RULES",
+    "POSTMORTEM_RULES",
     "RUNBOOKS",
     "SCENARIOS",
     "SLACK_CHANNEL_LIMIT",
@@ -255,6 +257,7 @@ __all__ = [
     "Obligation",
     "ObligationKind",
     "ObligationStatus",
+    "ParsedActionItem",
     "PerSeverity",
     "Phase",
     "Policy",
@@ -315,6 +318,7 @@ __all__ = [
     "loads_policy",
     "markdown_escape",
     "match_scenarios",
+    "parse_action_items",
     "render_declaration",
     "render_policy",
     "render_postmortem",
@@ -326,10 +330,15 @@ __all__ = [
     "slo_window",
     "stakeholders",
     "sustained_breaches",
+    "validate_postmortem",
 ]
 
 #: Where each name that loads on first use lives.
 _LAZY: dict[str, str] = {
+    "POSTMORTEM_RULES": "_postmortem_check",
+    "ParsedActionItem": "_postmortem_check",
+    "parse_action_items": "_postmortem_check",
+    "validate_postmortem": "_postmortem_check",
     "ReviewPlan": "_postmortem",
     "render_postmortem": "_postmortem",
     "review_plan": "_postmortem",
