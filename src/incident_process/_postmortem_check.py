@@ -89,8 +89,8 @@ _PERSON_REACH = 80
 class ParsedActionItem:
     """One row of the Action Items table.
 
-    Guide, "Post-Incident Document": "## Action Items | Action | Owner | Due
-    Date | Status |".
+    Guide, "Post-Incident Document": the table ``| Action | Owner | Due Date
+    | Status |`` under "## Action Items".
 
     Attributes:
         action: The "Action" cell, as written (inline Markdown kept).
@@ -567,8 +567,8 @@ def validate_postmortem(markdown_text: str, policy: Policy = DEFAULT_POLICY) -> 
 def parse_action_items(markdown_text: str) -> list[ParsedActionItem]:
     r"""The rows of the first table in the "## Action Items" section.
 
-    Guide, "Post-Incident Document": "## Action Items | Action | Owner | Due
-    Date | Status |". Columns are found by their names in the header (case
+    Guide, "Post-Incident Document": the table ``| Action | Owner | Due Date
+    | Status |`` under "## Action Items". Columns are found by their names in the header (case
     and emphasis ignored; the default policy's ``action_item_columns``, read
     by position as action, owner, due date, status); a column that is
     absent reads as "". ``due`` is ``None`` unless the cell is an ISO date.
