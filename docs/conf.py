@@ -100,6 +100,7 @@ _import_type_checking_names()
 nitpick_ignore = [
     ("py:class", "datetime.timedelta"),  # durations in annotations
     ("py:class", "datetime.tzinfo"),  # BusinessCalendar.tz
+    ("py:class", "pathlib.Path"),  # write_quarterly_charts returns paths
     ("py:class", "os.PathLike"),  # load_policy's path
     ("py:func", "attrs.evolve"),  # how to change a policy (Policy docstring, policy.md, errors.md)
     ("py:class", "datetime.datetime"),  # event times in annotations

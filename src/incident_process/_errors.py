@@ -20,6 +20,11 @@ with one ``except`` clause. Errors about a bad *value* also derive from
     │   │                    wrong: a threshold, a baseline, a count, a window
     │   └── SampleError      a sample of a time series is wrong (naive, out of
     │                        order, not a finite number); ``.index`` says which
+    ├── ReviewError          (also ValueError) a quarterly review argument is
+    │                        wrong: a malformed quarter (``"2026Q5"``), a naive
+    │                        ``now``, an unknown chart format
+    ├── MissingExtraError    (also ImportError) an optional dependency is not
+    │                        installed; the message names the extra to install
     ├── CommandRefusedError  a command the lifecycle refuses; ``.command``,
     │                        ``.phase`` and ``.rule`` say which, where and why
     └── ReplayError          (also ValueError) recorded events that no sequence
@@ -39,9 +44,11 @@ __all__ = [
     "IncidentProcessError",
     "InvalidEventError",
     "MessageError",
+    "MissingExtraError",
     "PolicyError",
     "Problem",
     "ReplayError",
+    "ReviewError",
     "SampleError",
     "SeverityError",
     "UnknownMetricError",
@@ -144,6 +151,14 @@ class SampleError(DetectionError):
         self.index = index
         self.reason = reason
         super().__init__(f"samples[{index}]: {reason}")
+
+
+class ReviewError(IncidentProcessError, ValueError):
+    """A quarterly review argument is wrong (``quarter: expected 'YYYYQn' ..., got '2026Q5'``)."""
+
+
+class MissingExtraError(IncidentProcessError, ImportError):
+    """An optional dependency is missing; the message names the extra that installs it."""
 
 
 class CommandRefusedError(IncidentProcessError):
