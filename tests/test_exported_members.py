@@ -41,6 +41,11 @@ CONTRACT = {
     "alert_level",
     "AlertLevel",
     "Breach",
+    # (issue "Post-incident")
+    "render_postmortem",
+    "validate_postmortem",
+    "parse_action_items",
+    "quarterly_review",
 }
 
 
