@@ -411,10 +411,19 @@ def _check_lifecycle_documented(app: Sphinx, env: BuildEnvironment) -> None:
         )
 
 
+def _public_bases(app: Sphinx, name: str, obj: object, options: object, bases: list[type]) -> None:
+    """Show a private base class (``_ProblemsError``) as the public classes it derives from."""
+    del app, name, obj, options
+    bases[:] = [
+        shown for base in bases for shown in (base.__bases__ if base.__name__.startswith("_") else (base,))
+    ]
+
+
 def setup(app: Sphinx) -> None:
     """Connect the handlers above."""
     app.connect("builder-inited", _generate)
     app.connect("env-check-consistency", _check_lifecycle_documented)
     app.connect("missing-reference", _public_reference)
     app.connect("autodoc-process-signature", _signature)
+    app.connect("autodoc-process-bases", _public_bases)
     app.connect("env-check-consistency", _check_api_documented)

@@ -16,8 +16,15 @@ def readme_commands():
 def test_readme_has_the_two_setup_commands():
     """One installs and runs the main job, one installs and runs the tests."""
     main_job, tests = readme_commands()
-    assert main_job.endswith("incident-process demo")
+    assert main_job.endswith("incident-process demo --policy examples/policy.toml examples/records/*.json")
     assert tests.endswith("pytest")
+
+
+def test_ci_runs_the_readme_main_job():
+    """CI runs the README's main job (the demo on the examples) as a newcomer would."""
+    main_job, _ = readme_commands()
+    demo = main_job.split(" && ")[-1]
+    assert demo in (ROOT / ".ci" / "run").read_text()
 
 
 def test_ci_runs_the_readme_test_command_verbatim():

@@ -23,6 +23,7 @@ from ._errors import (
     MissingExtraError,
     PolicyError,
     Problem,
+    RecordError,
     ReplayError,
     ReviewError,
     SampleError,
@@ -196,6 +197,7 @@ if TYPE_CHECKING:
         render_quarterly_report,
         write_quarterly_charts,
     )
+    from ._records import RECORD_SCHEMA, dump_record, load_record, loads_record, record_schema
     from ._rules import (
         Phase,
     )
@@ -207,6 +209,7 @@ __all__ = [
     "FORMATS",
     "LINT_RULES",
     "POSTMORTEM_RULES",
+    "RECORD_SCHEMA",
     "RUNBOOKS",
     "SCENARIOS",
     "SLACK_CHANNEL_LIMIT",
@@ -284,6 +287,7 @@ __all__ = [
     "QuarterlyMetric",
     "QuarterlyReport",
     "QuarterlyReview",
+    "RecordError",
     "Reopened",
     "RepeatRootCause",
     "ReplayError",
@@ -330,15 +334,19 @@ __all__ = [
     "channel_name_for",
     "classify_severity",
     "dump_policy",
+    "dump_record",
     "latency_slo_report",
     "lint_external",
     "load_policy",
+    "load_record",
     "loads_policy",
+    "loads_record",
     "markdown_escape",
     "match_scenarios",
     "parse_action_items",
     "parse_quarter",
     "quarterly_review",
+    "record_schema",
     "render_declaration",
     "render_policy",
     "render_postmortem",
@@ -357,6 +365,11 @@ __all__ = [
 
 #: Where each name that loads on first use lives.
 _LAZY: dict[str, str] = {
+    "RECORD_SCHEMA": "_records",
+    "dump_record": "_records",
+    "load_record": "_records",
+    "loads_record": "_records",
+    "record_schema": "_records",
     "MonthSummary": "_quarterly",
     "OnCallBurden": "_quarterly",
     "QuarterlyReport": "_quarterly",

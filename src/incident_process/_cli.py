@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from collections.abc import Sequence
-from typing import TextIO
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, TextIO
 
-from ._classification import classify_severity
-from ._demo import EXAMPLE_IMPACTS, demo_text, example_incident
 from ._errors import PolicyError, Problem
-from ._findings import Finding
-from ._lint import lint_external
 from ._policy import DEFAULT_POLICY, Policy
 from ._policy_file import dump_policy, load_policy, parse_toml, policy_from_dict, read_text
+
+if TYPE_CHECKING:
+    from ._findings import Finding
+    from ._incident import Incident
 
 __all__ = ["main"]
 
@@ -47,10 +49,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {version('incident-process')}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    commands.add_parser(
+    demo = commands.add_parser(
         "demo",
         parents=[common],
         help="show the effective policy as the guide's tables, then walk an example incident through it",
+    )
+    demo.add_argument(
+        "files",
+        metavar="RECORD",
+        nargs="*",
+        help="incident records to audit after the walk-through, such as examples/records/*.json",
+    )
+    demo.add_argument(
+        "--now", metavar="TIME", help="the moment to audit the records as of (RFC 3339; default: now)"
     )
     policy = commands.add_parser("policy", help="work with policy files")
     policy_commands = policy.add_subparsers(dest="policy_command", metavar="COMMAND", required=True)
@@ -69,6 +80,37 @@ def _parser() -> argparse.ArgumentParser:
         help="find what must not be said outside (and what is missing) in customer-facing messages",
     )
     external.add_argument("files", metavar="FILE", nargs="+", help="message files, or - for standard input")
+    postmortem = lint_commands.add_parser(
+        "postmortem", parents=[common], help="validate post-incident documents (Markdown)"
+    )
+    postmortem.add_argument("files", metavar="FILE", nargs="+", help="post-incident documents")
+    audit = commands.add_parser(
+        "audit",
+        parents=[common],
+        help="replay incident records; report every obligation missed or overdue, and role requirements",
+    )
+    audit.add_argument("files", metavar="RECORD", nargs="+", help="incident records (JSON)")
+    audit.add_argument("--now", metavar="TIME", help="the moment to audit as of (RFC 3339; default: now)")
+    deadlines = commands.add_parser("deadlines", parents=[common], help="what an incident owes, and when")
+    deadlines.add_argument("files", metavar="RECORD", nargs=1, help="an incident record (JSON)")
+    deadlines.add_argument("--now", metavar="TIME", help="the moment to ask about (RFC 3339; default: now)")
+    render = commands.add_parser("render", help="render the guide's messages for an incident record")
+    render.add_argument("kind", choices=("declaration", "update", "resolution", "postmortem"))
+    render.add_argument("record", metavar="RECORD", help="an incident record (JSON)")
+    render.add_argument("--policy", metavar="FILE", help="a policy TOML file overriding the guide's defaults")
+    render.add_argument("--format", choices=("slack", "markdown", "text"), default="slack")
+    render.add_argument(
+        "--field",
+        metavar="NAME=VALUE",
+        action="append",
+        default=[],
+        help="a field of the message (repeatable)",
+    )
+    review = commands.add_parser("review", parents=[common], help="the quarterly review of incident records")
+    review.add_argument("files", metavar="RECORD", nargs="+", help="incident records (JSON)")
+    review.add_argument("--quarter", required=True, help="the quarter, like 2026Q3")
+    review.add_argument("--charts", metavar="DIR", help="also write the charts (needs the charts extra)")
+    commands.add_parser("schema", help="print the JSON Schema of incident records")
     return parser
 
 
@@ -82,10 +124,22 @@ def _base_policy(path: str | None) -> Policy:
 
 
 def _demo(arguments: argparse.Namespace, out: TextIO) -> int:
+    from ._classification import classify_severity
+    from ._demo import EXAMPLE_IMPACTS, demo_text, example_incident
+
     policy = _base_policy(arguments.policy)
+    now = _now(arguments.now)
+    audited, records = _audited(arguments.files, policy, now)
+    # A demonstration shows findings without failing on them; only unreadable input is an error.
+    code = UNREADABLE if audited == UNREADABLE else CLEAN
     if arguments.format != "json":
         out.write(demo_text(policy))
-        return CLEAN
+        if records:
+            out.write(
+                f"\n## Incident records, audited\n\n{len(records)} records, as of {now.isoformat()}:\n\n"
+            )
+            _write_report(records, "text", out, header=f"as of {now.isoformat()}")
+        return code
     incident, story = example_incident(policy)
     examples = []
     for description, impact in EXAMPLE_IMPACTS:
@@ -101,10 +155,11 @@ def _demo(arguments: argparse.Namespace, out: TextIO) -> int:
             "version": incident.version,
             "story": story,
         },
+        "records": records,
     }
     json.dump(document, out, indent=2)
     out.write("\n")
-    return CLEAN
+    return code
 
 
 def _plain(policy: Policy) -> object:
@@ -167,16 +222,28 @@ def _read_message(name: str) -> str:
 
 
 def _lint_external(arguments: argparse.Namespace, out: TextIO) -> int:
+    from ._lint import lint_external
+
     policy = _base_policy(arguments.policy)
+    return _lint_files(arguments, out, _read_message, lambda text: lint_external(text, policy))
+
+
+def _lint_files(
+    arguments: argparse.Namespace,
+    out: TextIO,
+    read: Callable[[str], str],
+    lint: Callable[[str], list[Finding]],
+) -> int:
+    """Lint each file; an unreadable one is reported and the others still linted."""
     results: list[tuple[str, str | None, list[Finding]]] = []  # (file, error, findings)
-    for name in arguments.files:
+    for name in _progress(arguments.files):
         shown = "<stdin>" if name == "-" else name
         try:
-            text = _read_message(name)
+            text = read(name)
         except PolicyError as error:
             results.append((shown, error.problems[0].message, []))
         else:
-            results.append((shown, None, lint_external(text, policy)))
+            results.append((shown, None, lint(text)))
     _write_lint(results, arguments.format, out)
     if any(error is not None for _, error, _ in results):
         return UNREADABLE
@@ -213,6 +280,279 @@ def _write_lint(results: list[tuple[str, str | None, list[Finding]]], format: st
             out.writelines(f"{name}:{f.line}: {f.rule}: {f.message}\n" for f in findings)
 
 
+def _lint_postmortem(arguments: argparse.Namespace, out: TextIO) -> int:
+    from ._postmortem_check import validate_postmortem
+
+    policy = _base_policy(arguments.policy)
+    return _lint_files(arguments, out, read_text, lambda text: validate_postmortem(text, policy))
+
+
+def _progress(names: Sequence[str]) -> Iterator[str]:
+    """*names* one by one, counted on a terminal's standard error as each is taken.
+
+    Only for many files on a terminal: quiet in CI and for a few files.
+    """
+    counting = len(names) >= _PROGRESS_FROM and sys.stderr.isatty()
+    for number, name in enumerate(names, start=1):
+        if counting:
+            sys.stderr.write(f"\r{number}/{len(names)} {name[-50:]:<50}")
+            sys.stderr.flush()
+        yield name
+    if counting:
+        sys.stderr.write("\n")
+
+
+#: From how many files on a terminal the record and lint commands show their progress.
+_PROGRESS_FROM = 20
+
+
+def _now(text: str | None) -> datetime:
+    if text is None:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        msg = f"--now: expected an RFC 3339 time like 2026-03-08T09:00:00+00:00, got {text!r}"
+        raise _Usage(msg) from None
+    if moment.utcoffset() is None:
+        msg = f"--now: {text!r} has no UTC offset; add one, like +00:00"
+        raise _Usage(msg)
+    return moment
+
+
+def _records(names: Sequence[str], policy: Policy) -> Iterator[tuple[str, Incident | None, str | None]]:
+    """Each record file read and replayed, or the reason it could not be, one at a time.
+
+    One at a time, so that a command over many records holds only the one it is on.
+    """
+    from ._errors import RecordError
+    from ._records import load_record
+
+    for name in _progress(names):
+        try:
+            yield name, load_record(name, policy=policy), None
+        except RecordError as error:
+            yield name, None, "; ".join(str(problem) for problem in error.problems)
+
+
+def _audit(arguments: argparse.Namespace, out: TextIO) -> int:
+    policy = _base_policy(arguments.policy)
+    now = _now(arguments.now)
+    worst, documents = _audited(arguments.files, policy, now)
+    _write_report(documents, arguments.format, out, header=f"as of {now.isoformat()}")
+    return worst
+
+
+def _audited(files: Sequence[str], policy: Policy, now: datetime) -> tuple[int, list[dict[str, object]]]:
+    """The exit code and one report per record: its missed and overdue duties, unmet roles."""
+    from ._incident import RequirementLevel
+    from ._obligations import ObligationStatus
+
+    worst = CLEAN
+    documents: list[dict[str, object]] = []
+    for name, incident, error in _records(files, policy):
+        if incident is None:
+            worst = UNREADABLE
+            documents.append(
+                {"file": name, "readable": False, "error": error, "findings": [], "warnings": []}
+            )
+            continue
+        findings: list[dict[str, str | None]] = []
+        warnings: list[dict[str, str | None]] = []
+        late = (
+            duty
+            for duty in incident.obligations(now)
+            if duty.status in {ObligationStatus.OVERDUE, ObligationStatus.MISSED}
+        )
+        findings.extend(
+            {
+                "rule": duty.rule,
+                "kind": duty.kind.value,
+                "status": duty.status.value,
+                "due_at": duty.due_at.isoformat(),
+                "met_at": duty.met_at.isoformat() if duty.met_at else None,
+                "message": f"{duty.status.value}: {duty.detail}, due {duty.due_at.isoformat()}",
+            }
+            for duty in late
+        )
+        for unmet in incident.unmet_role_requirements():
+            entry: dict[str, str | None] = {"rule": f"roles.{unmet.level.value}", "message": unmet.reason}
+            (findings if unmet.level is RequirementLevel.MUST else warnings).append(entry)
+        if findings:
+            worst = max(worst, FINDINGS)
+        documents.append(
+            {
+                "file": name,
+                "readable": True,
+                "incident": incident.id,
+                "findings": findings,
+                "warnings": warnings,
+            }
+        )
+    return worst, documents
+
+
+def _write_report(documents: list[dict[str, object]], format: str, out: TextIO, *, header: str) -> None:  # noqa: A002
+    if format == "json":
+        json.dump({"as_of": header.removeprefix("as of "), "records": documents}, out, indent=2)
+        out.write("\n")
+        return
+    for document in documents:
+        name = str(document["file"])
+        findings = document.get("findings") or []
+        warnings = document.get("warnings") or []
+        assert isinstance(findings, list)  # noqa: S101 - built above
+        assert isinstance(warnings, list)  # noqa: S101
+        if format == "github":
+            if not document["readable"]:
+                out.write(_annotation(name, Problem(path="record", message=str(document["error"]))) + "\n")
+            out.writelines(
+                _annotation(name, Problem(path=finding["rule"], message=finding["message"])) + "\n"
+                for finding in findings
+            )
+            continue
+        if not document["readable"]:
+            out.write(f"{name}: {document['error']}\n")
+            continue
+        out.write(f"{name} ({document['incident']}), {header}: {len(findings)} findings\n")
+        out.writelines(f"  {finding['rule']}: {finding['message']}\n" for finding in findings)
+        out.writelines(f"  warning {warning['rule']}: {warning['message']}\n" for warning in warnings)
+
+
+def _deadlines(arguments: argparse.Namespace, out: TextIO) -> int:
+    policy = _base_policy(arguments.policy)
+    now = _now(arguments.now)
+    [(name, incident, error)] = _records(arguments.files, policy)
+    if incident is None:
+        out.write(f"{name}: {error}\n")
+        return UNREADABLE
+    duties = incident.obligations(now)
+    if arguments.format == "json":
+        rows = [
+            {
+                "kind": duty.kind.value,
+                "rule": duty.rule,
+                "owed_from": duty.owed_from.isoformat(),
+                "due_at": duty.due_at.isoformat(),
+                "status": duty.status.value,
+                "met_at": duty.met_at.isoformat() if duty.met_at else None,
+                "detail": duty.detail,
+            }
+            for duty in duties
+        ]
+        json.dump({"incident": incident.id, "as_of": now.isoformat(), "obligations": rows}, out, indent=2)
+        out.write("\n")
+    elif arguments.format == "github":  # an annotation for each duty missed or overdue
+        out.writelines(
+            _annotation(name, Problem(path=duty.rule, message=f"{duty.status.value}: {duty.detail}"))
+            + f", due {duty.due_at.isoformat()}\n"
+            for duty in duties
+            if duty.status.value in {"overdue", "missed"}
+        )
+    else:
+        out.write(f"{incident.id} as of {now.isoformat()}:\n")
+        for duty in duties:
+            met = f" at {duty.met_at.isoformat()}" if duty.met_at else ""
+            out.write(
+                f"  {duty.status.value}{met}: {duty.detail}, due {duty.due_at.isoformat()} ({duty.rule})\n"
+            )
+    late = any(duty.status.value in {"overdue", "missed"} for duty in duties)
+    return FINDINGS if late else CLEAN
+
+
+def _render(arguments: argparse.Namespace, out: TextIO) -> int:
+    from ._errors import MessageError
+    from ._messages import render_declaration, render_resolution, render_update
+    from ._postmortem import render_postmortem
+
+    policy = _base_policy(arguments.policy)
+    [(name, incident, error)] = _records([arguments.record], policy)
+    if incident is None:
+        msg = f"{name}: {error}"
+        raise _Usage(msg)
+    fields: dict[str, object] = {}
+    for field in arguments.field:
+        key, separator, value = field.partition("=")
+        if not separator or not key:
+            msg = f"--field: expected NAME=VALUE, got {field!r}"
+            raise _Usage(msg)
+        fields[key] = value
+    try:
+        if arguments.kind == "postmortem":
+            text = render_postmortem(incident, **fields)
+        else:
+            renderer = {
+                "declaration": render_declaration,
+                "update": render_update,
+                "resolution": render_resolution,
+            }
+            text = renderer[arguments.kind](incident, format=arguments.format, **fields)  # type: ignore[arg-type]
+    except MessageError as error:
+        # The library speaks to callers of its functions; here the caller is a shell.
+        msg = str(error).replace("as keyword arguments", "with --field NAME=VALUE")
+        raise _Usage(msg) from None
+    out.write(text if text.endswith("\n") else text + "\n")
+    return CLEAN
+
+
+def _review(arguments: argparse.Namespace, out: TextIO) -> int:
+    from ._errors import MissingExtraError, ReviewError
+    from ._quarterly import quarterly_review, write_quarterly_charts
+
+    policy = _base_policy(arguments.policy)
+    unreadable: list[str] = []
+
+    def readable() -> Iterator[Incident]:
+        """The records that read, streamed into the review; the others named as they come."""
+        for name, incident, error in _records(arguments.files, policy):
+            if incident is None:
+                unreadable.append(name)
+                sys.stderr.write(f"incident-process: {name}: {error}\n")
+            else:
+                yield incident
+
+    incidents = readable()
+    try:
+        report = quarterly_review(incidents, quarter=arguments.quarter, policy=policy)
+        if arguments.charts:
+            write_quarterly_charts(report, arguments.charts)
+    except (ReviewError, MissingExtraError) as error:
+        raise _Usage(str(error)) from None
+    if arguments.format == "json":
+        summary = {
+            "quarter": report.quarter,
+            "total": report.total,
+            "by_severity": {severity.value: count for severity, count in report.by_severity.items()},
+            "mttd_seconds": report.mttd.total_seconds() if report.mttd else None,
+            "mttr_seconds": report.mttr.total_seconds() if report.mttr else None,
+            "repeats": [
+                {"key": r.key, "count": r.count, "incidents": list(r.incident_ids)} for r in report.repeats
+            ],
+            "action_item_completion_rate": report.action_item_completion_rate,
+        }
+        json.dump(summary, out, indent=2)
+        out.write("\n")
+    else:
+        out.write(report.to_markdown())
+    return UNREADABLE if unreadable else CLEAN
+
+
+def _schema(_: argparse.Namespace, out: TextIO) -> int:
+    from ._records import record_schema
+
+    out.write(record_schema())
+    return CLEAN
+
+
+_RECORD_COMMANDS = {
+    "audit": _audit,
+    "deadlines": _deadlines,
+    "render": _render,
+    "review": _review,
+    "schema": _schema,
+}
+
+
 def _escape_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
@@ -230,19 +570,30 @@ def _annotation(name: str, problem: Problem) -> str:
     return f"::error {properties},title={title}::{_escape_data(problem.message)}"
 
 
+def _run(arguments: argparse.Namespace, out: TextIO) -> int:
+    """Run the command *arguments* name."""
+    if arguments.command == "demo":
+        return _demo(arguments, out)
+    if arguments.command == "lint":
+        if arguments.lint_command == "postmortem":
+            return _lint_postmortem(arguments, out)
+        return _lint_external(arguments, out)
+    command = _RECORD_COMMANDS.get(arguments.command, _check)
+    return command(arguments, out)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    parser = _parser()
-    arguments = parser.parse_args(argv)
+    arguments = _parser().parse_args(argv)
     try:
-        if arguments.command == "demo":
-            return _demo(arguments, sys.stdout)
-        if arguments.command == "lint":
-            return _lint_external(arguments, sys.stdout)
-        return _check(arguments, sys.stdout)
+        return _run(arguments, sys.stdout)
     except _Usage as error:
         print(f"incident-process: {error}", file=sys.stderr)  # noqa: T201 - the CLI's error channel
         return UNREADABLE
+    except BrokenPipeError:
+        # The reader left early (``| head``): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return CLEAN
 
 
 if __name__ == "__main__":  # pragma: no cover

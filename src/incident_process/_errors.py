@@ -8,6 +8,8 @@ with one ``except`` clause. Errors about a bad *value* also derive from
     IncidentProcessError
     ├── PolicyError          (also ValueError) a policy value or file is invalid;
     │                        ``.problems`` lists every problem with its key path
+    ├── RecordError          (also ValueError) an incident record cannot be read:
+    │                        ``.problems`` lists every problem with its JSON path
     ├── SeverityError        (also ValueError) not a severity, or no severity
     │                        criterion matched the impact
     ├── UnknownMetricError   (also KeyError) a metric the policy does not have
@@ -47,6 +49,7 @@ __all__ = [
     "MissingExtraError",
     "PolicyError",
     "Problem",
+    "RecordError",
     "ReplayError",
     "ReviewError",
     "SampleError",
@@ -82,13 +85,30 @@ class Problem:
         return f"{where}: {self.message}" if where else self.message
 
 
-class PolicyError(IncidentProcessError, ValueError):
-    """A policy is invalid: every problem found, each with its key path.
+def under(path: str, problems: Iterable[Problem]) -> list[Problem]:
+    """*problems* found inside the value at *path*, with their paths made whole.
 
-    Attributes:
-        problems: Every problem, in the order they were found.
-        source: The file or text the policy came from, if any.
+    ``under("events[1]", [Problem("by", ...)])`` is at ``events[1].by``; an
+    index joins without a dot (``under("events", [Problem("[1]", ...)])``).
     """
+    joined = []
+    for problem in problems:
+        child = problem.path
+        if not child:
+            whole = path
+        elif not path or child.startswith("["):
+            whole = path + child
+        else:
+            whole = f"{path}.{child}"
+        joined.append(attrs.evolve(problem, path=whole))
+    return joined
+
+
+class _ProblemsError(IncidentProcessError, ValueError):
+    """A document is invalid: every problem found, each with its path."""
+
+    #: What is invalid, as the message's first line names it.
+    _what = "document"
 
     problems: tuple[Problem, ...]
     source: str | None
@@ -102,9 +122,32 @@ class PolicyError(IncidentProcessError, ValueError):
         origin = f" in {self.source}" if self.source else ""
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
-        lines = [f"invalid policy{origin}: {count} {noun}"]
+        lines = [f"invalid {self._what}{origin}: {count} {noun}"]
         lines.extend(f"  {problem}" for problem in self.problems)
         return "\n".join(lines)
+
+
+class PolicyError(_ProblemsError):
+    """A policy is invalid: every problem found, each with its key path.
+
+    Attributes:
+        problems: Every problem, in the order they were found.
+        source: The file or text the policy came from, if any.
+    """
+
+    _what = "policy"
+
+
+class RecordError(_ProblemsError):
+    """An incident record cannot be read: every problem found, each with its JSON path.
+
+    Attributes:
+        problems: Every problem, in the order they were found
+            (``events[3].at: naive datetime ...``).
+        source: The file or text the record came from, if any.
+    """
+
+    _what = "record"
 
 
 class SeverityError(IncidentProcessError, ValueError):

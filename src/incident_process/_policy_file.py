@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast, get_args, get_origin
 import attrs
 
 from ._durations import BusinessDays, format_duration, parse_business_days, parse_duration
-from ._errors import PolicyError, Problem
+from ._errors import PolicyError, Problem, RecordError, under
 from ._policy import DEFAULT_POLICY, PerSeverity, Policy
 from ._vocabulary import Severity
 
@@ -76,18 +76,17 @@ def loads_policy(text: str, *, base: Policy = DEFAULT_POLICY, source: str | None
     return policy_from_dict(parse_toml(text, source=source), base=base, source=source)
 
 
-def read_text(source: str) -> str:
-    """The UTF-8 text of a file, or a :class:`PolicyError` saying why it cannot be read."""
+def read_text(source: str, *, error: type[PolicyError | RecordError] = PolicyError) -> str:
+    """The UTF-8 text of a file, or an *error* (a :class:`PolicyError`) saying why it cannot be read."""
     try:
         with open(source, "rb") as file:  # noqa: PTH123 - a plain path string is the input
             data = file.read()
         return data.decode("utf-8")
-    except OSError as error:
-        problem = Problem(path="", message=f"cannot read the file: {error.strerror or error}")
-        raise PolicyError([problem], source=source) from None
-    except UnicodeDecodeError as error:
-        problem = Problem(path="", message=f"not UTF-8 text (byte {error.start}): {error.reason}")
-        raise PolicyError([problem], source=source) from None
+    except OSError as problem:
+        message = f"cannot read the file: {problem.strerror or problem}"
+    except UnicodeDecodeError as problem:
+        message = f"not UTF-8 text (byte {problem.start}): {problem.reason}"
+    raise error([Problem(path="", message=message)], source=source) from None
 
 
 def parse_toml(text: str, *, source: str | None = None) -> dict[str, Any]:
@@ -157,18 +156,6 @@ def _key(key: str) -> str:
     return key if _BARE_KEY.fullmatch(key) else json.dumps(key, ensure_ascii=False)
 
 
-def _join(parent: str, child: str) -> str:
-    if not child:
-        return parent
-    if not parent or child.startswith("["):
-        return parent + child
-    return f"{parent}.{child}"
-
-
-def _within(path: str, problems: list[Problem], error: PolicyError) -> None:
-    problems.extend(attrs.evolve(problem, path=_join(path, problem.path)) for problem in error.problems)
-
-
 def _under_any(path: str, fields: list[str]) -> bool:
     return any(path == name or path.startswith((f"{name}.", f"{name}[")) for name in fields)
 
@@ -228,7 +215,7 @@ def _structure_tuple(converter: cattrs.Converter, kind: Any) -> Callable[[object
             try:
                 items.append(converter.structure(item, item_type))
             except PolicyError as error:
-                _within(f"[{index}]", problems, error)
+                problems.extend(under(f"[{index}]", error.problems))
         if problems:
             raise PolicyError(problems)
         return tuple(items)
@@ -257,7 +244,7 @@ def _structure_per_severity(converter: cattrs.Converter, kind: Any) -> Callable[
             try:
                 values[severity.name.lower()] = converter.structure(value[severity.value], value_type)
             except PolicyError as error:
-                _within(severity.value, problems, error)
+                problems.extend(under(severity.value, error.problems))
         if problems:
             raise PolicyError(problems)
         return PerSeverity(**values)
@@ -284,7 +271,7 @@ def _structure_attrs(converter: cattrs.Converter, kind: type[C]) -> Callable[[ob
             try:
                 arguments[field.name] = converter.structure(value[field.name], field.type)
             except PolicyError as error:
-                _within(field.name, problems, error)
+                problems.extend(under(field.name, error.problems))
                 replaced.append(field.name)
         if any(field.default is attrs.NOTHING and field.name not in arguments for field in fields):
             raise PolicyError(problems)

@@ -1,0 +1,524 @@
+"""Incident records: an incident's events as JSON text that reads back equal.
+
+Rules of the format (``incident-process/record/v1``; the JSON Schema is
+:func:`record_schema`):
+
+* One JSON object: ``schema``, ``id``, ``title``, ``zone`` (the policy's zone
+  when it was written) and ``events``, in that order, indented by 2, UTF-8,
+  ending with a newline.
+* Each event is an object: ``type`` (the event's record name, ``"declared"``),
+  ``id``, ``at``, then ``idempotency_key`` and the event's own fields in
+  their declared order. Fields that are ``None`` are omitted; enumerations
+  are written by value (``"SEV2"``), dates as ``YYYY-MM-DD``.
+* Times are RFC 3339 with their UTC offset and, when the time's zone is an
+  IANA zone (:class:`zoneinfo.ZoneInfo`, pendulum), RFC 9557's bracketed zone
+  name: ``2026-03-08T09:00:00-04:00[America/New_York]``. Read back, such a
+  time is in that zone again, so its local dates (and deadlines) are the
+  same; an offset that disagrees with the zone is refused. A fixed offset
+  has no bracket and reads back as that fixed offset.
+* Reading is strict: duplicate keys, ``NaN`` and ``Infinity``, unknown keys,
+  wrong types, naive times, unknown event types and an unknown ``schema`` are
+  refused, every problem with its JSON path (``events[3].at: naive
+  datetime ...``); the events are then replayed with
+  :meth:`Incident.from_events <incident_process.Incident.from_events>`, which
+  checks their order and every rule of the lifecycle.
+
+The mapping between JSON values and events is a :mod:`cattrs` converter
+whose hooks never coerce: a wrong type is reported, not converted.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import os
+import re
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from functools import cache
+from typing import TYPE_CHECKING, Any, get_args
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import attrs
+
+from ._errors import InvalidEventError, Problem, RecordError, ReplayError, under
+from ._events import EVENT_TYPES, Event
+from ._incident import Incident
+from ._policy import DEFAULT_POLICY, Policy
+from ._policy_file import read_text
+
+if TYPE_CHECKING:
+    import cattrs
+
+__all__ = [
+    "RECORD_SCHEMA",
+    "dump_record",
+    "load_record",
+    "loads_record",
+    "record_schema",
+]
+
+#: The name and version of the record format, the value of every record's ``schema``.
+RECORD_SCHEMA = "incident-process/record/v1"
+
+_TOP_KEYS = ("schema", "id", "title", "zone", "events")
+_MOMENT = re.compile(
+    r"(?P<stamp>[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?)"
+    r"(?P<offset>Z|[+-][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{6})?)?)?"
+    r"(?:\[(?P<critical>!)?(?P<zone>[^\[\]]*)\])?"
+)
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+# --- the API ----------------------------------------------------------------------
+
+
+def dump_record(incident: Incident) -> str:
+    """Write *incident* as a record: JSON text that :func:`loads_record` reads back equal.
+
+    >>> from datetime import datetime
+    >>> from zoneinfo import ZoneInfo
+    >>> from incident_process import DetectionSource
+    >>> at = datetime(2026, 3, 8, 9, 0, tzinfo=ZoneInfo("America/New_York"))
+    >>> incident = Incident.detect(
+    ...     id="INC-1", title="Checkout errors", source=DetectionSource.AUTOMATED_ALERT, at=at
+    ... )
+    >>> print(dump_record(incident), end="")
+    {
+      "schema": "incident-process/record/v1",
+      "id": "INC-1",
+      "title": "Checkout errors",
+      "zone": "UTC",
+      "events": [
+        {
+          "type": "detected",
+          "id": "INC-1:1",
+          "at": "2026-03-08T09:00:00-04:00[America/New_York]",
+          "incident_id": "INC-1",
+          "title": "Checkout errors",
+          "source": "automated_alert"
+        }
+      ]
+    }
+    >>> loads_record(dump_record(incident)) == incident
+    True
+    """
+    unstructure = _converter().unstructure
+    data = {
+        "schema": RECORD_SCHEMA,
+        "id": incident.id,
+        "title": incident.title,
+        "zone": incident.policy.zone,
+        "events": [unstructure(event) for event in incident.events],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def loads_record(text: str, *, policy: Policy = DEFAULT_POLICY, source: str | None = None) -> Incident:
+    """Read a record from JSON text and replay its events under *policy*.
+
+    The record's ``zone`` must be *policy*'s zone: an incident's local dates
+    and deadlines are reckoned in it, so a record is read under the policy it
+    was written with.
+
+    Raises:
+        RecordError: listing every problem (broken JSON with its line, an
+            unknown schema, unknown or missing keys, wrong types, naive
+            times, unknown event types, events the lifecycle refuses), each
+            with its JSON path.
+    """
+    data = _parse(text, source)
+    try:
+        return _incident(data, policy)
+    except RecordError as error:
+        raise RecordError(error.problems, source=source) from None
+
+
+def load_record(path: str | os.PathLike[str], *, policy: Policy = DEFAULT_POLICY) -> Incident:
+    """Read a record file (UTF-8 JSON); see :func:`loads_record`.
+
+    Raises:
+        RecordError: listing every problem; an unreadable file (missing, a
+            directory, not UTF-8) is one problem with the empty path.
+    """
+    source = os.fspath(path)
+    text = read_text(source, error=RecordError)
+    return loads_record(text, policy=policy, source=source)
+
+
+def record_schema() -> str:
+    """The JSON Schema (draft 2020-12) of the record format, as shipped in the package."""
+    from importlib.resources import files
+
+    return (files("incident_process") / "schemas" / "record-v1.json").read_text(encoding="utf-8")
+
+
+# --- JSON text ----------------------------------------------------------------------
+
+
+class _Duplicated(dict[str, Any]):
+    """A JSON object in which some keys appeared more than once (the last value is kept)."""
+
+    __slots__ = ("duplicates",)
+
+    def __init__(self, pairs: list[tuple[str, Any]], duplicates: list[str]) -> None:
+        super().__init__(pairs)
+        self.duplicates = duplicates
+
+
+class _NonFinite:
+    """``NaN``, ``Infinity`` or ``-Infinity``, which JSON does not have: reported where it is."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"{self.name} (not valid JSON)"
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) == len(pairs):
+        return result
+    seen: set[str] = set()
+    duplicates = []
+    for key, _ in pairs:
+        if key in seen and key not in duplicates:
+            duplicates.append(key)
+        seen.add(key)
+    return _Duplicated(pairs, duplicates)
+
+
+def _parse(text: str, source: str | None) -> object:
+    try:
+        return json.loads(text, object_pairs_hook=_object, parse_constant=_NonFinite)
+    except json.JSONDecodeError as error:
+        message = f"not valid JSON: {error.msg} (column {error.colno})"
+        raise RecordError([Problem(path="", message=message, line=error.lineno)], source=source) from None
+    except RecursionError:
+        message = "not valid JSON: nested too deeply"
+        raise RecordError([Problem(path="", message=message)], source=source) from None
+
+
+def _shown(value: object) -> str:
+    """A JSON value as a message shows it: strings quoted, JSON's own spelling for the rest."""
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 60 else repr(value[:57] + "...")
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    if value is None or isinstance(value, bool | int | float):
+        return json.dumps(value)
+    return repr(value)
+
+
+def _fail(message: str) -> RecordError:
+    return RecordError([Problem(path="", message=message)])
+
+
+def _duplicates(value: Mapping[str, Any]) -> list[Problem]:
+    if isinstance(value, _Duplicated):
+        return [Problem(path=key, message="duplicate key") for key in value.duplicates]
+    return []
+
+
+# --- the record ---------------------------------------------------------------------
+
+
+def _incident(data: object, policy: Policy) -> Incident:
+    if not isinstance(data, Mapping):
+        message = f"expected a JSON object, got {_shown(data)}"
+        raise _fail(message)
+    if "schema" not in data:
+        raise RecordError([Problem(path="schema", message=f"missing; this version reads {RECORD_SCHEMA}")])
+    if data["schema"] != RECORD_SCHEMA:
+        message = f"unknown record schema {_shown(data['schema'])}; this version reads {RECORD_SCHEMA}"
+        raise RecordError([Problem(path="schema", message=message)])
+    problems = _duplicates(data)
+    problems += [Problem(path=key, message="unknown key") for key in data if key not in _TOP_KEYS]
+    for key in ("id", "title", "zone"):
+        if key not in data:
+            problems.append(Problem(path=key, message="missing"))
+        elif not isinstance(data[key], str):
+            problems.append(Problem(path=key, message=f"expected text, got {_shown(data[key])}"))
+    events = _events(data.get("events"), "events" in data, problems)
+    if problems:
+        raise RecordError(problems)
+    problems += _agreement(data, events, policy)
+    try:
+        incident = Incident.from_events(events, policy=policy)
+    except ReplayError as error:
+        prefix = f"events[{error.index}]: "
+        reason = str(error).removeprefix(prefix)
+        problems.append(Problem(path=f"events[{error.index}]", message=reason))
+        raise RecordError(problems) from None
+    if problems:
+        raise RecordError(problems)
+    return incident
+
+
+def _events(value: object, present: bool, problems: list[Problem]) -> list[Event]:  # noqa: FBT001
+    if not present:
+        problems.append(Problem(path="events", message="missing"))
+        return []
+    if not isinstance(value, list):
+        problems.append(Problem(path="events", message=f"expected an array, got {_shown(value)}"))
+        return []
+    if not value:
+        problems.append(Problem(path="events", message="expected at least one event (detected)"))
+        return []
+    structure = _converter().structure
+    events: list[Event] = []
+    for index, item in enumerate(value):
+        path = f"events[{index}]"
+        if not isinstance(item, Mapping):
+            problems.append(Problem(path=path, message=f"expected an object, got {_shown(item)}"))
+            continue
+        kind = item.get("type")
+        if "type" not in item:
+            problems.append(Problem(path=f"{path}.type", message="missing"))
+            continue
+        if not isinstance(kind, str) or kind not in EVENT_TYPES:
+            problems.append(Problem(path=f"{path}.type", message=f"unknown event type {_shown(kind)}"))
+            continue
+        try:
+            events.append(structure(item, EVENT_TYPES[kind]))
+        except RecordError as error:
+            problems.extend(under(path, error.problems))
+    return events
+
+
+def _agreement(data: Mapping[str, Any], events: list[Event], policy: Policy) -> list[Problem]:
+    """The record's own id, title and zone agree with its first event and the policy."""
+    problems = []
+    first = events[0]
+    for key in ("id", "title"):
+        expected = getattr(first, "incident_id" if key == "id" else key, None)
+        if expected is not None and data[key] != expected:
+            message = f"{_shown(data[key])} does not match the first event's {_shown(expected)}"
+            problems.append(Problem(path=key, message=message))
+    if data["zone"] != policy.zone:
+        message = (
+            f"the record was written under the zone {_shown(data['zone'])}, but the policy reading it "
+            f"has {_shown(policy.zone)}; read it with the policy it was written with"
+        )
+        problems.append(Problem(path="zone", message=message))
+    return problems
+
+
+# --- times ----------------------------------------------------------------------------
+
+
+def format_moment(moment: datetime) -> str:
+    """An aware datetime as RFC 3339, plus RFC 9557's ``[zone]`` when its zone is an IANA zone."""
+    text = datetime.isoformat(moment)
+    zone = moment.tzinfo
+    if isinstance(zone, ZoneInfo) and zone.key:
+        return f"{text}[{zone.key}]"
+    return text
+
+
+def parse_moment(text: str) -> datetime:
+    """Read what :func:`format_moment` writes; a :class:`RecordError` (empty path) says why not."""
+    match = _MOMENT.fullmatch(text)
+    if match is None:
+        message = f"expected an RFC 3339 date-time such as '2026-03-08T09:00:00-04:00', got {_shown(text)}"
+        raise _fail(message)
+    if match["offset"] is None:
+        message = f"naive datetime {_shown(text)}; give its UTC offset, such as 'Z' or '-04:00'"
+        raise _fail(message)
+    try:
+        moment = datetime.fromisoformat(match["stamp"] + match["offset"])
+    except ValueError as error:
+        message = f"not a valid date-time {_shown(text)}: {error}"
+        raise _fail(message) from None
+    key = match["zone"]
+    if key is None:
+        return moment
+    try:
+        zone = ZoneInfo(key)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        message = f"unknown time zone {_shown(key)} in {_shown(text)}"
+        raise _fail(message) from None
+    if match["offset"] == "Z":  # RFC 9557: a UTC time whose local offset is the zone's
+        return moment.astimezone(zone)
+    # The wall clock in the zone, with the fold that gives the written offset: this
+    # keeps the second 01:30 of a night when clocks go back, and the wall clock of
+    # a time in a gap (02:30 when clocks go forward), which Python can represent.
+    wall = moment.replace(tzinfo=None)
+    offset = moment.utcoffset()
+    for fold in (0, 1):
+        local = wall.replace(tzinfo=zone, fold=fold)
+        if local.utcoffset() == offset:
+            return local
+    message = (
+        f"the offset {match['offset']} in {_shown(text)} is not {key}'s, "
+        f"which is {_offset(moment.astimezone(zone))} at that time"
+    )
+    raise _fail(message)
+
+
+def _offset(moment: datetime) -> str:
+    """The UTC offset of an aware datetime as ``+HH:MM`` (``+HH:MM:SS`` if it has seconds)."""
+    seconds = int(moment.utcoffset().total_seconds())  # type: ignore[union-attr] # aware
+    sign = "-" if seconds < 0 else "+"
+    hours, rest = divmod(abs(seconds), 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{sign}{hours:02}:{minutes:02}" + (f":{seconds:02}" if seconds else "")
+
+
+# --- the converter: hooks that never coerce -------------------------------------------
+
+
+def _structure_text(value: object, _: object) -> str:
+    if isinstance(value, str):
+        return value
+    message = f"expected text, got {_shown(value)}"
+    raise _fail(message)
+
+
+def _structure_moment(value: object, _: object) -> datetime:
+    if isinstance(value, str):
+        return parse_moment(value)
+    message = f"expected an RFC 3339 date-time text, got {_shown(value)}"
+    raise _fail(message)
+
+
+def _structure_date(value: object, _: object) -> date:
+    if isinstance(value, str) and _DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError as error:
+            message = f"not a valid date {_shown(value)}: {error}"
+            raise _fail(message) from None
+    message = f"expected a date such as '2026-03-20', got {_shown(value)}"
+    raise _fail(message)
+
+
+def _structure_enum(kind: type[enum.Enum]) -> Callable[[object, object], enum.Enum]:
+    members = {member.value: member for member in kind}
+    choices = ", ".join(repr(value) for value in members)
+
+    def structure(value: object, _: object) -> enum.Enum:
+        if isinstance(value, str) and value in members:
+            return members[value]
+        message = f"expected one of {choices}, got {_shown(value)}"
+        raise _fail(message)
+
+    return structure
+
+
+def _is_enum(kind: object) -> bool:
+    return isinstance(kind, type) and issubclass(kind, enum.Enum)
+
+
+def _is_event(kind: object) -> bool:
+    return isinstance(kind, type) and issubclass(kind, Event)
+
+
+def _optional(kind: object) -> tuple[object, bool]:
+    """The type without ``| None``, and whether it had it."""
+    arguments = get_args(kind)
+    if type(None) in arguments:
+        (bare,) = (argument for argument in arguments if argument is not type(None))
+        return bare, True
+    return kind, False
+
+
+def _event_problems(error: InvalidEventError, kind: type[Event]) -> list[Problem]:
+    """An event's own refusal (``Declared.by: ...; Declared.severity: ...``) as problems by field."""
+    prefix = f"{kind.__name__}."
+    problems = []
+    for part in re.split(rf"; (?={re.escape(prefix)})", str(error)):
+        name, _, message = part.removeprefix(prefix).partition(": ")
+        problems.append(Problem(path=name, message=message) if message else Problem(path="", message=part))
+    return problems
+
+
+_Plan = list[tuple[str, Callable[[object, object], object], object, bool, object]]
+
+
+def _arguments(plan: _Plan, value: Mapping[str, Any], problems: list[Problem]) -> dict[str, Any]:
+    """An event's constructor arguments from its JSON object; the problems go into *problems*."""
+    arguments: dict[str, Any] = {}
+    for name, hook, bare, optional, default in plan:
+        if name not in value:
+            if default is attrs.NOTHING:
+                problems.append(Problem(path=name, message="missing"))
+            continue
+        item = value[name]
+        if item is None and optional:
+            arguments[name] = None
+            continue
+        try:
+            arguments[name] = hook(item, bare)
+        except RecordError as error:
+            problems.extend(under(name, error.problems))
+    return arguments
+
+
+def _structure_event(converter: cattrs.Converter, kind: type[Event]) -> Callable[[object, object], Event]:
+    fields = attrs.fields(attrs.resolve_types(kind))
+    names = {"type", *(field.name for field in fields)}
+    plan: _Plan = []
+    for field in fields:
+        bare, optional = _optional(field.type)
+        plan.append((field.name, converter.get_structure_hook(bare), bare, optional, field.default))
+
+    def structure(value: object, _: object) -> Event:
+        if not isinstance(value, Mapping):
+            message = f"expected an object, got {_shown(value)}"
+            raise _fail(message)
+        problems = _duplicates(value)
+        problems += [Problem(path=key, message="unknown key") for key in value if key not in names]
+        arguments = _arguments(plan, value, problems)
+        if problems:
+            raise RecordError(problems)
+        try:
+            return kind(**arguments)
+        except InvalidEventError as error:
+            raise RecordError(_event_problems(error, kind)) from None
+
+    return structure
+
+
+def _unstructure_event(converter: cattrs.Converter, kind: type[Event]) -> Callable[[Event], dict[str, Any]]:
+    fields = attrs.fields(attrs.resolve_types(kind))
+    plan = [(field.name, converter.get_unstructure_hook(_optional(field.type)[0])) for field in fields]
+    record_name = kind.kind
+
+    def unstructure(event: Event) -> dict[str, Any]:
+        data: dict[str, Any] = {"type": record_name}
+        for name, hook in plan:
+            value = getattr(event, name)
+            if value is not None:
+                data[name] = hook(value)
+        return data
+
+    return unstructure
+
+
+def _same(value: object) -> object:
+    return value
+
+
+@cache
+def _converter() -> cattrs.Converter:
+    import cattrs  # only records need it: kept off the import path
+
+    converter = cattrs.Converter()
+    converter.register_structure_hook(str, _structure_text)
+    converter.register_structure_hook(datetime, _structure_moment)
+    converter.register_structure_hook(date, _structure_date)
+    converter.register_structure_hook_factory(_is_enum, _structure_enum)
+    converter.register_structure_hook_factory(_is_event, lambda kind: _structure_event(converter, kind))
+
+    converter.register_unstructure_hook(str, _same)
+    converter.register_unstructure_hook(datetime, format_moment)
+    converter.register_unstructure_hook(date, date.isoformat)
+    converter.register_unstructure_hook_func(_is_enum, lambda member: member.value)
+    converter.register_unstructure_hook_factory(_is_event, lambda kind: _unstructure_event(converter, kind))
+    return converter

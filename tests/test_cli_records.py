@@ -1,0 +1,331 @@
+"""The record commands of ``incident-process``, run in a subprocess as CI pipelines run them.
+
+audit, deadlines, render, review, schema and lint postmortem, on the shipped examples.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from incident_process import RECORD_SCHEMA, loads_policy, loads_record, record_schema
+from test_cli import run
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+POLICY = EXAMPLES / "policy.toml"
+RECORDS = EXAMPLES / "records"
+ON_TIME = RECORDS / "sev1-on-time.json"
+LATE = RECORDS / "sev2-late.json"
+CLOSED = RECORDS / "sev3-closed.json"
+NOW = "2026-12-01T00:00:00Z"
+
+
+def test_the_examples_are_what_the_generator_writes(tmp_path):
+    """examples/make_examples.py reproduces the committed examples byte for byte."""
+    copy = tmp_path / "examples"
+    copy.mkdir()
+    (copy / "make_examples.py").write_text((EXAMPLES / "make_examples.py").read_text())
+    subprocess.run([sys.executable, copy / "make_examples.py"], check=True, timeout=60)  # noqa: S603
+    for written in sorted(copy.rglob("*.*")):
+        assert written.read_text() == (EXAMPLES / written.relative_to(copy)).read_text(), written.name
+
+
+def test_audit_of_clean_records_exits_zero():
+    result = run("audit", "--policy", POLICY, "--now", NOW, ON_TIME, CLOSED)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "INC-2026-101), as of 2026-12-01T00:00:00+00:00: 0 findings" in result.stdout
+    assert "INC-2026-123), as of 2026-12-01T00:00:00+00:00: 0 findings" in result.stdout
+
+
+def test_audit_reports_each_missed_obligation_with_its_rule():
+    result = run("audit", "--policy", POLICY, "--now", NOW, LATE)
+    assert result.returncode == 1
+    assert "9 findings" in result.stdout
+    assert (
+        "detection.responses[0]: missed: acknowledge the page, due 2026-08-18T11:05:00-04:00" in result.stdout
+    )
+    assert "post_incident.review_within: missed: within 3 business days of resolution" in result.stdout
+
+
+def test_audit_json_is_one_document_for_programs():
+    result = run("audit", "--policy", POLICY, "--now", NOW, "--format", "json", ON_TIME, LATE)
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["as_of"] == "2026-12-01T00:00:00+00:00"
+    assert [r["incident"] for r in report["records"]] == ["INC-2026-101", "INC-2026-117"]
+    assert report["records"][0]["findings"] == []
+    first = report["records"][1]["findings"][0]
+    assert first["rule"] == "detection.responses[0]"
+    assert first["status"] == "missed"
+    assert first["due_at"] == "2026-08-18T11:05:00-04:00"
+
+
+def test_audit_github_format_annotates_the_record():
+    result = run("audit", "--policy", POLICY, "--now", NOW, "--format", "github", LATE)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) == 9
+    assert lines[0].startswith(f"::error file={LATE},title=detection.responses[0]::missed: acknowledge")
+
+
+def test_audit_under_the_wrong_policy_names_the_zone_and_exits_two():
+    """A record is read with the policy it was written under; deadlines never shift silently."""
+    result = run("audit", "--now", NOW, ON_TIME)
+    assert result.returncode == 2
+    assert "zone: the record was written under the zone 'America/New_York'" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("{", "line 1: not valid JSON"),
+        ('{"schema": "incident-process/record/v0"}', "schema"),
+        ("[]", "expected"),
+    ],
+)
+def test_audit_of_an_unreadable_record_exits_two(tmp_path, content, expected):
+    record = tmp_path / "bad.json"
+    record.write_text(content)
+    result = run("audit", "--now", NOW, record)
+    assert result.returncode == 2
+    output = result.stdout + result.stderr
+    assert "bad.json" in output
+    assert expected in output
+    assert "Traceback" not in output
+
+
+def test_audit_of_a_missing_file_exits_two(tmp_path):
+    result = run("audit", tmp_path / "nope.json")
+    assert result.returncode == 2
+    assert "nope.json: cannot read the file" in result.stdout + result.stderr
+
+
+def test_a_bad_now_is_a_usage_error():
+    result = run("deadlines", "--policy", POLICY, LATE, "--now", "nonsense")
+    assert result.returncode == 2
+    assert "--now: expected an RFC 3339 time" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_deadlines_shows_met_missed_and_pending_duties():
+    result = run("deadlines", "--policy", POLICY, LATE, "--now", "2026-08-18T16:00:00Z")
+    assert result.returncode == 1
+    out = result.stdout
+    assert out.startswith("INC-2026-117 as of 2026-08-18T16:00:00+00:00:")
+    assert "met at 2026-08-18T11:09:00-04:00: escalate to On-call Lead" in out
+    assert "overdue: update 1, due 2026-08-18T11:42:00-04:00 (communication.update_cadence.SEV2)" in out
+    assert "pending: update 1, due 2026-08-18T12:00:00-04:00" in out
+
+
+def test_render_update_fills_facts_from_the_record_and_fields_from_the_command_line():
+    result = run(
+        "render", "update", LATE, "--policy", POLICY, "--format", "text",
+        "--field", "what_we_know=Checkout fails for EU cards",
+        "--field", "what_we_are_doing=Rolling back the payment gateway",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Status: Identified" in result.stdout
+    assert "What we know: Checkout fails for EU cards" in result.stdout
+    assert "Next update: 2026-08-18 13:05 EDT" in result.stdout
+
+
+def test_render_names_the_missing_fields_and_how_to_pass_them():
+    result = run("render", "update", LATE, "--policy", POLICY)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "incident-process: update: missing fields what_we_are_doing, what_we_know; "
+        "pass them with --field NAME=VALUE\n"
+    )
+
+
+@pytest.mark.parametrize("field", ["no_equals_sign", "=value"])
+def test_render_refuses_a_malformed_field(field):
+    result = run("render", "update", LATE, "--policy", POLICY, "--field", field)
+    assert result.returncode == 2
+    assert f"--field: expected NAME=VALUE, got {field!r}" in result.stderr
+
+
+def test_render_postmortem_is_a_document_the_linter_knows_is_unfinished(tmp_path):
+    result = run("render", "postmortem", LATE, "--policy", POLICY)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("# ")
+    draft = tmp_path / "draft.md"
+    draft.write_text(result.stdout)
+    linted = run("lint", "postmortem", draft)
+    assert linted.returncode == 1
+    assert "postmortem.placeholder" in linted.stdout
+
+
+def test_lint_postmortem_passes_a_finished_document_and_reports_a_broken_one():
+    result = run("lint", "postmortem", EXAMPLES / "postmortems" / "INC-2026-101.md")
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.strip().endswith("INC-2026-101.md: clean")
+    result = run("lint", "postmortem", EXAMPLES / "postmortems" / "INC-2026-117-draft.md")
+    assert result.returncode == 1
+    assert "postmortem.missing_section: no '## Root Cause' section" in result.stdout
+
+
+def test_review_writes_the_quarterly_report():
+    result = run("review", "--policy", POLICY, "--quarter", "2026Q3", *sorted(RECORDS.glob("*.json")))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("# Quarterly review 2026Q3")
+    assert "| **total** | 1 | 1 | 1 | 3 |" in result.stdout
+
+
+def test_review_refuses_a_bad_quarter():
+    result = run("review", "--policy", POLICY, "--quarter", "2026-Q9", ON_TIME)
+    assert result.returncode == 2
+    assert "quarter: expected 'YYYYQn'" in result.stderr
+
+
+def test_schema_prints_the_shipped_schema():
+    result = run("schema")
+    assert result.returncode == 0
+    assert json.loads(result.stdout) == json.loads(record_schema())
+    assert json.loads(record_schema())["$id"].endswith(":v1")
+    assert RECORD_SCHEMA.startswith("incident-process/record/")
+
+
+def test_the_example_records_read_back_under_their_policy():
+    policy = loads_policy(POLICY.read_text())
+    for record in RECORDS.glob("*.json"):
+        incident = loads_record(record.read_text(), policy=policy)
+        assert incident.id.startswith("INC-2026-")
+
+
+def test_the_readme_main_job_audits_the_examples_after_the_walk_through():
+    """``incident-process demo`` with records shows their findings without failing on them."""
+    result = run("demo", "--policy", POLICY, "--now", NOW, *sorted(RECORDS.glob("*.json")))
+    assert result.returncode == 0, result.stderr
+    audited = result.stdout.split("## Incident records, audited", 1)[1]
+    assert "3 records, as of 2026-12-01T00:00:00+00:00:" in audited
+    assert "sev2-late.json (INC-2026-117), as of 2026-12-01T00:00:00+00:00: 9 findings" in audited
+    assert "sev1-on-time.json (INC-2026-101), as of 2026-12-01T00:00:00+00:00: 0 findings" in audited
+
+
+def test_the_demo_exits_two_on_an_unreadable_record(tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text("{")
+    result = run("demo", broken)
+    assert result.returncode == 2
+    assert "broken.json: line 1: not valid JSON" in result.stdout
+
+
+def _example(**changes):
+    """The SEV3 example record as data, with *changes* applied by a function of it."""
+    data = json.loads(CLOSED.read_text())
+    for change in changes.values():
+        change(data)
+    return data
+
+
+def _set(path, value):
+    def change(data):
+        *parents, last = path
+        for key in parents:
+            data = data[key]
+        data[last] = value
+
+    return change
+
+
+def _swap_times(data):
+    """Events 3 and 4 keep their places and ids, but 4 now happened before 3."""
+    events = data["events"]
+    events[3]["at"], events[4]["at"] = events[4]["at"], events[3]["at"]
+
+
+def _huge(data):
+    """About 10 MB: the valid record followed by many copies of one update, the last one naive."""
+    update = data["events"][3]
+    closing = data["events"][4:]
+    copies = []
+    for number in range(80_000):
+        copy = dict(update, id=f"INC-2026-123:x{number}")
+        copies.append(copy)
+    copies[-1]["at"] = "2026-09-02T18:15:00"
+    data["events"] = data["events"][:4] + copies + closing
+
+
+MALFORMED = {
+    "truncated JSON": (lambda: CLOSED.read_text()[:500], "not valid JSON"),
+    "a wrong type": (lambda: _example(c=_set(("events", 1, "severity"), 3)), "events[1].severity"),
+    "a naive time": (
+        lambda: _example(c=_set(("events", 2, "at"), "2026-09-02T18:11:00")),
+        "events[2].at: naive",
+    ),
+    "events out of order": (lambda: _example(c=_swap_times), "events[4]: "),
+    "an unknown event type": (
+        lambda: _example(c=_set(("events", 2, "type"), "teleported")),
+        "events[2].type",
+    ),
+    "an unknown schema version": (
+        lambda: _example(c=_set(("schema",), "incident-process/record/v2")),
+        "incident-process/record/v2",
+    ),
+    "a 10 MB record with one bad time": (lambda: _example(c=_huge), "events[80003].at: naive"),
+}
+
+
+@pytest.mark.parametrize("case", MALFORMED)
+def test_a_malformed_record_exits_two_with_one_line_naming_the_path(tmp_path, case):
+    make, expected = MALFORMED[case]
+    content = make()
+    record = tmp_path / "record.json"
+    record.write_text(content if isinstance(content, str) else json.dumps(content))
+    result = run("audit", "--policy", POLICY, "--now", NOW, record)
+    assert result.returncode == 2, result.stdout
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"{record}: ")
+    assert expected in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_deadlines_as_json_lists_every_duty():
+    result = run("deadlines", "--policy", POLICY, LATE, "--now", "2026-08-18T16:00:00Z", "--format", "json")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["incident"] == "INC-2026-117"
+    first = report["obligations"][0]
+    assert first == {
+        "kind": "acknowledge",
+        "rule": "detection.responses[0]",
+        "owed_from": "2026-08-18T11:00:00-04:00",
+        "due_at": "2026-08-18T11:05:00-04:00",
+        "status": "missed",
+        "met_at": "2026-08-18T11:09:00-04:00",
+        "detail": "acknowledge the page",
+    }
+
+
+def test_deadlines_as_github_annotations_only_the_late_duties():
+    result = run("deadlines", "--policy", POLICY, LATE, "--now", "2026-08-18T16:00:00Z", "--format", "github")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        f"::error file={LATE},title=detection.responses[0]::missed: acknowledge the page, "
+        "due 2026-08-18T11:05:00-04:00"
+    )
+    assert all("::missed: " in line or "::overdue: " in line for line in lines)
+
+
+def test_review_as_json_gives_the_figures():
+    records = sorted(RECORDS.glob("*.json"))
+    result = run("review", "--policy", POLICY, "--quarter", "2026Q3", "--format", "json", *records)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["quarter"] == "2026Q3"
+    assert report["total"] == 3
+    assert report["by_severity"] == {"SEV1": 1, "SEV2": 1, "SEV3": 1}
+
+
+def test_review_names_an_unreadable_record_and_reviews_the_rest(tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text("[]")
+    result = run("review", "--policy", POLICY, "--quarter", "2026Q3", ON_TIME, broken, LATE)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"incident-process: {broken}: ")
+    assert "| **total** | 1 | 1 | 0 | 2 |" in result.stdout
