@@ -329,3 +329,14 @@ def test_review_names_an_unreadable_record_and_reviews_the_rest(tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith(f"incident-process: {broken}: ")
     assert "| **total** | 1 | 1 | 0 | 2 |" in result.stdout
+
+
+def test_render_declaration_of_a_closed_incident_names_its_last_commander():
+    """A closed incident holds no role; its declaration still names who was in command."""
+    result = run(
+        "render", "declaration", ON_TIME, "--policy", POLICY, "--format", "text",
+        "--field", "impact=All API calls fail",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "INCIDENT DECLARED - SEV1" in result.stdout
+    assert "Incident commander: @ana" in result.stdout

@@ -269,7 +269,8 @@ def render_declaration(
     """The guide's "Declaration message template" for a declared incident.
 
     Known from the incident: ``severity``, ``issue`` (the title), ``detection``
-    (the source) and ``incident_commander`` (``@`` and the holder's name).
+    (the source) and ``incident_commander`` (``@`` and the holder's name; for
+    a closed incident, which holds no role, the last holder).
     ``current_status`` defaults to the latest status (Investigation,
     Identified, Mitigation). ``impact`` must be given. Any field may be given
     to override its default.
@@ -277,7 +278,9 @@ def render_declaration(
     Raises:
         MessageError: naming every missing or unknown field, or a bad format.
     """
-    commander = incident.role_holders().get(Role.INCIDENT_COMMANDER)
+    # Who holds the role now; for a closed incident (which holds none), who held it last.
+    commanders = [held.person for held in incident.role_tenures() if held.role is Role.INCIDENT_COMMANDER]
+    commander = incident.role_holders().get(Role.INCIDENT_COMMANDER, commanders[-1] if commanders else None)
     defaults = {
         "severity": _severity(incident),
         "issue": incident.title,
