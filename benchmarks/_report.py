@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import argparse
 import re
-from collections.abc import Callable, Sequence
+import shlex
+import subprocess
+import time
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from pathlib import Path
+from typing import TypeVar
+
+Key = TypeVar("Key", bound=Hashable)
 
 PERFORMANCE = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
 
@@ -34,3 +40,51 @@ def run(
     if arguments.write:
         write_section(name, heading, section)
     return 0
+
+
+class BenchmarkError(Exception):
+    """A command the benchmark needs could not be run."""
+
+
+def time_command(command: Sequence[str]) -> float:
+    """Wall time of *command* in a fresh subprocess, in milliseconds; a failure is an error."""
+    start = time.perf_counter_ns()
+    returncode = subprocess.call(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    elapsed = time.perf_counter_ns() - start
+    if returncode != 0:
+        msg = f"{shlex.join(command)} exited with status {returncode}"
+        raise BenchmarkError(msg)
+    return elapsed / 1e6
+
+
+def round_robin(commands: Mapping[Key, Sequence[str]], runs: int, warmup: int) -> dict[Key, list[float]]:
+    """Milliseconds per run of each command, timed in turn *runs* times after *warmup* rounds.
+
+    Round-robin, so that a slow spell on the machine affects every command alike.
+    """
+    for _ in range(warmup):
+        for command in commands.values():
+            time_command(command)
+    samples: dict[Key, list[float]] = {key: [] for key in commands}
+    for _ in range(runs):
+        for key, command in commands.items():
+            samples[key].append(time_command(command))
+    return samples
+
+
+def positive_int(value: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    return _at_least(value, 1)
+
+
+def non_negative_int(value: str) -> int:
+    """An argparse type: a whole number of at least 0."""
+    return _at_least(value, 0)
+
+
+def _at_least(value: str, lowest: int) -> int:
+    number = int(value)
+    if number < lowest:
+        msg = f"must be at least {lowest}, not {number}"
+        raise argparse.ArgumentTypeError(msg)
+    return number

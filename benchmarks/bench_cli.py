@@ -34,7 +34,6 @@ import datetime as dt
 import json
 import os
 import platform
-import shlex
 import shutil
 import statistics
 import subprocess
@@ -44,9 +43,9 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from _report import write_section
-from incident_process import Incident, Policy, RequirementLevel, load_record, loads_policy, loads_record
-from incident_process._obligations import ObligationStatus
+from _report import BenchmarkError, non_negative_int, positive_int, round_robin, write_section
+from incident_process import Policy, load_record, loads_policy, loads_record
+from incident_process._cli import _audit_entries  # exactly what `audit` does with a record it has read
 from incident_process._records import dump_record
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,11 +61,6 @@ AUDIT_TARGET = 3.0
 
 BARE = "pass"
 IMPORT_LINE = "import attrs, cattrs, statemachine, pendulum"
-LATE = frozenset({ObligationStatus.OVERDUE, ObligationStatus.MISSED})
-
-
-class BenchmarkError(Exception):
-    """A command the benchmark needs could not be run."""
 
 
 def console_script() -> str:
@@ -84,17 +78,6 @@ def console_script() -> str:
 # --- start-up -------------------------------------------------------------------
 
 
-def _time_once(command: Sequence[str]) -> float:
-    """Wall time of *command* in a fresh subprocess, in milliseconds."""
-    start = time.perf_counter_ns()
-    returncode = subprocess.call(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    elapsed = time.perf_counter_ns() - start
-    if returncode != 0:
-        msg = f"{shlex.join(command)} exited with status {returncode}"
-        raise BenchmarkError(msg)
-    return elapsed / 1e6
-
-
 def _p90(samples: Sequence[float]) -> float:
     if len(samples) < 2:
         return samples[0]
@@ -108,14 +91,7 @@ def startup(runs: int, warmup: int) -> dict[str, list[float]]:
         f'`python -c "{IMPORT_LINE}"`': [sys.executable, "-c", IMPORT_LINE],
         "`incident-process --help`": [console_script(), "--help"],
     }
-    for _ in range(warmup):
-        for command in commands.values():
-            _time_once(command)
-    samples: dict[str, list[float]] = {label: [] for label in commands}
-    for _ in range(runs):
-        for label, command in commands.items():
-            samples[label].append(_time_once(command))
-    return samples
+    return round_robin(commands, runs, warmup)
 
 
 # --- audit ----------------------------------------------------------------------
@@ -138,27 +114,6 @@ def write_records(directory: Path, count: int, policy: Policy) -> list[Path]:
     return paths
 
 
-def audit_one(incident: Incident, now: dt.datetime) -> tuple[list[dict[str, str | None]], ...]:
-    """What ``incident-process audit`` does with a record beyond reading it, without the output."""
-    findings: list[dict[str, str | None]] = [
-        {
-            "rule": duty.rule,
-            "kind": duty.kind.value,
-            "status": duty.status.value,
-            "due_at": duty.due_at.isoformat(),
-            "met_at": duty.met_at.isoformat() if duty.met_at else None,
-            "message": f"{duty.status.value}: {duty.detail}, due {duty.due_at.isoformat()}",
-        }
-        for duty in incident.obligations(now)
-        if duty.status in LATE
-    ]
-    warnings: list[dict[str, str | None]] = []
-    for unmet in incident.unmet_role_requirements():
-        entry: dict[str, str | None] = {"rule": f"roles.{unmet.level.value}", "message": unmet.reason}
-        (findings if unmet.level is RequirementLevel.MUST else warnings).append(entry)
-    return findings, warnings
-
-
 def per_item(function: Callable[[object], object], items: Sequence[object], repeat: int) -> float:
     """Microseconds per item of *function* over all *items*, best of *repeat* passes."""
     best = float("inf")
@@ -174,10 +129,10 @@ def in_process(texts: Sequence[str], policy: Policy, repeat: int) -> dict[str, f
     """Microseconds per record: reading, the audit and its two parts."""
     incidents = [loads_record(text, policy=policy) for text in texts]
     for incident in incidents[:3]:
-        audit_one(incident, NOW)  # warm up: the lazy imports and the business calendar
+        _audit_entries(incident, NOW)  # warm up: the lazy imports and the business calendar
     return {
         "read": per_item(lambda text: loads_record(text, policy=policy), texts, repeat),
-        "audit": per_item(lambda incident: audit_one(incident, NOW), incidents, repeat),
+        "audit": per_item(lambda incident: _audit_entries(incident, NOW), incidents, repeat),
         "obligations": per_item(lambda incident: incident.obligations(NOW), incidents, repeat),
         "roles": per_item(lambda incident: incident.unmet_role_requirements(), incidents, repeat),
     }
@@ -313,33 +268,17 @@ def report(arguments: argparse.Namespace) -> str:
     return "\n".join(lines)
 
 
-def _positive_int(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        msg = f"must be at least 1, not {number}"
-        raise argparse.ArgumentTypeError(msg)
-    return number
-
-
-def _non_negative_int(value: str) -> int:
-    number = int(value)
-    if number < 0:
-        msg = f"must be at least 0, not {number}"
-        raise argparse.ArgumentTypeError(msg)
-    return number
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Print the report; with --write, also update docs/performance.md."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument(
-        "--runs", type=_positive_int, default=20, help="start-up runs per command (default: 20)"
+        "--runs", type=positive_int, default=20, help="start-up runs per command (default: 20)"
     )
-    parser.add_argument("--warmup", type=_non_negative_int, default=2, help="warm-up rounds (default: 2)")
+    parser.add_argument("--warmup", type=non_negative_int, default=2, help="warm-up rounds (default: 2)")
     parser.add_argument(
-        "--records", type=_positive_int, default=10_000, help="records to audit (default: 10000)"
+        "--records", type=positive_int, default=10_000, help="records to audit (default: 10000)"
     )
-    parser.add_argument("--repeat", type=_positive_int, default=3, help="in-process passes (default: 3)")
+    parser.add_argument("--repeat", type=positive_int, default=3, help="in-process passes (default: 3)")
     parser.add_argument("--write", action="store_true", help="update docs/performance.md")
     arguments = parser.parse_args(argv)
     try:

@@ -39,11 +39,12 @@ import shlex
 import statistics
 import subprocess
 import sys
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+
+from _report import BenchmarkError, non_negative_int, positive_int, round_robin, write_section
 
 TARGET_RATIO = 1.2
 """``import incident_process`` may take at most this multiple of importing its dependencies alone."""
@@ -67,8 +68,6 @@ TOP_MODULES = 10
 IMPORTTIME_RUNS = 5
 
 DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
-START_MARKER = "<!-- bench_import:start -->"
-END_MARKER = "<!-- bench_import:end -->"
 
 _IMPORTTIME_LINE = re.compile(r"^import time:\s+(\d+)\s+\|\s+(\d+)\s+\|( *)(\S+)\s*$")
 
@@ -77,10 +76,6 @@ import json, sys
 import incident_process
 print(json.dumps({name: name in sys.modules for name in sys.argv[1:]}))
 """
-
-
-class BenchmarkError(Exception):
-    """A command the benchmark needs could not be run."""
 
 
 @dataclass(frozen=True)
@@ -124,29 +119,11 @@ def _run(args: Sequence[str]) -> subprocess.CompletedProcess[str]:
     return result
 
 
-def _time_once(code: str) -> float:
-    """Wall time of ``python -c code`` in a fresh subprocess, in milliseconds."""
-    command = [sys.executable, "-c", code]
-    start = time.perf_counter_ns()
-    returncode = subprocess.call(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    elapsed = time.perf_counter_ns() - start
-    if returncode != 0:
-        msg = f"{shlex.join(command)} exited with status {returncode}"
-        raise BenchmarkError(msg)
-    return elapsed / 1e6
-
-
 def measure(runs: int, warmup: int, commands: Sequence[str] = COMMANDS) -> dict[str, Timing]:
     """Time each command ``runs`` times, round-robin, after ``warmup`` discarded rounds."""
     for code in commands:
         _run(["-c", code])  # fail early, with the child's error message
-    for _ in range(warmup):
-        for code in commands:
-            _time_once(code)
-    samples: dict[str, list[float]] = {code: [] for code in commands}
-    for _ in range(runs):
-        for code in commands:
-            samples[code].append(_time_once(code))
+    samples = round_robin({code: [sys.executable, "-c", code] for code in commands}, runs, warmup)
     return {code: Timing(code, tuple(values)) for code, values in samples.items()}
 
 
@@ -311,42 +288,14 @@ def render(
     return "\n".join(lines) + "\n"
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replace the text between the markers in ``path``, adding the markers if they are absent."""
-    block = f"{START_MARKER}\n\n{section}\n{END_MARKER}"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
-    start, end = text.find(START_MARKER), text.find(END_MARKER)
-    if start == -1 or end == -1 or end < start:
-        text = f"{text.rstrip()}\n\n{block}\n"
-    else:
-        text = text[:start] + block + text[end + len(END_MARKER) :]
-    path.write_text(text, encoding="utf-8")
-
-
-def _positive_int(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        msg = f"must be at least 1, not {number}"
-        raise argparse.ArgumentTypeError(msg)
-    return number
-
-
-def _non_negative_int(value: str) -> int:
-    number = int(value)
-    if number < 0:
-        msg = f"must be at least 0, not {number}"
-        raise argparse.ArgumentTypeError(msg)
-    return number
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark, print the report and, with ``--write``, update the docs."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument(
-        "--runs", type=_positive_int, default=30, help="timed runs of each command (default: 30)"
+        "--runs", type=positive_int, default=30, help="timed runs of each command (default: 30)"
     )
     parser.add_argument(
-        "--warmup", type=_non_negative_int, default=2, help="discarded warm-up rounds (default: 2)"
+        "--warmup", type=non_negative_int, default=2, help="discarded warm-up rounds (default: 2)"
     )
     parser.add_argument(
         "--write",
@@ -366,7 +315,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     section = render(timings, modules, loaded, warmup=args.warmup)
     print(section, end="")
     if args.write:
-        write_section(DOC_PATH, section)
+        write_section("bench_import", "Latest results", section.rstrip("\n"))
         print(f"\nWrote the results to {DOC_PATH}.", file=sys.stderr)
     return 0
 

@@ -10,7 +10,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, TextIO
 
@@ -21,6 +21,7 @@ from ._policy_file import dump_policy, load_policy, parse_toml, policy_from_dict
 if TYPE_CHECKING:
     from ._findings import Finding
     from ._incident import Incident
+    from ._obligations import Obligation
 
 __all__ = ["main"]
 
@@ -345,9 +346,6 @@ def _audit(arguments: argparse.Namespace, out: TextIO) -> int:
 
 def _audited(files: Sequence[str], policy: Policy, now: datetime) -> tuple[int, list[dict[str, object]]]:
     """The exit code and one report per record: its missed and overdue duties, unmet roles."""
-    from ._incident import RequirementLevel
-    from ._obligations import ObligationStatus
-
     worst = CLEAN
     documents: list[dict[str, object]] = []
     for name, incident, error in _records(files, policy):
@@ -357,27 +355,7 @@ def _audited(files: Sequence[str], policy: Policy, now: datetime) -> tuple[int, 
                 {"file": name, "readable": False, "error": error, "findings": [], "warnings": []}
             )
             continue
-        findings: list[dict[str, str | None]] = []
-        warnings: list[dict[str, str | None]] = []
-        late = (
-            duty
-            for duty in incident.obligations(now)
-            if duty.status in {ObligationStatus.OVERDUE, ObligationStatus.MISSED}
-        )
-        findings.extend(
-            {
-                "rule": duty.rule,
-                "kind": duty.kind.value,
-                "status": duty.status.value,
-                "due_at": duty.due_at.isoformat(),
-                "met_at": duty.met_at.isoformat() if duty.met_at else None,
-                "message": f"{duty.status.value}: {duty.detail}, due {duty.due_at.isoformat()}",
-            }
-            for duty in late
-        )
-        for unmet in incident.unmet_role_requirements():
-            entry: dict[str, str | None] = {"rule": f"roles.{unmet.level.value}", "message": unmet.reason}
-            (findings if unmet.level is RequirementLevel.MUST else warnings).append(entry)
+        findings, warnings = _audit_entries(incident, now)
         if findings:
             worst = max(worst, FINDINGS)
         documents.append(
@@ -390,6 +368,38 @@ def _audited(files: Sequence[str], policy: Policy, now: datetime) -> tuple[int, 
             }
         )
     return worst, documents
+
+
+_Entry = dict[str, str | None]
+
+
+def _audit_entries(incident: Incident, now: datetime) -> tuple[list[_Entry], list[_Entry]]:
+    """What an audit reports of one incident: findings (late duties, unmet "must" roles), warnings."""
+    from ._incident import RequirementLevel
+
+    findings: list[_Entry] = [
+        {
+            "rule": duty.rule,
+            "kind": duty.kind.value,
+            "status": duty.status.value,
+            "due_at": duty.due_at.isoformat(),
+            "met_at": duty.met_at.isoformat() if duty.met_at else None,
+            "message": f"{duty.status.value}: {duty.detail}, due {duty.due_at.isoformat()}",
+        }
+        for duty in _late(incident.obligations(now))
+    ]
+    warnings: list[_Entry] = []
+    for unmet in incident.unmet_role_requirements():
+        entry: _Entry = {"rule": f"roles.{unmet.level.value}", "message": unmet.reason}
+        (findings if unmet.level is RequirementLevel.MUST else warnings).append(entry)
+    return findings, warnings
+
+
+def _late(duties: Iterable[Obligation]) -> list[Obligation]:
+    """The duties missed or overdue: what the record commands report as findings."""
+    from ._obligations import ObligationStatus
+
+    return [duty for duty in duties if duty.status in {ObligationStatus.OVERDUE, ObligationStatus.MISSED}]
 
 
 def _write_report(documents: list[dict[str, object]], format: str, out: TextIO, *, header: str) -> None:  # noqa: A002
@@ -446,8 +456,7 @@ def _deadlines(arguments: argparse.Namespace, out: TextIO) -> int:
         out.writelines(
             _annotation(name, Problem(path=duty.rule, message=f"{duty.status.value}: {duty.detail}"))
             + f", due {duty.due_at.isoformat()}\n"
-            for duty in duties
-            if duty.status.value in {"overdue", "missed"}
+            for duty in _late(duties)
         )
     else:
         out.write(f"{incident.id} as of {now.isoformat()}:\n")
@@ -456,8 +465,7 @@ def _deadlines(arguments: argparse.Namespace, out: TextIO) -> int:
             out.write(
                 f"  {duty.status.value}{met}: {duty.detail}, due {duty.due_at.isoformat()} ({duty.rule})\n"
             )
-    late = any(duty.status.value in {"overdue", "missed"} for duty in duties)
-    return FINDINGS if late else CLEAN
+    return FINDINGS if _late(duties) else CLEAN
 
 
 def _render(arguments: argparse.Namespace, out: TextIO) -> int:
