@@ -87,6 +87,9 @@ def _import_type_checking_names() -> None:
                 exec(code, vars(module))  # noqa: S102 - the module's own import statements
 
 
+# Every public name loads its module first, so that each module is seen here.
+for _name in incident_process.__all__:
+    getattr(incident_process, _name)
 _import_type_checking_names()
 
 

@@ -24,6 +24,18 @@ SEV3 = "45m"
 
 [communication.external]
 internal_domains = ["corp.example.com"]
+
+# How our alerts and status page map onto the guide.
+[integrations]
+critical_endpoints = ["checkout"]
+
+[[integrations.alerts]]
+alert = "HighErrorRate"
+metric = "error_rate"
+
+[[integrations.statuspage.components]]
+endpoint = "checkout"
+component_id = "kctbh9vrtdwd"
 """
 
 

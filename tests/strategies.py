@@ -7,11 +7,18 @@ from datetime import timedelta
 from hypothesis import strategies as st
 
 from incident_process import (
+    ALERT_METRICS,
+    DEPENDENCY_METRIC,
+    STATUSPAGE_COMPONENT_STATUSES,
+    STATUSPAGE_IMPACTS,
+    STATUSPAGE_STATUSES,
     AgendaItem,
     Alerting,
+    AlertMapping,
     AlertThreshold,
     BusinessDays,
     Communication,
+    ComponentMapping,
     CustomerCommunication,
     Declaration,
     Detection,
@@ -24,6 +31,7 @@ from incident_process import (
     ExternalCommunication,
     ImpactFlag,
     IncidentCriteria,
+    Integrations,
     PerSeverity,
     Policy,
     PostIncident,
@@ -41,6 +49,7 @@ from incident_process import (
     Slos,
     SloWindow,
     StatusPage,
+    StatuspageMapping,
     SustainedThreshold,
 )
 from incident_process._folding import fold_phrase
@@ -205,6 +214,32 @@ communications = st.builds(
     external=externals,
 )
 
+
+@st.composite
+def integrations(draw):
+    alerts = draw(unique(texts, max_size=4))
+    endpoints = draw(unique(texts, max_size=4))
+    return Integrations(
+        endpoint_labels=draw(unique(texts, min_size=1)),
+        alerts=tuple(
+            AlertMapping(alert=alert, metric=draw(st.sampled_from([*ALERT_METRICS, DEPENDENCY_METRIC])))
+            for alert in alerts
+        ),
+        dependency_label=draw(texts),
+        critical_endpoints=draw(unique(texts)),
+        statuspage=StatuspageMapping(
+            impact=draw(per_severity(st.sampled_from(STATUSPAGE_IMPACTS))),
+            component_status=draw(per_severity(st.sampled_from(STATUSPAGE_COMPONENT_STATUSES))),
+            investigating=draw(st.sampled_from(STATUSPAGE_STATUSES[:-1])),
+            identified=draw(st.sampled_from(STATUSPAGE_STATUSES[:-1])),
+            mitigating=draw(st.sampled_from(STATUSPAGE_STATUSES[:-1])),
+            components=tuple(
+                ComponentMapping(endpoint=endpoint, component_id=draw(texts)) for endpoint in endpoints
+            ),
+        ),
+    )
+
+
 policies = st.builds(
     Policy,
     zone=st.sampled_from(ZONES),
@@ -265,4 +300,5 @@ policies = st.builds(
     quarterly_review=st.builds(
         QuarterlyReview, metrics=unique(st.sampled_from(list(QuarterlyMetric)), min_size=1)
     ),
+    integrations=integrations(),
 )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from ._channels import channel_name
@@ -121,6 +122,69 @@ def _minutes(span: timedelta | None) -> str:
     return "unknown" if span is None else f"{span.total_seconds() / 60:g} minutes"
 
 
+def _webhook(start: datetime) -> dict[str, object]:
+    """An Alertmanager webhook (version 4) for the checkout alert, as Alertmanager would post it."""
+    stamp = f"{start.astimezone(UTC):%Y-%m-%dT%H:%M:%S}.201842187Z"
+    alert = {
+        "status": "firing",
+        "labels": {"alertname": "HighErrorRate", "endpoint": "checkout", "severity": "page"},
+        "annotations": {"summary": "Checkout returning 5xx errors"},
+        "startsAt": stamp,
+        "endsAt": "0001-01-01T00:00:00Z",
+        "generatorURL": "http://prometheus.corp.example.com:9090/graph?g0.expr=checkout_error_ratio",
+        "fingerprint": "b6a9c2f1d7e03f48",
+    }
+    return {"version": "4", "status": "firing", "receiver": "incident-bot", "alerts": [alert]}
+
+
+def _integrations(policy: Policy) -> list[str]:
+    """From an Alertmanager webhook to a Slack message and a status-page update."""
+    from ._alerts import apply_alert, parse_alertmanager
+    from ._errors import ExternalTextError
+    from ._slack import slack_message
+    from ._statuspage import statuspage_incident
+
+    start = datetime(2026, 3, 8, 9, 0, tzinfo=ZoneInfo(policy.zone))
+    body = json.dumps(_webhook(start))
+    [alert] = parse_alertmanager(body, policy=policy)
+    applied = apply_alert(alert, id="INC-2026-0043", policy=policy)
+    again = apply_alert(parse_alertmanager(body, policy=policy)[0], applied.incident)
+    lines = [
+        "",
+        "## From an alert to the status page",
+        "",
+        f"- Alertmanager posts {alert.name} for endpoint {alert.endpoint!r} (metric {alert.metric!r}):",
+        f"  {applied.reason}.",
+        f"- the same webhook again: {again.reason}; unchanged: {again.incident is applied.incident}.",
+    ]
+    incident = applied.incident.acknowledge(at=start + timedelta(minutes=2), by="ana")
+    incident = incident.declare(
+        at=start + timedelta(minutes=4), by="ana", declarer_role="on_call_engineer", severity="SEV2"
+    )
+    message = slack_message("declaration", incident, impact="Checkout fails for 12% of requests")
+    lines += ["", "The declaration as Slack Block Kit (every text plain_text):", ""]
+    lines += [f"    {json.dumps(block, ensure_ascii=False)}" for block in message["blocks"][:3]]
+    lines.append(f"    ... {len(message['blocks'])} blocks in all")
+    endpoints = (
+        [alert.endpoint]
+        if alert.endpoint and policy.integrations.statuspage.component(alert.endpoint)
+        else []
+    )
+    draft = "The checkout-db primary ran out of connections; see http://grafana.corp.example.com/d/checkout"
+    try:
+        statuspage_incident("declaration", incident, body=draft, name="Checkout errors", endpoints=endpoints)
+    except ExternalTextError as refused:
+        lines += ["", "A first draft for the status page is refused:", ""]
+        lines += [f"    {line}" for line in str(refused).split("\n")]
+    text = "We are aware that some customers cannot complete checkout. Next update in 30 minutes."
+    payload = statuspage_incident(
+        "declaration", incident, body=text, name="Checkout errors", endpoints=endpoints
+    )
+    lines += ["", "The status-page incident, as Statuspage's API takes it:", ""]
+    lines += [f"    {line}" for line in json.dumps(payload, indent=2).split("\n")]
+    return lines
+
+
 def demo_text(policy: Policy) -> str:
     """The whole demonstration, as Markdown."""
     parts = [render_policy(policy), "## Example incidents, classified", ""]
@@ -170,4 +234,5 @@ def demo_text(policy: Policy) -> str:
         ),
         f"Replaying its {incident.version} events rebuilds the same incident: {rebuilt}.",
     ]
+    parts += _integrations(policy)
     return "\n".join(parts) + "\n"

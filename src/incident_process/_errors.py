@@ -10,6 +10,11 @@ with one ``except`` clause. Errors about a bad *value* also derive from
     │                        ``.problems`` lists every problem with its key path
     ├── RecordError          (also ValueError) an incident record cannot be read:
     │                        ``.problems`` lists every problem with its JSON path
+    ├── PayloadError         (also ValueError) a webhook or API payload of another
+    │                        tool cannot be read: ``.problems`` lists every
+    │                        problem with its JSON path
+    ├── ExternalTextError    (also ValueError) text for customers breaks the
+    │                        guide's rules: ``.findings`` lists them by field
     ├── SeverityError        (also ValueError) not a severity, or no severity
     │                        criterion matched the impact
     ├── UnknownMetricError   (also KeyError) a metric the policy does not have
@@ -35,18 +40,24 @@ with one ``except`` clause. Errors about a bad *value* also derive from
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 import attrs
+
+if TYPE_CHECKING:
+    from ._findings import Finding
 
 __all__ = [
     "CalendarError",
     "CommandRefusedError",
     "DetectionError",
+    "ExternalTextError",
     "IncidentProcessError",
     "InvalidEventError",
     "MessageError",
     "MissingExtraError",
+    "PayloadError",
     "PolicyError",
     "Problem",
     "RecordError",
@@ -148,6 +159,36 @@ class RecordError(_ProblemsError):
     """
 
     _what = "record"
+
+
+class PayloadError(_ProblemsError):
+    """A payload of another tool (a webhook, an API response) cannot be read.
+
+    Attributes:
+        problems: Every problem, each with its JSON path
+            (``alerts[0].startsAt: expected an RFC 3339 time ...``).
+        source: Which format was expected (``"Alertmanager webhook"``).
+    """
+
+    _what = "payload"
+
+
+class ExternalTextError(IncidentProcessError, ValueError):
+    """Text meant for customers breaks "What NOT to communicate externally"; nothing was built.
+
+    Attributes:
+        findings: The linter's findings, by the payload field whose text has
+            them (``{"body": (Finding(...), ...)}``).
+    """
+
+    findings: Mapping[str, tuple[Finding, ...]]
+
+    def __init__(self, findings: Mapping[str, tuple[Finding, ...]]) -> None:
+        self.findings = findings
+        count = sum(len(found) for found in findings.values())
+        lines = [f"external text refused: {count} finding{'' if count == 1 else 's'}"]
+        lines.extend(f"  {field}: {finding}" for field, found in findings.items() for finding in found)
+        super().__init__("\n".join(lines))
 
 
 class SeverityError(IncidentProcessError, ValueError):

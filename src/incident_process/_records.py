@@ -44,6 +44,7 @@ import attrs
 from ._errors import InvalidEventError, Problem, RecordError, ReplayError, under
 from ._events import EVENT_TYPES, Event
 from ._incident import Incident
+from ._payloads import shown
 from ._policy import DEFAULT_POLICY, Policy
 from ._policy_file import read_text
 
@@ -202,19 +203,6 @@ def _parse(text: str, source: str | None) -> object:
         raise RecordError([Problem(path="", message=message)], source=source) from None
 
 
-def _shown(value: object) -> str:
-    """A JSON value as a message shows it: strings quoted, JSON's own spelling for the rest."""
-    if isinstance(value, str):
-        return repr(value) if len(value) <= 60 else repr(value[:57] + "...")
-    if isinstance(value, Mapping):
-        return "an object"
-    if isinstance(value, list):
-        return "an array"
-    if value is None or isinstance(value, bool | int | float):
-        return json.dumps(value)
-    return repr(value)
-
-
 def _fail(message: str) -> RecordError:
     return RecordError([Problem(path="", message=message)])
 
@@ -230,12 +218,12 @@ def _duplicates(value: Mapping[str, Any]) -> list[Problem]:
 
 def _incident(data: object, policy: Policy) -> Incident:
     if not isinstance(data, Mapping):
-        message = f"expected a JSON object, got {_shown(data)}"
+        message = f"expected a JSON object, got {shown(data)}"
         raise _fail(message)
     if "schema" not in data:
         raise RecordError([Problem(path="schema", message=f"missing; this version reads {RECORD_SCHEMA}")])
     if data["schema"] != RECORD_SCHEMA:
-        message = f"unknown record schema {_shown(data['schema'])}; this version reads {RECORD_SCHEMA}"
+        message = f"unknown record schema {shown(data['schema'])}; this version reads {RECORD_SCHEMA}"
         raise RecordError([Problem(path="schema", message=message)])
     problems = _duplicates(data)
     problems += [Problem(path=key, message="unknown key") for key in data if key not in _TOP_KEYS]
@@ -243,7 +231,7 @@ def _incident(data: object, policy: Policy) -> Incident:
         if key not in data:
             problems.append(Problem(path=key, message="missing"))
         elif not isinstance(data[key], str):
-            problems.append(Problem(path=key, message=f"expected text, got {_shown(data[key])}"))
+            problems.append(Problem(path=key, message=f"expected text, got {shown(data[key])}"))
     events = _events(data.get("events"), "events" in data, problems)
     if problems:
         raise RecordError(problems)
@@ -265,7 +253,7 @@ def _events(value: object, present: bool, problems: list[Problem]) -> list[Event
         problems.append(Problem(path="events", message="missing"))
         return []
     if not isinstance(value, list):
-        problems.append(Problem(path="events", message=f"expected an array, got {_shown(value)}"))
+        problems.append(Problem(path="events", message=f"expected an array, got {shown(value)}"))
         return []
     if not value:
         problems.append(Problem(path="events", message="expected at least one event (detected)"))
@@ -275,14 +263,14 @@ def _events(value: object, present: bool, problems: list[Problem]) -> list[Event
     for index, item in enumerate(value):
         path = f"events[{index}]"
         if not isinstance(item, Mapping):
-            problems.append(Problem(path=path, message=f"expected an object, got {_shown(item)}"))
+            problems.append(Problem(path=path, message=f"expected an object, got {shown(item)}"))
             continue
         kind = item.get("type")
         if "type" not in item:
             problems.append(Problem(path=f"{path}.type", message="missing"))
             continue
         if not isinstance(kind, str) or kind not in EVENT_TYPES:
-            problems.append(Problem(path=f"{path}.type", message=f"unknown event type {_shown(kind)}"))
+            problems.append(Problem(path=f"{path}.type", message=f"unknown event type {shown(kind)}"))
             continue
         try:
             events.append(structure(item, EVENT_TYPES[kind]))
@@ -298,12 +286,12 @@ def _agreement(data: Mapping[str, Any], events: list[Event], policy: Policy) -> 
     for key in ("id", "title"):
         expected = getattr(first, "incident_id" if key == "id" else key, None)
         if expected is not None and data[key] != expected:
-            message = f"{_shown(data[key])} does not match the first event's {_shown(expected)}"
+            message = f"{shown(data[key])} does not match the first event's {shown(expected)}"
             problems.append(Problem(path=key, message=message))
     if data["zone"] != policy.zone:
         message = (
-            f"the record was written under the zone {_shown(data['zone'])}, but the policy reading it "
-            f"has {_shown(policy.zone)}; read it with the policy it was written with"
+            f"the record was written under the zone {shown(data['zone'])}, but the policy reading it "
+            f"has {shown(policy.zone)}; read it with the policy it was written with"
         )
         problems.append(Problem(path="zone", message=message))
     return problems
@@ -325,15 +313,15 @@ def parse_moment(text: str) -> datetime:
     """Read what :func:`format_moment` writes; a :class:`RecordError` (empty path) says why not."""
     match = _MOMENT.fullmatch(text)
     if match is None:
-        message = f"expected an RFC 3339 date-time such as '2026-03-08T09:00:00-04:00', got {_shown(text)}"
+        message = f"expected an RFC 3339 date-time such as '2026-03-08T09:00:00-04:00', got {shown(text)}"
         raise _fail(message)
     if match["offset"] is None:
-        message = f"naive datetime {_shown(text)}; give its UTC offset, such as 'Z' or '-04:00'"
+        message = f"naive datetime {shown(text)}; give its UTC offset, such as 'Z' or '-04:00'"
         raise _fail(message)
     try:
         moment = datetime.fromisoformat(match["stamp"] + match["offset"])
     except ValueError as error:
-        message = f"not a valid date-time {_shown(text)}: {error}"
+        message = f"not a valid date-time {shown(text)}: {error}"
         raise _fail(message) from None
     key = match["zone"]
     if key is None:
@@ -341,7 +329,7 @@ def parse_moment(text: str) -> datetime:
     try:
         zone = ZoneInfo(key)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        message = f"unknown time zone {_shown(key)} in {_shown(text)}"
+        message = f"unknown time zone {shown(key)} in {shown(text)}"
         raise _fail(message) from None
     if match["offset"] == "Z":  # RFC 9557: a UTC time whose local offset is the zone's
         return moment.astimezone(zone)
@@ -355,7 +343,7 @@ def parse_moment(text: str) -> datetime:
         if local.utcoffset() == offset:
             return local
     message = (
-        f"the offset {match['offset']} in {_shown(text)} is not {key}'s, "
+        f"the offset {match['offset']} in {shown(text)} is not {key}'s, "
         f"which is {_offset(moment.astimezone(zone))} at that time"
     )
     raise _fail(message)
@@ -376,14 +364,14 @@ def _offset(moment: datetime) -> str:
 def _structure_text(value: object, _: object) -> str:
     if isinstance(value, str):
         return value
-    message = f"expected text, got {_shown(value)}"
+    message = f"expected text, got {shown(value)}"
     raise _fail(message)
 
 
 def _structure_moment(value: object, _: object) -> datetime:
     if isinstance(value, str):
         return parse_moment(value)
-    message = f"expected an RFC 3339 date-time text, got {_shown(value)}"
+    message = f"expected an RFC 3339 date-time text, got {shown(value)}"
     raise _fail(message)
 
 
@@ -392,9 +380,9 @@ def _structure_date(value: object, _: object) -> date:
         try:
             return date.fromisoformat(value)
         except ValueError as error:
-            message = f"not a valid date {_shown(value)}: {error}"
+            message = f"not a valid date {shown(value)}: {error}"
             raise _fail(message) from None
-    message = f"expected a date such as '2026-03-20', got {_shown(value)}"
+    message = f"expected a date such as '2026-03-20', got {shown(value)}"
     raise _fail(message)
 
 
@@ -405,7 +393,7 @@ def _structure_enum(kind: type[enum.Enum]) -> Callable[[object, object], enum.En
     def structure(value: object, _: object) -> enum.Enum:
         if isinstance(value, str) and value in members:
             return members[value]
-        message = f"expected one of {choices}, got {_shown(value)}"
+        message = f"expected one of {choices}, got {shown(value)}"
         raise _fail(message)
 
     return structure
@@ -470,7 +458,7 @@ def _structure_event(converter: cattrs.Converter, kind: type[Event]) -> Callable
 
     def structure(value: object, _: object) -> Event:
         if not isinstance(value, Mapping):
-            message = f"expected an object, got {_shown(value)}"
+            message = f"expected an object, got {shown(value)}"
             raise _fail(message)
         problems = _duplicates(value)
         problems += [Problem(path=key, message="unknown key") for key in value if key not in names]

@@ -41,3 +41,20 @@ except ip.CommandRefusedError as refusal:
     rule: str = refusal.rule
 except ip.IncidentProcessError:
     pass
+
+alerts: tuple[ip.Alert, ...] = ip.parse_alertmanager(b'{"version": "4"}', policy=policy)
+page: ip.Alert = ip.parse_pagerduty({"event": {}})
+applied: ip.AlertApplied = ip.apply_alert(page, None, id="INC-2", policy=policy)
+changed: bool = applied.changed
+series: tuple[ip.MetricSeries, ...] = ip.parse_prometheus_matrix("{}", metric="error_rate")
+signals: ip.Signals = ip.alert_signals(t0, alerts=alerts, series=series, p95_baselines={"checkout": 120.0})
+blocks: dict[str, object] = ip.slack_message("declaration", incident, impact="Checkout fails")
+status_page: dict[str, object] = ip.statuspage_incident(
+    "update", incident, body="...", endpoints=["checkout"]
+)
+try:
+    ip.statuspage_incident("update", incident, body="...")
+except ip.ExternalTextError as refused:
+    found: tuple[ip.Finding, ...] = refused.findings["body"]
+except ip.PayloadError as unreadable:
+    problems: tuple[ip.Problem, ...] = unreadable.problems

@@ -1,0 +1,219 @@
+"""Reading other tools' JSON payloads: every problem with its JSON path, nothing coerced.
+
+Payloads come from webhooks and APIs the library does not control, so the
+reader is strict about what it uses and silent about what it does not: keys
+the library does not read are ignored (vendors add fields), while a missing
+or mistyped field that it does read is a problem at its JSON path
+(``alerts[1].startsAt``). All problems are gathered and raised together as
+one :class:`~incident_process.PayloadError`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+from ._errors import PayloadError, Problem
+
+__all__ = ["Reader", "decoded", "index", "join", "parse_time", "shown"]
+
+# RFC 3339 (Go writes up to nine digits of fraction; Python keeps six).
+_RFC3339 = re.compile(
+    r"(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ](?P<time>[0-9]{2}:[0-9]{2}:[0-9]{2})"
+    r"(?:\.(?P<fraction>[0-9]+))?(?P<offset>[Zz]|(?P<sign>[+-])(?P<hours>[0-9]{2}):(?P<minutes>[0-9]{2}))"
+)
+
+
+def join(path: str, key: str) -> str:
+    """The path of *key* inside the object at *path*."""
+    return f"{path}.{key}" if path else key
+
+
+def index(path: str, position: int) -> str:
+    """The path of item *position* of the array at *path*."""
+    return f"{path}[{position}]"
+
+
+def shown(value: object) -> str:
+    """A JSON value as a message shows it: strings quoted, JSON's own spelling for the rest."""
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 60 else repr(value[:57] + "...")
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    if value is None or isinstance(value, bool | int | float):
+        return json.dumps(value)
+    return repr(value)
+
+
+def _refuse_constant(name: str) -> object:
+    msg = f"{name} is not valid JSON"
+    raise ValueError(msg)
+
+
+def decoded(payload: object, what: str) -> object:
+    """*payload* as JSON values: text and bytes are parsed, anything else is taken as parsed.
+
+    Raises:
+        PayloadError: for text that is not JSON (with its line and column).
+    """
+    if not isinstance(payload, str | bytes | bytearray):
+        return payload
+    try:
+        return json.loads(payload, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as error:
+        problem = Problem(
+            path="", message=f"not valid JSON: {error.msg} (column {error.colno})", line=error.lineno
+        )
+        raise PayloadError([problem], source=what) from None
+    except (ValueError, RecursionError) as error:
+        message = "not valid JSON: nested too deeply" if isinstance(error, RecursionError) else str(error)
+        raise PayloadError([Problem(path="", message=f"not valid JSON: {message}")], source=what) from None
+
+
+def parse_time(text: str) -> datetime | None:
+    """An RFC 3339 time as an aware UTC datetime (fractions cut to microseconds), or ``None``."""
+    match = _RFC3339.fullmatch(text)
+    if match is None:
+        return None
+    fraction = (match["fraction"] or "")[:6].ljust(6, "0")
+    offset: timezone = UTC
+    if match["sign"] is not None:
+        hours, minutes = int(match["hours"]), int(match["minutes"])
+        if hours > 23 or minutes > 59:
+            return None
+        delta = timedelta(hours=hours, minutes=minutes)
+        offset = timezone(-delta if match["sign"] == "-" else delta)
+    try:
+        local = datetime.fromisoformat(f"{match['date']}T{match['time']}.{fraction}")
+    except ValueError:
+        return None
+    try:
+        return local.replace(tzinfo=offset).astimezone(UTC)
+    except OverflowError:  # the year 1 with a positive offset falls before datetime.min
+        return None
+
+
+class Reader:
+    """Reads fields of a decoded payload, collecting a :class:`Problem` for each bad one.
+
+    Each method returns the field's value when it is good and ``None`` when
+    it is missing or bad (a problem is then recorded, unless the field is
+    optional and absent). :meth:`done` raises every problem at once.
+    """
+
+    __slots__ = ("problems", "what")
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.problems: list[Problem] = []
+
+    def fail(self, path: str, message: str) -> None:
+        """Record that the value at *path* is wrong, and why."""
+        self.problems.append(Problem(path=path, message=message))
+
+    def done(self) -> None:
+        """Raise every recorded problem as one :class:`PayloadError`."""
+        if self.problems:
+            raise PayloadError(self.problems, source=self.what)
+
+    def _get(self, data: Mapping[str, Any], path: str, key: str, *, required: bool) -> tuple[bool, Any]:
+        if key not in data:
+            if required:
+                self.fail(join(path, key), "missing")
+            return False, None
+        return True, data[key]
+
+    def mapping(self, value: object, path: str) -> Mapping[str, Any] | None:
+        """*value* itself, which must be a JSON object."""
+        if isinstance(value, Mapping):
+            return value
+        self.fail(path, f"expected an object, got {shown(value)}")
+        return None
+
+    def field_object(
+        self, data: Mapping[str, Any], path: str, key: str, *, required: bool = True, nullable: bool = False
+    ) -> Mapping[str, Any] | None:
+        """The object at *key* (``null`` allowed if *nullable*)."""
+        present, value = self._get(data, path, key, required=required)
+        if not present or (value is None and nullable):
+            return None
+        return self.mapping(value, join(path, key))
+
+    def array(self, data: Mapping[str, Any], path: str, key: str) -> list[Any] | None:
+        """The array at *key*."""
+        present, value = self._get(data, path, key, required=True)
+        if not present:
+            return None
+        if isinstance(value, list):
+            return value
+        self.fail(join(path, key), f"expected an array, got {shown(value)}")
+        return None
+
+    def text(  # noqa: PLR0913 - keyword-only options of one field
+        self,
+        data: Mapping[str, Any],
+        path: str,
+        key: str,
+        *,
+        required: bool = True,
+        nullable: bool = False,
+        choices: tuple[str, ...] = (),
+    ) -> str | None:
+        """The non-empty string at *key*, one of *choices* if given."""
+        present, value = self._get(data, path, key, required=required)
+        if not present or (value is None and nullable):
+            return None
+        where = join(path, key)
+        if not isinstance(value, str):
+            self.fail(where, f"expected a string, got {shown(value)}")
+            return None
+        if choices and value not in choices:
+            self.fail(where, f"expected one of {', '.join(map(repr, choices))}, got {shown(value)}")
+            return None
+        if not value.strip():
+            self.fail(where, "must not be empty")
+            return None
+        return value
+
+    def time(self, data: Mapping[str, Any], path: str, key: str, *, required: bool = True) -> datetime | None:
+        """The RFC 3339 time at *key*, as an aware UTC datetime."""
+        present, value = self._get(data, path, key, required=required)
+        if not present:
+            return None
+        where = join(path, key)
+        moment = parse_time(value) if isinstance(value, str) else None
+        if moment is None:
+            self.fail(where, f"expected an RFC 3339 time like '2026-08-18T12:35:00Z', got {shown(value)}")
+        return moment
+
+    def labels(
+        self, data: Mapping[str, Any], path: str, key: str, *, required: bool = True
+    ) -> tuple[tuple[str, str], ...]:
+        """The object of strings at *key* (labels, annotations), as sorted pairs."""
+        present, value = self._get(data, path, key, required=required)
+        if not present:
+            return ()
+        where = join(path, key)
+        if not isinstance(value, Mapping):
+            self.fail(where, f"expected an object of strings, got {shown(value)}")
+            return ()
+        pairs = []
+        for name, item in value.items():
+            if isinstance(item, str):
+                pairs.append((name, item))
+            else:
+                self.fail(join(where, name), f"expected a string, got {shown(item)}")
+        return tuple(sorted(pairs))
+
+    def number(self, value: object, path: str) -> float | None:
+        """*value* itself, which must be a finite JSON number."""
+        if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+            return float(value)
+        self.fail(path, f"expected a number, got {shown(value)}")
+        return None
