@@ -22,9 +22,9 @@ from incident_process import (
     STATUSPAGE_LIMITS,
     STATUSPAGE_STATUSES,
     Acknowledged,
+    Alert,
     AlertMapping,
     AlertStatus,
-    CommandRefusedError,
     ComponentMapping,
     Detected,
     DetectionError,
@@ -283,6 +283,94 @@ def test_a_body_that_is_not_a_json_object_is_refused(text, message):
     assert [problem.message for problem in error.value.problems] == [message]
 
 
+def test_a_blank_summary_falls_back_to_the_alert_name():
+    [alert] = parse_alertmanager(alertmanager(alertmanager_alert(annotations={"summary": "   "})))
+    assert alert.title == "HighErrorRate"
+
+
+@pytest.mark.parametrize(
+    ("labels", "message"),
+    [
+        ({"alertname": ""}, "must not be empty"),
+        ({"alertname": "  "}, "must not be empty"),
+        ({"alertname": None}, "expected a string, got null"),
+    ],
+)
+def test_an_alert_without_a_name_is_refused(labels, message):
+    with pytest.raises(PayloadError) as error:
+        parse_alertmanager(alertmanager(alertmanager_alert(labels=labels)))
+    assert ("alerts[0].labels.alertname", message) in problems(error)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [(None, None), ("", None), ("http://prometheus:9090/graph", "http://prometheus:9090/graph")],
+)
+def test_the_generator_url_may_be_empty(url, expected):
+    [alert] = parse_alertmanager(alertmanager(alertmanager_alert(generatorURL=url)))
+    assert alert.url == expected
+
+
+def test_a_generator_url_that_is_not_text_is_named():
+    with pytest.raises(PayloadError) as error:
+        parse_alertmanager(alertmanager(alertmanager_alert(generatorURL=0)))
+    assert problems(error) == [("alerts[0].generatorURL", "expected a string, got 0")]
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        ({"annotations": {"summary": "a\ud800b"}}, "alerts[0].annotations.summary"),
+        ({"labels": {"alertname": "X", "endpoint": "\udfff"}}, "alerts[0].labels.endpoint"),
+        ({"fingerprint": "\ud800"}, "alerts[0].fingerprint"),
+    ],
+)
+def test_text_that_is_not_valid_unicode_is_refused(change, path):
+    body = json.dumps(alertmanager(alertmanager_alert(**change)))
+    with pytest.raises(PayloadError) as error:
+        parse_alertmanager(body)
+    [(found_path, message)] = problems(error)
+    assert (found_path, message.split(":")[0]) == (path, "not valid Unicode (a lone surrogate)")
+
+
+def test_an_alert_value_checks_its_fields():
+    with pytest.raises(DetectionError) as error:
+        Alert(
+            origin="pagerduty",
+            identity="P1",
+            key="",
+            status="acknowledged",
+            title="x",
+            started_at=datetime(2026, 8, 18, 12, 0),  # noqa: DTZ001 - naive on purpose
+            at=T0,
+        )
+    message = str(error.value)
+    assert "Alert.key: expected non-empty text" in message
+    assert "Alert.status: expected an AlertStatus, got 'acknowledged'" in message
+    assert "Alert.started_at: expected a timezone-aware datetime" in message
+    with pytest.raises(DetectionError, match=r"Alert\.by: an acknowledgement needs who acknowledged it"):
+        Alert(
+            origin="pagerduty",
+            identity="P1",
+            key="k",
+            status=AlertStatus.ACKNOWLEDGED,
+            title="x",
+            started_at=T0,
+            at=T0,
+        )
+
+
+def test_pagerduty_alerts_map_to_metrics_by_title():
+    policy = attrs.evolve(
+        DEFAULT_POLICY,
+        integrations=Integrations(alerts=(AlertMapping(alert="Orders database down", metric="dependency"),)),
+    )
+    alert = parse_pagerduty(pagerduty("triggered", title="Orders database down"), policy=policy)
+    assert (alert.name, alert.metric) == ("Orders database down", "dependency")
+    signals = alert_signals(T0, alerts=[alert], policy=policy)
+    assert signals.critical_dependencies_down == ("Orders database down",)
+
+
 def test_unknown_keys_are_ignored():
     payload = alertmanager(alertmanager_alert(newField={"x": 1}))
     payload["somethingNew"] = True
@@ -458,15 +546,17 @@ def test_a_second_acknowledgement_changes_nothing():
     assert applied.reason == "INC-1 was already acknowledged at 2026-08-18T12:00:00+00:00"
 
 
-def test_an_acknowledgement_earlier_than_the_incident_is_refused():
+def test_an_acknowledgement_that_arrives_late_changes_nothing_and_says_why():
+    """Webhooks come at least once and in any order: a refused command is reported, not raised."""
     incident = Incident.detect(id="INC-1", title="x", source="automated_alert", at=T0)
     incident = incident.declare(
         at=T0 + timedelta(minutes=5), by="ana", declarer_role="on_call_engineer", severity=2
     )
     ack = parse_pagerduty(pagerduty("acknowledged", occurred=T0 + timedelta(minutes=1)))
-    with pytest.raises(CommandRefusedError) as error:
-        apply_alert(ack, incident)
-    assert error.value.command == "acknowledge"
+    applied = apply_alert(ack, incident)
+    assert applied.incident is incident
+    assert not applied.changed
+    assert applied.reason.startswith("INC-1 is unchanged: acknowledge refused in phase 'declared' by rule")
 
 
 def test_a_resolved_alert_never_resolves_the_incident():
@@ -638,6 +728,13 @@ def test_series_that_do_not_make_signals_are_refused(result, metric, message):
 
 # --- Prometheus matrices -------------------------------------------------------------------
 
+TIME, VALUE = "data.result[0].values[0][0]", "data.result[0].values[0][1]"
+
+
+def only(*pairs):
+    """A matrix of one series with no labels and these [time, value] pairs."""
+    return matrix({"metric": {}, "values": list(pairs)})
+
 
 def test_not_finite_values_are_left_out_and_listed():
     [found] = parse_prometheus_matrix(
@@ -667,31 +764,66 @@ def test_not_finite_values_are_left_out_and_listed():
             "native histograms are not samples",
         ),
         (
-            matrix({"metric": {}, "values": [[1, "x"]]}),
-            "data.result[0].values[0][1]",
+            only([1, "x"]),
+            VALUE,
             "expected a number as a string like '0.052', got 'x'",
         ),
         (
-            matrix({"metric": {}, "values": [[1, 0.5]]}),
-            "data.result[0].values[0][1]",
+            only([1, 0.5]),
+            VALUE,
             "expected a number as a string like '0.052', got 0.5",
         ),
         (
-            matrix({"metric": {}, "values": [["1", "0.5"]]}),
-            "data.result[0].values[0][0]",
+            only(["1", "0.5"]),
+            TIME,
             "expected a number, got '1'",
         ),
         (
-            matrix({"metric": {}, "values": [[1]]}),
+            only([1]),
             "data.result[0].values[0]",
             "expected a [time, value] pair",
         ),
         (
-            matrix({"metric": {}, "values": [[2, "1"], [1, "1"]]}),
+            only([2, "1"], [1, "1"]),
             "data.result[0].values[1][0]",
             "times must increase",
         ),
-        (matrix({"metric": {}, "values": [[1e20, "1"]]}), "data.result[0].values[0][0]", "not a time"),
+        (only([1e20, "1"]), TIME, "not a time"),
+        (
+            only([2**1100, "1"]),
+            TIME,
+            "out of range: a huge",
+        ),
+        (
+            only([True, "1"]),
+            TIME,
+            "expected a number, got true",
+        ),
+        (
+            only([1700000000.0000001, "1"], [1700000000.0000002, "1"]),
+            "data.result[0].values[1][0]",
+            "times must increase",
+        ),
+        (
+            only([1, "1_000"]),
+            VALUE,
+            "expected a number as a",
+        ),
+        (
+            only([1, "\uff11"]),
+            VALUE,
+            "expected a number as a",
+        ),
+        (
+            only([1, " 1"]),
+            VALUE,
+            "expected a number as a",
+        ),
+        (
+            only([1, "1e999"]),
+            VALUE,
+            "expected a number as a",
+        ),
         (matrix({"values": []}), "data.result[0].metric", "missing"),
     ],
 )
@@ -703,9 +835,16 @@ def test_a_malformed_range_query_names_the_field(payload, path, message):
     assert found_message.startswith(message)
 
 
-def test_an_unknown_metric_is_named():
-    with pytest.raises(UnknownMetricError, match="metric: unknown metric 'errors'"):
-        parse_prometheus_matrix(matrix(), metric="errors")
+@pytest.mark.parametrize("metric", ["errors", []])
+def test_an_unknown_metric_is_named(metric):
+    with pytest.raises(UnknownMetricError, match="metric: unknown metric"):
+        parse_prometheus_matrix(matrix(), metric=metric)
+
+
+@pytest.mark.parametrize("value", ["0.052", "5e-2", "+1", "-0", ".5", "1.", "7E+3"])
+def test_values_as_prometheus_writes_them_are_read(value):
+    [found] = parse_prometheus_matrix(matrix(series({"endpoint": "a"}, [value])), metric="error_rate")
+    assert found.samples[0][1] == float(value)
 
 
 @given(st.lists(st.floats(0, 1), max_size=30), st.integers(1, 600))
@@ -784,6 +923,10 @@ def test_people_text_stays_plain_and_the_fallback_is_escaped():
 def test_slack_message_errors_are_the_renderers():
     with pytest.raises(MessageError, match="kind: expected one of 'declaration', 'update', 'resolution'"):
         slack_message("postmortem", _declared())
+    with pytest.raises(MessageError, match="kind: expected one of"):
+        slack_message([], _declared())
+    with pytest.raises(MessageError, match="declaration: the text holds a lone surrogate"):
+        slack_message("declaration", _declared(), impact="a\ud800")
     with pytest.raises(MessageError, match="missing fields impact"):
         slack_message("declaration", _declared())
 
@@ -909,11 +1052,31 @@ def test_the_name_is_not_asked_to_say_when_the_next_update_comes():
     assert payload["incident"]["name"] == "Checkout errors"
 
 
-def test_the_final_update_need_not_announce_a_next_update():
-    assert statuspage_incident("resolution", _resolved(), body=FINAL)["incident"]["body"] == FINAL
+def test_the_final_update_is_a_summary():
+    """Guide: "Final update: When resolved, with summary": no next update, no "we are aware" needed."""
+    summary = "Checkout was failing for some customers from 12:00 to 13:00 UTC and works again."
+    assert statuspage_incident("resolution", _resolved(), body=summary)["incident"]["body"] == summary
     with pytest.raises(ExternalTextError) as error:
-        statuspage_incident("update", _resolved(), body=FINAL)
-    assert [finding.rule for finding in error.value.findings["body"]] == ["external.missing_next_update"]
+        statuspage_incident("resolution", _resolved(), body="All fine now.")
+    assert [finding.rule for finding in error.value.findings["body"]] == ["external.missing_functionality"]
+
+
+def test_a_resolved_incident_gets_only_its_resolution():
+    with pytest.raises(MessageError, match="update: INC-1 is resolved; its final update is the 'resolution'"):
+        statuspage_incident("update", _resolved(), body=BODY)
+
+
+def test_the_status_is_the_latest_update_even_going_back():
+    incident = _declared().start_response(at=T0 + timedelta(minutes=5))
+    incident = incident.post_update(at=T0 + timedelta(minutes=10), status="mitigating")
+    assert statuspage_incident("update", incident, body=BODY)["incident"]["status"] == "monitoring"
+    incident = incident.post_update(at=T0 + timedelta(minutes=20), status="investigating")
+    assert statuspage_incident("update", incident, body=BODY)["incident"]["status"] == "investigating"
+
+
+def test_a_reopened_incident_is_investigated_again():
+    incident = _resolved().reopen(at=T0 + timedelta(minutes=70), reason="errors are back")
+    assert statuspage_incident("update", incident, body=BODY)["incident"]["status"] == "investigating"
 
 
 def test_a_confident_fix_time_can_be_allowed():
@@ -948,6 +1111,24 @@ def test_a_confident_fix_time_can_be_allowed():
             "endpoints: no status-page component for 'billing'.*known: 'checkout', 'search'",
         ),
         (lambda: statuspage_incident("update", _declared(), body="  "), "body: expected text for customers"),
+        (lambda: statuspage_incident("update", _declared(), body="a\ud800b"), "body: not valid Unicode"),
+        (
+            lambda: statuspage_incident("update", _declared(), body=BODY, allow="external.fix_timeline"),
+            "allow: expected a list of names, got 'external.fix_timeline'",
+        ),
+        (
+            lambda: statuspage_incident("update", _declared(), body=BODY, allow=["external.fix_time"]),
+            "allow: unknown linter rules 'external.fix_time'",
+        ),
+        (
+            lambda: statuspage_incident("update", _declared(policy=POLICY), body=BODY, endpoints="checkout"),
+            "endpoints: expected a list of names, got 'checkout'",
+        ),
+        (
+            lambda: statuspage_incident("update", _declared(), body=BODY, deliver_notifications="no"),
+            "deliver_notifications: expected true or false, got 'no'",
+        ),
+        (lambda: statuspage_incident([], _declared(), body=BODY), "kind: expected one of"),
         (
             lambda: statuspage_incident("update", _declared(), body=BODY, name=""),
             "name: expected text for customers",

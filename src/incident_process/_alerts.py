@@ -37,8 +37,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._errors import DetectionError
-from ._events import Detected, Event
+from ._errors import CommandRefusedError, DetectionError
+from ._events import Detected, Event, is_aware
 from ._incident import Incident
 from ._payloads import Reader, decoded, index, join
 from ._policy import DEFAULT_POLICY, DEPENDENCY_METRIC, Integrations, Policy
@@ -101,7 +101,8 @@ class Alert:
             PagerDuty ``service``, ``urgency`` and (when set) ``priority``.
         endpoint: The endpoint named by the first of the policy's
             ``integrations.endpoint_labels`` present.
-        metric: The metric the policy maps the alert's name to, if any.
+        metric: The metric the policy's ``integrations.alerts`` map the
+            alert's :attr:`name` to, if any.
         by: Who acknowledged it (PagerDuty's agent).
         url: The tool's link to the alert. It is internal: never put it in
             external text.
@@ -126,9 +127,28 @@ class Alert:
         return next((value for label, value in self.labels if label == name), None)
 
     @property
-    def name(self) -> str | None:
-        """Its ``alertname`` label, which names an Alertmanager alert (``None`` for PagerDuty)."""
-        return self.label("alertname")
+    def name(self) -> str:
+        """The name the policy's ``integrations.alerts`` map: ``alertname``, or PagerDuty's title."""
+        if self.origin == ALERTMANAGER:
+            return self.label("alertname") or self.title
+        return self.title
+
+    def __attrs_post_init__(self) -> None:
+        problems = []
+        for field in ("origin", "identity", "key", "title"):
+            value = getattr(self, field)
+            if not isinstance(value, str) or not value.strip():
+                problems.append(f"{field}: expected non-empty text, got {value!r}")
+        if not isinstance(self.status, AlertStatus):
+            problems.append(f"status: expected an AlertStatus, got {self.status!r}")
+        for field in ("started_at", "at", "ended_at"):
+            value = getattr(self, field)
+            if not (value is None and field == "ended_at") and not is_aware(value):
+                problems.append(f"{field}: expected a timezone-aware datetime, got {value!r}")
+        if self.status is AlertStatus.ACKNOWLEDGED and not (isinstance(self.by, str) and self.by.strip()):
+            problems.append(f"by: an acknowledgement needs who acknowledged it, got {self.by!r}")
+        if problems:
+            raise DetectionError("Alert." + "; Alert.".join(problems))
 
 
 @attrs.frozen(kw_only=True)
@@ -154,11 +174,6 @@ class AlertApplied:
 
 
 # --- Alertmanager ---------------------------------------------------------------
-
-
-def _mapped(labels: tuple[tuple[str, str], ...], integrations: Integrations) -> tuple[str | None, str | None]:
-    name = dict(labels).get("alertname")
-    return integrations.endpoint_of(labels), (integrations.metric_of(name) if name is not None else None)
 
 
 def parse_alertmanager(payload: object, *, policy: Policy = DEFAULT_POLICY) -> tuple[Alert, ...]:
@@ -203,9 +218,16 @@ def _alertmanager_alert(read: Reader, path: str, item: object, integrations: Int
     started = read.time(data, path, "startsAt")
     ended = read.time(data, path, "endsAt", required=status == "resolved")
     fingerprint = read.text(data, path, "fingerprint")
-    url = read.text(data, path, "generatorURL", required=False) if data.get("generatorURL") else None
-    if isinstance(data.get("labels"), Mapping) and "alertname" not in data["labels"]:
-        read.fail(join(join(path, "labels"), "alertname"), "missing")
+    url = (
+        read.text(data, path, "generatorURL", required=False, nullable=True)
+        if data.get("generatorURL") != ""
+        else None
+    )
+    name = (
+        read.text(data["labels"], join(path, "labels"), "alertname")
+        if isinstance(data.get("labels"), Mapping)
+        else None
+    )
     if status == "resolved" and started is not None and ended is not None and ended < started:
         read.fail(join(path, "endsAt"), f"ends before it starts ({data['startsAt']})")
     if len(read.problems) > before:
@@ -213,15 +235,16 @@ def _alertmanager_alert(read: Reader, path: str, item: object, integrations: Int
     assert status is not None  # noqa: S101 - read above
     assert started is not None  # noqa: S101
     assert fingerprint is not None  # noqa: S101
-    endpoint, metric = _mapped(labels, integrations)
-    identity = f"{fingerprint}@{started:%Y-%m-%dT%H:%M:%S.%fZ}"
+    assert name is not None  # noqa: S101
+    endpoint, metric = integrations.endpoint_of(labels), integrations.metric_of(name)
+    identity = f"{fingerprint}@{started.isoformat(timespec='microseconds').replace('+00:00', 'Z')}"
     resolved = status == "resolved"
     return Alert(
         origin=ALERTMANAGER,
         identity=identity,
         key=f"{ALERTMANAGER}:{identity}:{status}",
         status=AlertStatus(status),
-        title=annotations.get("summary") or dict(labels)["alertname"],
+        title=annotations.get("summary", "").strip() or name,
         started_at=started,
         at=ended if resolved and ended is not None else started,
         ended_at=ended if resolved else None,
@@ -287,7 +310,7 @@ def parse_pagerduty(payload: object, *, policy: Policy = DEFAULT_POLICY) -> Aler
     assert title is not None  # noqa: S101
     assert created is not None  # noqa: S101
     status = _PAGERDUTY_EVENTS[kind]
-    endpoint, metric = _mapped(labels, policy.integrations)
+    endpoint, metric = policy.integrations.endpoint_of(labels), policy.integrations.metric_of(title)
     key = f"{PAGERDUTY}:{identity}:{status.value}"
     return Alert(
         origin=PAGERDUTY,
@@ -350,11 +373,14 @@ def apply_alert(
     the guide); *id* is not used when there is an incident, and an existing
     incident keeps its own policy.
 
+    Webhooks arrive at least once and in any order, so a command the
+    lifecycle refuses (an acknowledgement that arrives after later events,
+    or once the incident is resolved) leaves the incident unchanged, and the
+    result's ``reason`` quotes the refusal: a webhook handler need not fail.
+
     Raises:
         DetectionError: if there is no incident and no *id* to detect one
             with, or *policy* is not the existing incident's.
-        CommandRefusedError: if the lifecycle refuses the alert's command
-            (an acknowledgement earlier than the incident's last event).
     """
     events: list[Event] = []
     if incident is not None and policy is not None and policy != incident.policy:
@@ -390,11 +416,15 @@ def apply_alert(
 
 
 def _acknowledged(alert: Alert, incident: Incident, events: list[Event]) -> AlertApplied:
-    assert alert.by is not None  # noqa: S101 - parse_pagerduty requires it of an acknowledgement
+    assert alert.by is not None  # noqa: S101 - Alert requires it of an acknowledgement
     if incident.acknowledged_at is not None:  # this acknowledgement again, or another one
         reason = f"{incident.id} was already acknowledged at {incident.acknowledged_at.isoformat()}"
         return AlertApplied(incident=incident, events=tuple(events), reason=reason)
-    after = incident.acknowledge(at=alert.at, by=alert.by, idempotency_key=alert.key)
+    try:
+        after = incident.acknowledge(at=alert.at, by=alert.by, idempotency_key=alert.key)
+    except CommandRefusedError as refusal:
+        reason = f"{incident.id} is unchanged: {refusal}"
+        return AlertApplied(incident=incident, events=tuple(events), reason=reason)
     events.append(after.events[-1])
     first = "detected and " if isinstance(events[0], Detected) else ""
     reason = f"{first}acknowledged {after.id} by {alert.by} at {alert.at.isoformat()}"

@@ -19,13 +19,20 @@ from typing import Any
 
 from ._errors import PayloadError, Problem
 
-__all__ = ["Reader", "decoded", "index", "join", "parse_time", "shown"]
+__all__ = ["Reader", "decoded", "index", "is_unicode", "join", "parse_time", "shown"]
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # RFC 3339 (Go writes up to nine digits of fraction; Python keeps six).
 _RFC3339 = re.compile(
     r"(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ](?P<time>[0-9]{2}:[0-9]{2}:[0-9]{2})"
     r"(?:\.(?P<fraction>[0-9]+))?(?P<offset>[Zz]|(?P<sign>[+-])(?P<hours>[0-9]{2}):(?P<minutes>[0-9]{2}))"
 )
+
+
+def is_unicode(text: str) -> bool:
+    """Whether *text* is valid Unicode: no lone surrogate (which a JSON escape can make)."""
+    return _SURROGATE.search(text) is None
 
 
 def join(path: str, key: str) -> str:
@@ -72,7 +79,7 @@ def decoded(payload: object, what: str) -> object:
         )
         raise PayloadError([problem], source=what) from None
     except (ValueError, RecursionError) as error:
-        message = "not valid JSON: nested too deeply" if isinstance(error, RecursionError) else str(error)
+        message = "nested too deeply" if isinstance(error, RecursionError) else str(error)
         raise PayloadError([Problem(path="", message=f"not valid JSON: {message}")], source=what) from None
 
 
@@ -179,7 +186,14 @@ class Reader:
         if not value.strip():
             self.fail(where, "must not be empty")
             return None
-        return value
+        return self._unicode(value, where)
+
+    def _unicode(self, value: str, path: str) -> str | None:
+        """*value* if it is valid Unicode (JSON escapes can make a lone surrogate)."""
+        if is_unicode(value):
+            return value
+        self.fail(path, f"not valid Unicode (a lone surrogate): {shown(value)}")
+        return None
 
     def time(self, data: Mapping[str, Any], path: str, key: str, *, required: bool = True) -> datetime | None:
         """The RFC 3339 time at *key*, as an aware UTC datetime."""
@@ -205,15 +219,24 @@ class Reader:
             return ()
         pairs = []
         for name, item in value.items():
-            if isinstance(item, str):
-                pairs.append((name, item))
-            else:
+            if not isinstance(item, str):
                 self.fail(join(where, name), f"expected a string, got {shown(item)}")
+            elif (
+                self._unicode(name, where) is not None and self._unicode(item, join(where, name)) is not None
+            ):
+                pairs.append((name, item))
         return tuple(sorted(pairs))
 
     def number(self, value: object, path: str) -> float | None:
         """*value* itself, which must be a finite JSON number."""
-        if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
-            return float(value)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            try:
+                number = float(value)
+            except OverflowError:
+                number = math.inf
+            if math.isfinite(number):
+                return number
+            self.fail(path, f"out of range: {shown(value) if isinstance(value, float) else 'a huge integer'}")
+            return None
         self.fail(path, f"expected a number, got {shown(value)}")
         return None

@@ -14,6 +14,7 @@ it into :class:`MetricSeries`, whose ``samples`` go straight into
 from __future__ import annotations
 
 import math
+import re
 from datetime import UTC, datetime
 
 import attrs
@@ -25,6 +26,8 @@ __all__ = ["MetricSeries", "parse_prometheus_matrix"]
 
 _WHAT = "Prometheus range query"
 _NOT_FINITE = {"NaN": math.nan, "+Inf": math.inf, "-Inf": -math.inf}
+# How Prometheus writes a finite value (Go's strconv.FormatFloat): ASCII digits only.
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 @attrs.frozen(kw_only=True)
@@ -68,7 +71,7 @@ def parse_prometheus_matrix(
             (``data.result[0].values[3][1]``).
         UnknownMetricError: for a *metric* the policy does not have.
     """
-    if metric not in ALERT_METRICS:
+    if not isinstance(metric, str) or metric not in ALERT_METRICS:
         from ._errors import UnknownMetricError
 
         known = ", ".join(map(repr, ALERT_METRICS))
@@ -106,7 +109,7 @@ def _series(read: Reader, path: str, item: object, metric: str, policy: Policy) 
         return None
     samples: list[tuple[datetime, float]] = []
     not_finite: list[datetime] = []
-    last: float | None = None
+    last: datetime | None = None
     where = join(path, "values")
     for position, pair in enumerate(values):
         spot = index(where, position)
@@ -117,15 +120,15 @@ def _series(read: Reader, path: str, item: object, metric: str, policy: Policy) 
         value = _value(read, pair[1], index(spot, 1))
         if stamp is None or value is None:
             continue
-        if last is not None and stamp <= last:
-            read.fail(index(spot, 0), f"times must increase: {stamp!r} is not after {last!r}")
-            continue
-        last = stamp
         try:
             at = datetime.fromtimestamp(stamp, UTC)
         except (OverflowError, OSError, ValueError):
             read.fail(index(spot, 0), f"not a time: {stamp!r} seconds since 1970 is out of range")
             continue
+        if last is not None and at <= last:  # compared as kept: to the microsecond
+            read.fail(index(spot, 0), f"times must increase: {stamp!r} is not after {last.timestamp()!r}")
+            continue
+        last = at
         if math.isfinite(value):
             samples.append((at, value))
         else:
@@ -144,11 +147,7 @@ def _value(read: Reader, value: object, path: str) -> float | None:
     if isinstance(value, str):
         if value in _NOT_FINITE:
             return _NOT_FINITE[value]
-        try:
-            number = float(value)
-        except ValueError:
-            number = math.nan
-        if math.isfinite(number) and value.strip() == value:
+        if _NUMBER.fullmatch(value) is not None and math.isfinite(number := float(value)):
             return number
     read.fail(path, f"expected a number as a string like '0.052', got {shown(value)}")
     return None

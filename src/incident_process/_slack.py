@@ -27,6 +27,7 @@ from typing import Any
 from ._errors import MessageError
 from ._incident import Incident
 from ._messages import MessageTemplates, render_declaration, render_resolution, render_update
+from ._payloads import is_unicode
 
 __all__ = ["SLACK_LIMITS", "SLACK_MESSAGE_KINDS", "slack_message"]
 
@@ -88,15 +89,19 @@ def slack_message(
     result before posting it.
 
     Raises:
-        MessageError: for an unknown *kind*, and as the renderers do: every
-            missing or unknown field named.
+        MessageError: for an unknown *kind*, text that is not valid Unicode
+            (a lone surrogate), and as the renderers do: every missing or
+            unknown field named.
     """
-    render = _RENDERERS.get(kind)
+    render = _RENDERERS.get(kind) if isinstance(kind, str) else None
     if render is None:
         msg = f"kind: expected one of {', '.join(map(repr, SLACK_MESSAGE_KINDS))}, got {kind!r}"
         raise MessageError(msg)
     plain = render(incident, format="text", templates=templates, **fields)
     fallback = render(incident, format="slack", templates=templates, **fields)
+    if not is_unicode(plain):
+        msg = f"{kind}: the text holds a lone surrogate, which is not valid Unicode and cannot be sent"
+        raise MessageError(msg)
     lines = [line for line in plain.split("\n") if line.strip()]
     if not lines:
         msg = f"{kind} template: rendered no text"

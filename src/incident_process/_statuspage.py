@@ -18,9 +18,9 @@ incident" (``PATCH .../incidents/{incident_id}``) requests:
   :func:`~incident_process.lint_external` first, and any finding refuses the
   payload with :class:`~incident_process.ExternalTextError`.
 
-The name is checked only for what must not be said (a name is not expected
-to say when the next update comes); the final update is not expected to
-announce a next update either.
+The name is checked only for what must not be said; the final update, "with
+summary", need not say that we are aware of the issue or when the next
+update comes.
 """
 
 from __future__ import annotations
@@ -29,9 +29,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ._errors import ExternalTextError, MessageError
-from ._events import Milestone
+from ._events import Reopened, UpdatePosted, UpdateStatus
 from ._findings import Finding
 from ._incident import Incident
+from ._payloads import is_unicode
 from ._rules import Phase
 
 __all__ = ["STATUSPAGE_KINDS", "STATUSPAGE_LIMITS", "statuspage_incident"]
@@ -42,36 +43,71 @@ STATUSPAGE_KINDS = ("declaration", "update", "resolution")
 STATUSPAGE_LIMITS: Mapping[str, int] = {"name": 255, "body": 25_000}
 
 _RESOLVED_PHASES = frozenset({Phase.RESOLVED, Phase.POST_INCIDENT, Phase.CLOSED})
-_MISSING = "external.missing_"
-_NEXT_UPDATE = "external.missing_next_update"
+# What a text need not say: a name says nothing of the kind; the final update
+# is "with summary" (guide, "Status page updates"), so it need not say we are
+# aware of the issue or when the next update comes.
+_NOT_EXPECTED = {
+    "name": frozenset(
+        {"external.missing_acknowledgement", "external.missing_functionality", "external.missing_next_update"}
+    ),
+    "resolution": frozenset({"external.missing_acknowledgement", "external.missing_next_update"}),
+}
 
 
-def _findings(
-    text: str, incident: Incident, skip: frozenset[str] | None, allow: frozenset[str]
-) -> tuple[Finding, ...]:
+def _findings(text: str, incident: Incident, ignored: frozenset[str]) -> tuple[Finding, ...]:
     from ._lint import lint_external
 
-    found = lint_external(text, incident.policy)
-    return tuple(
-        finding
-        for finding in found
-        if finding.rule not in allow
-        and not (skip is not None and any(finding.rule.startswith(s) for s in skip))
-    )
+    return tuple(finding for finding in lint_external(text, incident.policy) if finding.rule not in ignored)
 
 
 def _status(incident: Incident) -> str:
+    """The latest update's status since the incident was last (re)opened, through the policy."""
     mapping = incident.policy.integrations.statuspage
     if incident.phase in _RESOLVED_PHASES:
         return "resolved"
-    reached = incident.milestones()
     statuses = {
-        Milestone.INVESTIGATING: mapping.investigating,
-        Milestone.IDENTIFIED: mapping.identified,
-        Milestone.MITIGATING: mapping.mitigating,
+        UpdateStatus.INVESTIGATING: mapping.investigating,
+        UpdateStatus.IDENTIFIED: mapping.identified,
+        UpdateStatus.MITIGATING: mapping.mitigating,
     }
-    latest = max((m for m in statuses if m in reached), key=lambda m: reached[m], default=None)
-    return mapping.investigating if latest is None else statuses[latest]
+    for event in reversed(incident.events):
+        if isinstance(event, Reopened):
+            break
+        if isinstance(event, UpdatePosted) and event.status in statuses:
+            return statuses[event.status]
+    return mapping.investigating
+
+
+def _names(argument: str, value: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(value, str) or not all(isinstance(item, str) for item in value):
+        msg = f"{argument}: expected a list of names, got {value!r}"
+        raise MessageError(msg)
+    return tuple(value)
+
+
+def _check_arguments(kind: str, incident: Incident, allow: tuple[str, ...], deliver: object) -> None:
+    from ._lint import LINT_RULES
+
+    if not isinstance(kind, str) or kind not in STATUSPAGE_KINDS:
+        msg = f"kind: expected one of {', '.join(map(repr, STATUSPAGE_KINDS))}, got {kind!r}"
+        raise MessageError(msg)
+    unknown = [rule for rule in allow if rule not in LINT_RULES]
+    if unknown:
+        msg = f"allow: unknown linter rules {', '.join(map(repr, unknown))}; see LINT_RULES"
+        raise MessageError(msg)
+    if not isinstance(deliver, bool):
+        msg = f"deliver_notifications: expected true or false, got {deliver!r}"
+        raise MessageError(msg)
+    if incident.severity is None:
+        msg = f"{kind}: {incident.id} has no severity yet; declare it first"
+        raise MessageError(msg)
+    resolved = incident.phase in _RESOLVED_PHASES
+    if kind == "resolution" and not resolved:
+        msg = f"resolution: {incident.id} is not resolved (phase {incident.phase.value!r})"
+        raise MessageError(msg)
+    if kind != "resolution" and resolved:
+        msg = f"{kind}: {incident.id} is resolved; its final update is the 'resolution'"
+        raise MessageError(msg)
 
 
 def statuspage_incident(  # noqa: PLR0913 - the payload's fields
@@ -86,35 +122,33 @@ def statuspage_incident(  # noqa: PLR0913 - the payload's fields
 ) -> dict[str, Any]:
     """The *kind* update (``"declaration"``, ``"update"``, ``"resolution"``) as a Statuspage request body.
 
-    *body* is the update's text for customers; *name* the incident's public
-    name (default: the incident's title); *endpoints* the affected endpoints,
-    each mapped to its component by the policy's
-    ``integrations.statuspage.components``. *allow* lists linter rules the
-    sender has decided to accept (``"external.fix_timeline"`` once the team
-    is confident of a fix time, as the guide allows).
+    The declaration is the body of the "create an incident" request, an
+    update and the resolution the body of "update an incident" (the same
+    fields). *body* is the update's text for customers; *name* the
+    incident's public name (default: the incident's title); *endpoints* the
+    affected endpoints, each mapped to its component by the policy's
+    ``integrations.statuspage.components``. *allow* lists linter rules
+    (:data:`~incident_process.LINT_RULES`) the sender has decided to accept
+    (``"external.fix_timeline"`` once the team is confident of a fix time,
+    as the guide allows).
 
     Raises:
         ExternalTextError: with the linter's findings by field (``name``,
             ``body``) when the text breaks the guide's rules.
-        MessageError: for an unknown *kind*, an incident not yet declared
-            (no severity), a resolution of an incident not resolved, an
-            endpoint without a component, or an empty or too long name or
-            body (:data:`STATUSPAGE_LIMITS`).
+        MessageError: for an unknown *kind* or linter rule, an incident not
+            yet declared (no severity), a declaration or update of a resolved
+            incident, a resolution of one not resolved, an endpoint without a
+            component, a name or body that is empty, not valid Unicode or
+            too long (:data:`STATUSPAGE_LIMITS`).
     """
-    if kind not in STATUSPAGE_KINDS:
-        msg = f"kind: expected one of {', '.join(map(repr, STATUSPAGE_KINDS))}, got {kind!r}"
-        raise MessageError(msg)
+    allowed = _names("allow", allow)
+    affected = _names("endpoints", endpoints)
+    _check_arguments(kind, incident, allowed, deliver_notifications)
     severity = incident.severity
-    if severity is None:
-        msg = f"{kind}: {incident.id} has no severity yet; declare it first"
-        raise MessageError(msg)
-    resolved = incident.phase in _RESOLVED_PHASES
-    if kind == "resolution" and not resolved:
-        msg = f"resolution: {incident.id} is not resolved (phase {incident.phase.value!r})"
-        raise MessageError(msg)
+    assert severity is not None  # noqa: S101 - checked above
     mapping = incident.policy.integrations.statuspage
     components: dict[str, str] = {}
-    for endpoint in endpoints:
+    for endpoint in affected:
         component = mapping.component(endpoint)
         if component is None:
             known = ", ".join(repr(item.endpoint) for item in mapping.components) or "none"
@@ -123,20 +157,21 @@ def statuspage_incident(  # noqa: PLR0913 - the payload's fields
                 f"integrations.statuspage.components (known: {known})"
             )
             raise MessageError(msg)
-        components[component] = "operational" if resolved else mapping.component_status[severity]
+        components[component] = "operational" if kind == "resolution" else mapping.component_status[severity]
     public_name = incident.title if name is None else name
     for field, text in (("name", public_name), ("body", body)):
         if not isinstance(text, str) or not text.strip():
             msg = f"{field}: expected text for customers, got {text!r}"
             raise MessageError(msg)
+        if not is_unicode(text):
+            msg = f"{field}: not valid Unicode (a lone surrogate)"
+            raise MessageError(msg)
         if len(text) > STATUSPAGE_LIMITS[field]:
             msg = f"{field}: {len(text)} characters, over Statuspage's limit of {STATUSPAGE_LIMITS[field]:,}"
             raise MessageError(msg)
-    allowed = frozenset(allow)
-    body_skip = frozenset({_NEXT_UPDATE}) if kind == "resolution" else None
     found = {
-        "name": _findings(public_name, incident, frozenset({_MISSING}), allowed),
-        "body": _findings(body, incident, body_skip, allowed),
+        "name": _findings(public_name, incident, _NOT_EXPECTED["name"] | set(allowed)),
+        "body": _findings(body, incident, _NOT_EXPECTED.get(kind, frozenset()) | set(allowed)),
     }
     if any(found.values()):
         raise ExternalTextError({field: findings for field, findings in found.items() if findings})
