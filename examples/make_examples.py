@@ -55,9 +55,13 @@ def sev1_on_time(policy: Policy) -> Incident:
         policy=policy,
     )
     i = i.record_milestone("customer_impact_started", at=at(t0, 1), occurred_at=at(t0, -3))
-    i = i.acknowledge(at=at(t0, 2), by="ana").declare(
-        at=at(t0, 3), by="ana", declarer_role="on_call_engineer", severity="SEV1"
+    i = i.acknowledge(at=at(t0, 2), by="ana")
+    i = i.complete_step("declaration", "confirm_criteria", at=at(t0, 3), by="ana", note="every request fails")
+    i = i.declare(at=at(t0, 3), by="ana", declarer_role="on_call_engineer", severity="SEV1")
+    i = i.complete_step(
+        "declaration", "create_channel", at=at(t0, 3), by="ana", note="#incident-2026-07-14-api-503"
     )
+    i = i.complete_step("declaration", "notify_stakeholders", at=at(t0, 4), by="ana", note="@incident-notify")
     i = i.start_response(at=at(t0, 4)).assign_role("technical_lead", "bo", at=at(t0, 5))
     i = i.assign_role("communications_lead", "cy", at=at(t0, 5)).assign_role("scribe", "di", at=at(t0, 6))
     i = i.post_update(at=at(t0, 8), status="investigating", audience="status_page")
@@ -69,6 +73,7 @@ def sev1_on_time(policy: Policy) -> Incident:
     i = i.post_update(at=at(t0, 42), status="mitigating")
     i = i.resolve(at=at(t0, 44), last_error_at=at(t0, 28))
     i = i.post_update(at=at(t0, 46), status="resolved", audience="status_page")
+    i = i.post_update(at=at(t0, 46), status="resolved")
     i = i.identify_root_cause("bad-image-tag", at=at(t0, 60), summary="A deploy pinned a broken image tag")
     i = i.start_post_incident(at=at(t0, 90))
     i = i.archive_channel(at=at(t0, 60 * 20))
@@ -112,16 +117,21 @@ def sev3_closed(policy: Policy) -> Incident:
         at=t0,
         policy=policy,
     )
-    i = i.declare(at=at(t0, 10), by="ivy", declarer_role="support_lead", severity="SEV3").start_response(
-        at=at(t0, 11)
-    )
+    i = i.complete_step("declaration", "confirm_criteria", at=at(t0, 9), by="ivy", note="three tickets")
+    i = i.declare(at=at(t0, 10), by="ivy", declarer_role="support_lead", severity="SEV3")
+    i = i.complete_step("declaration", "create_channel", at=at(t0, 10), by="ivy", note="#incident-csv")
+    i = i.complete_step("declaration", "page_on_call", at=at(t0, 11), by="ivy", note="data on-call paged")
+    i = i.complete_step("declaration", "notify_stakeholders", at=at(t0, 11), by="ivy")
+    i = i.start_response(at=at(t0, 11))
     i = i.post_update(at=at(t0, 15), status="investigating", audience="status_page")
+    i = i.record_action("background_workers.restart", at=at(t0, 48), by="ivy")
     i = i.post_update(at=at(t0, 50), status="mitigating")
     i = i.post_update(at=at(t0, 55), status="mitigating", audience="status_page")
     i = i.post_update(at=at(t0, 90), status="mitigating")
     i = i.post_update(at=at(t0, 95), status="mitigating", audience="status_page")
     i = i.resolve(at=at(t0, 120), last_error_at=at(t0, 80))
     i = i.post_update(at=at(t0, 125), status="resolved", audience="status_page")
+    i = i.post_update(at=at(t0, 125), status="resolved")
     i = i.archive_channel(at=at(t0, 60 * 20))
     return i.close(at=at(t0, 60 * 21))
 

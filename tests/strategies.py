@@ -4,10 +4,13 @@ import ipaddress
 import re
 from datetime import timedelta
 
+import attrs
 from hypothesis import strategies as st
 
 from incident_process import (
     ALERT_METRICS,
+    DECISION_FACTORS,
+    DEFAULT_POLICY,
     DEPENDENCY_METRIC,
     STATUSPAGE_COMPONENT_STATUSES,
     STATUSPAGE_IMPACTS,
@@ -32,6 +35,7 @@ from incident_process import (
     ImpactFlag,
     IncidentCriteria,
     Integrations,
+    OnCall,
     PerSeverity,
     Policy,
     PostIncident,
@@ -39,6 +43,7 @@ from incident_process import (
     QuarterlyMetric,
     QuarterlyReview,
     Resolution,
+    Response,
     ReviewMeeting,
     Role,
     RoleRequirements,
@@ -215,6 +220,21 @@ communications = st.builds(
 )
 
 
+def some_of(items):
+    """Some of *items*, in any order."""
+    return st.lists(st.sampled_from(items), unique=True).map(tuple)
+
+
+def checklists(defaults):
+    """Some of the guide's steps, in any order, each for some severities."""
+    step = st.sampled_from(defaults).flatmap(
+        lambda default: unique(severities, min_size=1).map(
+            lambda chosen: attrs.evolve(default, severities=chosen)
+        )
+    )
+    return st.lists(step, max_size=len(defaults), unique_by=lambda item: item.id).map(tuple)
+
+
 @st.composite
 def integrations(draw):
     alerts = draw(unique(texts, max_size=4))
@@ -263,11 +283,22 @@ policies = st.builds(
     classification=unique(severity_rules, min_size=1),
     roles=per_severity(role_requirements()),
     declaration=st.builds(
-        Declaration, who_may_declare=unique(identifiers, min_size=1), channel_prefix=texts, notify_group=texts
+        Declaration,
+        who_may_declare=unique(identifiers, min_size=1),
+        channel_prefix=texts,
+        notify_group=texts,
+        checklist=checklists(DEFAULT_POLICY.declaration.checklist),
+        enforce_checklist=bools,
     ),
     detection=detections,
     communication=communications,
-    resolution=st.builds(Resolution, quiet_period=per_severity(durations), archive_channel_after=durations),
+    resolution=st.builds(
+        Resolution,
+        quiet_period=per_severity(durations),
+        archive_channel_after=durations,
+        checklist=checklists(DEFAULT_POLICY.resolution.checklist),
+        enforce_checklist=bools,
+    ),
     post_incident=st.builds(
         PostIncident,
         required_for=unique(severities),
@@ -301,4 +332,19 @@ policies = st.builds(
         QuarterlyReview, metrics=unique(st.sampled_from(list(QuarterlyMetric)), min_size=1)
     ),
     integrations=integrations(),
+    response=st.builds(
+        Response,
+        priorities=st.permutations(DEFAULT_POLICY.response.priorities).map(tuple),
+        decision_factors=st.permutations(DECISION_FACTORS).map(tuple),
+    ),
+    on_call=st.builds(
+        OnCall,
+        before_incident=st.lists(st.sampled_from(DEFAULT_POLICY.on_call.before_incident), unique=True).map(
+            tuple
+        ),
+        required_access=st.lists(st.sampled_from(DEFAULT_POLICY.on_call.required_access), unique=True).map(
+            tuple
+        ),
+        handoff_channel=texts,
+    ),
 )

@@ -339,8 +339,8 @@ def test_a_closed_incident_takes_only_its_follow_ups():
     incident = resolved(Severity.SEV3).close(at=at(61))
     refused = refusal(lambda: incident.record_milestone("resolved", at=at(99)))
     assert refused.reason.endswith(
-        "allowed: add_action_item, archive_channel, complete_action_item, hold_review, identify_root_cause, "
-        "publish_document"
+        "allowed: add_action_item, archive_channel, complete_action_item, complete_step, hold_review, "
+        "identify_root_cause, publish_document"
     )
     incident = incident.archive_channel(at=at(61 + 24 * 60))
     assert incident.channel_archived_at == at(61 + 24 * 60)

@@ -178,6 +178,21 @@ class IncidentLifecycle(RuleBasedStateMachine):
     def complete_action_item(self, step, item):
         self._run(step, "complete_action_item", item)
 
+    @rule(
+        step=STEPS,
+        checklist=st.sampled_from(["declaration", "resolution", "triage"]),
+        item=st.sampled_from(
+            ["confirm_criteria", "create_channel", "communicate_resolution", "schedule_review", "x"]
+        ),
+        by=PEOPLE,
+    )
+    def complete_step(self, step, checklist, item, by):
+        self._run(step, "complete_step", checklist, item, by=by)
+
+    @rule(step=STEPS, by=PEOPLE, to=st.none() | st.sampled_from(["On-call Lead", "VP Engineering"]))
+    def escalate(self, step, by, to):
+        self._run(step, "escalate", by=by, to=to)
+
     @rule(naive=st.datetimes(min_value=datetime(2026, 3, 8), max_value=datetime(2026, 3, 9)))  # noqa: DTZ001
     def naive_time_is_refused(self, naive):
         before = self.incident

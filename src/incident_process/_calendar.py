@@ -219,7 +219,8 @@ class BusinessCalendar:
 
         ``n`` is at least 0; 0 gives *moment* itself (in the calendar's zone).
         A wall-clock time that DST skips on the target day moves forward by
-        the gap.
+        the gap. So adding *n* then *m* lands on the same day as adding
+        *n + m*, and at the same time unless the first step's time was moved.
         """
         local = _aware("moment", moment).astimezone(self.tz)
         _count(n)

@@ -113,6 +113,16 @@ class Checker:
             else:
                 self.fail(item_path, f"expected {kind.__name__}, got {type(item).__name__}")
 
+    def keyed(self, path: str, value: object, kind: type, key: str, *, non_empty: bool = False) -> None:
+        """A list of *kind* items whose *key* field differs from item to item (``alerts[1].alert``)."""
+        seen: dict[object, str] = {}
+        item: object
+        for item_path, item in self.items_of(path, value, kind, non_empty=non_empty):
+            field = getattr(item, key)
+            if field in seen:
+                self.fail(f"{item_path}.{key}", f"repeats {seen[field]}.{key} ({field!r})")
+            seen.setdefault(field, item_path)
+
     def texts(self, path: str, value: object, *, non_empty: bool = True) -> None:
         """A list of distinct, non-empty strings."""
         for item_path, item in self.items(path, value, non_empty=non_empty):

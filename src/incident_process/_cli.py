@@ -374,7 +374,11 @@ _Entry = dict[str, str | None]
 
 
 def _audit_entries(incident: Incident, now: datetime) -> tuple[list[_Entry], list[_Entry]]:
-    """What an audit reports of one incident: findings (late duties, unmet "must" roles), warnings."""
+    """What an audit reports of one incident: its findings and its warnings.
+
+    Findings: late duties, the response's "Do NOT"s, checklist steps open when
+    required, unmet "must" roles. Warnings: unmet "should" roles.
+    """
     from ._incident import RequirementLevel
 
     findings: list[_Entry] = [
@@ -387,6 +391,17 @@ def _audit_entries(incident: Incident, now: datetime) -> tuple[list[_Entry], lis
             "message": f"{duty.status.value}: {duty.detail}, due {duty.due_at.isoformat()}",
         }
         for duty in _late(incident.obligations(now))
+    ]
+    # The "Do NOT" list and the checklists; going dark is the missed updates above already.
+    findings += [
+        {
+            "rule": finding.rule,
+            "at": finding.at.isoformat() if finding.at else None,
+            "event_id": finding.event_id,
+            "message": finding.message,
+        }
+        for finding in incident.response_findings(now)
+        if finding.rule != "response.went_dark"
     ]
     warnings: list[_Entry] = []
     for unmet in incident.unmet_role_requirements():

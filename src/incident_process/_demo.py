@@ -122,6 +122,75 @@ def _minutes(span: timedelta | None) -> str:
     return "unknown" if span is None else f"{span.total_seconds() / 60:g} minutes"
 
 
+def _playbook(incident: Incident, policy: Policy) -> list[str]:
+    """The playbook on the walked-through incident: next steps, checklists, findings, a choice, a hand-off."""
+    from ._decision import Option, Risk, choose_option
+    from ._oncall import OnCallProfile, check_readiness, hand_off
+
+    early = Incident.from_events(incident.events[:7], policy=policy)
+    moment = early.events[-1].at + timedelta(minutes=1)
+    lines = [
+        "",
+        "## The response playbook",
+        "",
+        f"What {early.id} owed next at {moment:%H:%M %Z}, in the guide's order:",
+    ]
+    for step in early.next_steps(moment):
+        due = f" (due {step.due_at:%H:%M})" if step.due_at else ""
+        lines.append(f"- {step.stage.value}{'/' + step.priority if step.priority else ''}: {step.what}{due}")
+    lines += ["", "Its checklists, once closed:"]
+    for name in ("declaration", "resolution"):
+        for item in incident.checklist(name).items:
+            state = "n/a" if not item.applies else ("done" if item.done else "OPEN")
+            lines.append(f"- {name}.{item.step.id}: {state}")
+    lines += ["", "What the response did against the guide (audit findings):"]
+    lines += [
+        f"- {finding.rule}: {finding.message}"
+        for finding in incident.response_findings(incident.events[-1].at)
+    ]
+    decision = choose_option(
+        [
+            Option(
+                name="fail over the database",
+                stops_impact=True,
+                restores_in=timedelta(minutes=5),
+                risk=Risk.MEDIUM,
+                reversible=False,
+                risks_data=False,
+            ),
+            Option(
+                name="roll back the deploy",
+                stops_impact=True,
+                restores_in=timedelta(minutes=12),
+                risk=Risk.LOW,
+                reversible=True,
+                risks_data=False,
+            ),
+            Option(name="scale up", stops_impact=False),
+        ],
+        policy=policy,
+    )
+    lines += ["", f"Choosing a mitigation: {decision.reason}."]
+    lines += [f"- {ranked.place}. {ranked.option.name}: {ranked.reason}" for ranked in decision.ranking]
+    lines += [f"- set aside: {aside.option.name}: {aside.reason}" for aside in decision.set_aside]
+    profile = OnCallProfile(
+        person="bo",
+        confirmed={item.id for item in policy.on_call.before_incident},
+        access={item.id for item in policy.on_call.required_access[:-1]},
+    )
+    lines += ["", str(check_readiness(profile, policy=policy)), ""]
+    shift = hand_off(
+        [early],
+        from_person="ana",
+        to_person="cy",
+        at=moment,
+        notes={early.id: "rollback under way"},
+        policy=policy,
+    )
+    lines += [f"Posted to {shift.channel}:", "", *(f"    {line}" for line in shift.render().split("\n"))]
+    return lines
+
+
 def _webhook(start: datetime) -> dict[str, object]:
     """An Alertmanager webhook (version 4) for the checkout alert, as Alertmanager would post it."""
     stamp = f"{start.astimezone(UTC):%Y-%m-%dT%H:%M:%S}.201842187Z"
@@ -234,5 +303,6 @@ def demo_text(policy: Policy) -> str:
         ),
         f"Replaying its {incident.version} events rebuilds the same incident: {rebuilt}.",
     ]
+    parts += _playbook(incident, policy)
     parts += _integrations(policy)
     return "\n".join(parts) + "\n"

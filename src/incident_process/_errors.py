@@ -32,6 +32,9 @@ with one ``except`` clause. Errors about a bad *value* also derive from
     │                        ``now``, an unknown chart format
     ├── MissingExtraError    (also ImportError) an optional dependency is not
     │                        installed; the message names the extra to install
+    ├── PlaybookError        (also ValueError) a playbook argument is wrong: an
+    │                        option to choose from, an on-call profile, a
+    │                        shift hand-off
     ├── CommandRefusedError  a command the lifecycle refuses; ``.command``,
     │                        ``.phase`` and ``.rule`` say which, where and why
     └── ReplayError          (also ValueError) recorded events that no sequence
@@ -58,6 +61,7 @@ __all__ = [
     "MessageError",
     "MissingExtraError",
     "PayloadError",
+    "PlaybookError",
     "PolicyError",
     "Problem",
     "RecordError",
@@ -239,6 +243,10 @@ class SampleError(DetectionError):
 
 class ReviewError(IncidentProcessError, ValueError):
     """A quarterly review argument is wrong (``quarter: expected 'YYYYQn' ..., got '2026Q5'``)."""
+
+
+class PlaybookError(IncidentProcessError, ValueError):
+    """A playbook argument is wrong: an option to choose from, an on-call profile, a shift hand-off."""
 
 
 class MissingExtraError(IncidentProcessError, ImportError):

@@ -28,12 +28,14 @@ __all__ = [
     "ActionItemCompleted",
     "Audience",
     "ChannelArchived",
+    "ChecklistStepCompleted",
     "Closed",
     "Declared",
     "Detected",
     "DismissalReason",
     "Dismissed",
     "DocumentPublished",
+    "Escalated",
     "Event",
     "Milestone",
     "MilestoneRecorded",
@@ -556,6 +558,58 @@ class RootCauseIdentified(Event):
             fields.fail("summary", f"expected text, got {self.summary!r}")
 
 
+@attrs.frozen(kw_only=True)
+class ChecklistStepCompleted(Event):
+    """A step of a checklist was done (guide, "Declaration checklist", "Resolution checklist").
+
+    Attributes:
+        checklist: ``"declaration"`` or ``"resolution"``.
+        step: The step's id in the policy's checklist (``"create_channel"``).
+        by: Who did it.
+        note: Anything worth keeping (the channel's name, where the
+            stakeholders were told).
+    """
+
+    command: ClassVar[str] = "complete_step"
+    kind: ClassVar[str] = "checklist_step_completed"
+
+    checklist: str
+    step: str
+    by: str
+    note: str = ""
+
+    def _check(self, fields: _Fields) -> None:
+        fields.text("checklist", self.checklist)
+        fields.text("step", self.step)
+        fields.text("by", self.by)
+        if not isinstance(self.note, str):
+            fields.fail("note", f"expected text, got {self.note!r}")
+
+
+@attrs.frozen(kw_only=True)
+class Escalated(Event):
+    """The response was escalated to the next level (guide, "Follow escalation path if unable to resolve").
+
+    Attributes:
+        to: The level escalated to, as the policy's escalation path names it
+            (``"On-call Lead"``).
+        by: Who escalated.
+        reason: Why (``"unable to resolve"``).
+    """
+
+    command: ClassVar[str] = "escalate"
+    kind: ClassVar[str] = "escalated"
+
+    to: str
+    by: str
+    reason: str
+
+    def _check(self, fields: _Fields) -> None:
+        fields.text("to", self.to)
+        fields.text("by", self.by)
+        fields.text("reason", self.reason)
+
+
 #: Every event type by its name in records.
 EVENT_TYPES: Mapping[str, type[Event]] = {
     kind.kind: kind
@@ -580,5 +634,7 @@ EVENT_TYPES: Mapping[str, type[Event]] = {
         ActionItemCompleted,
         ActionTaken,
         RootCauseIdentified,
+        ChecklistStepCompleted,
+        Escalated,
     )
 }

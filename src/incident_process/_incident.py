@@ -26,12 +26,14 @@ from ._events import (
     ActionTaken,
     Audience,
     ChannelArchived,
+    ChecklistStepCompleted,
     Closed,
     Declared,
     Detected,
     DismissalReason,
     Dismissed,
     DocumentPublished,
+    Escalated,
     Event,
     Milestone,
     MilestoneRecorded,
@@ -49,12 +51,15 @@ from ._events import (
     utc,
 )
 from ._policy import DEFAULT_POLICY, Policy
+from ._policy_response import step_matches, steps_by_event
 from ._rules import Check, Phase, RuleBroken
 from ._vocabulary import DetectionSource, Role, Severity
 
 if TYPE_CHECKING:
     from ._calendar import BusinessCalendar
     from ._obligations import Obligation
+    from ._policy import EscalationLevel
+    from ._response import Checklist, NextStep, ResponseFinding
 
 __all__ = ["ActionItem", "Incident", "RequirementLevel", "RoleTenure", "UnmetRoleRequirement"]
 
@@ -132,6 +137,15 @@ class UnmetRoleRequirement:
     reason: str
 
 
+@attrs.frozen
+class StepDone:
+    """When a checklist step was done, by whom (when the event says) and by which event."""
+
+    at: datetime
+    by: str | None
+    event_id: str
+
+
 @attrs.frozen(kw_only=True)
 class _State:
     """Everything the events say about the incident now (derived, never stored).
@@ -161,6 +175,8 @@ class _State:
     action_items: Mapping[str, ActionItem]
     involved: frozenset[str]
     root_cause: RootCauseIdentified | None
+    steps: Mapping[tuple[str, str], StepDone]
+    escalated_to: tuple[str, ...]
 
     @property
     def action_item_ids(self) -> frozenset[str] | set[str]:
@@ -184,6 +200,7 @@ class _Builder:
         "declared_at",
         "detected_at",
         "document_published_at",
+        "escalated_to",
         "holders",
         "incident_id",
         "involved",
@@ -196,11 +213,13 @@ class _Builder:
         "root_cause",
         "severity",
         "source",
+        "step_index",
+        "steps",
         "tenures",
         "title",
     )
 
-    def __init__(self, state: _State) -> None:
+    def __init__(self, state: _State, policy: Policy) -> None:
         self.incident_id = state.incident_id
         self.title = state.title
         self.source = state.source
@@ -222,6 +241,9 @@ class _Builder:
         self.action_items = dict(state.action_items)
         self.involved = set(state.involved)
         self.root_cause = state.root_cause
+        self.steps = dict(state.steps)
+        self.escalated_to = list(state.escalated_to)
+        self.step_index = steps_by_event(policy.declaration.checklist, policy.resolution.checklist)
 
     @property
     def action_item_ids(self) -> set[str]:
@@ -234,7 +256,7 @@ class _Builder:
         return {i for i, item in self.action_items.items() if item.completed_at is None}
 
     @classmethod
-    def start(cls, detected: Detected) -> _Builder:
+    def start(cls, detected: Detected, policy: Policy) -> _Builder:
         state = _State(
             incident_id=detected.incident_id,
             title=detected.title,
@@ -257,10 +279,13 @@ class _Builder:
             action_items=MappingProxyType({}),
             involved=frozenset(),
             root_cause=None,
+            steps=MappingProxyType({}),
+            escalated_to=(),
         )
-        builder = cls(state)
+        builder = cls(state, policy)
         if detected.idempotency_key is not None:
             builder.keys[detected.idempotency_key] = 0
+        builder.complete_steps(detected)
         return builder
 
     def freeze(self) -> _State:
@@ -286,6 +311,8 @@ class _Builder:
             action_items=MappingProxyType(self.action_items),
             involved=frozenset(self.involved),
             root_cause=self.root_cause,
+            steps=MappingProxyType(self.steps),
+            escalated_to=tuple(self.escalated_to),
         )
 
     def apply(self, event: Event, phase: Phase, index: int) -> None:
@@ -295,6 +322,18 @@ class _Builder:
         if event.idempotency_key is not None:
             self.keys[event.idempotency_key] = index
         _APPLY.get(type(event), _nothing)(self, event)
+        self.complete_steps(event)
+
+    def complete_steps(self, event: Event) -> None:
+        """Record the checklist steps *event* completes (the first completion of each stands)."""
+        pairs = self.step_index.get(event.kind)
+        if pairs is None:
+            return
+        for checklist, step in pairs:
+            if (checklist, step.id) not in self.steps and step_matches(step, event):
+                self.steps[checklist, step.id] = StepDone(
+                    at=utc(event.at), by=getattr(event, "by", None), event_id=event.id
+                )
 
     # One method per event type that changes more than the phase.
 
@@ -325,6 +364,17 @@ class _Builder:
 
     def _reopened(self, _: Reopened) -> None:
         self.resolved_at = None
+        # The resolution checklist starts again for the next resolution.
+        for done in [key for key in self.steps if key[0] == "resolution"]:
+            del self.steps[done]
+
+    def _step_completed(self, event: ChecklistStepCompleted) -> None:
+        self.involved.add(event.by)
+        self.steps[event.checklist, event.step] = StepDone(at=self.last_at, by=event.by, event_id=event.id)
+
+    def _escalated(self, event: Escalated) -> None:
+        self.involved.add(event.by)
+        self.escalated_to.append(event.to)
 
     def _ended(self, _: Event) -> None:
         for role in list(self.holders):
@@ -415,6 +465,8 @@ _APPLY: Mapping[type[Event], Any] = {
     ActionItemCompleted: _Builder._action_item_completed,  # noqa: SLF001
     ActionTaken: _Builder._action_taken,  # noqa: SLF001
     RootCauseIdentified: _Builder._root_cause_identified,  # noqa: SLF001
+    ChecklistStepCompleted: _Builder._step_completed,  # noqa: SLF001
+    Escalated: _Builder._escalated,  # noqa: SLF001
 }
 
 
@@ -502,7 +554,7 @@ class Incident:
             title=title,
             source=parsed,  # type: ignore[arg-type] # checked by Detected
         )
-        return cls._make((detected,), policy, _Builder.start(detected).freeze())
+        return cls._make((detected,), policy, _Builder.start(detected, policy).freeze())
 
     @classmethod
     def from_events(cls, events: Iterable[Event], *, policy: Policy = DEFAULT_POLICY) -> Incident:
@@ -526,7 +578,7 @@ class Incident:
             raise ReplayError(0, f"id {first.id!r} should be {first.incident_id}:1")
         from ._lifecycle import replay_transition  # the machine's module, loaded on first use
 
-        builder = _Builder.start(first)
+        builder = _Builder.start(first, policy)
         for index in range(1, len(recorded)):
             event = recorded[index]
             _replay_one(builder, event, index, policy, replay_transition)
@@ -715,6 +767,45 @@ class Incident:
 
         return obligations(self, now, calendar)
 
+    def checklist(self, name: str) -> Checklist:
+        """The checklist *name* (``"declaration"`` or ``"resolution"``): each step done or open.
+
+        Guide, "Declaration checklist" and "Resolution checklist"; the steps
+        are the policy's, each done by the event it names or by
+        :meth:`complete_step`.
+
+        Raises:
+            InvalidEventError: for an unknown checklist.
+        """
+        from ._response import checklist
+
+        return checklist(self, name)
+
+    def next_steps(self, now: datetime) -> tuple[NextStep, ...]:
+        """What is owed next as of *now*, in the guide's order; never a step already done.
+
+        Stage by stage (detection, declaration checklist, response,
+        resolution checklist, post-incident), and within the response in the
+        guide's "Response Priorities": mitigate, communicate, investigate,
+        fix, verify. See the documentation's "Response playbook" page.
+
+        Raises:
+            CalendarError: if *now* is naive.
+        """
+        from ._response import next_steps
+
+        return next_steps(self, now)
+
+    def response_findings(self, now: datetime) -> tuple[ResponseFinding, ...]:
+        """What the events up to *now* did against the guide's "Do NOT" list (``RESPONSE_RULES``).
+
+        Raises:
+            CalendarError: if *now* is naive.
+        """
+        from ._response import response_findings
+
+        return response_findings(self, now)
+
     # --- commands --------------------------------------------------------------
 
     def acknowledge(self, *, at: datetime, by: str, idempotency_key: str | None = None) -> Incident:
@@ -842,6 +933,63 @@ class Incident:
             Dismissed, at, idempotency_key, reason=parsed, duplicate_of=duplicate_of, note=note
         )
 
+    def complete_step(  # noqa: PLR0913 - the step, who, a note, the time and the key
+        self,
+        checklist: str,
+        step: str,
+        *,
+        at: datetime,
+        by: str,
+        note: str = "",
+        idempotency_key: str | None = None,
+    ) -> Incident:
+        """Record that *by* did *step* of *checklist* (``"declaration"`` or ``"resolution"``).
+
+        Guide, "Declaration checklist" and "Resolution checklist". A step
+        the policy's checklist has, once, and for the incident's severity.
+
+        Raises:
+            CommandRefusedError: with rule ``checklist.known_step`` or
+                ``checklist.step_once``.
+        """
+        return self._command(
+            ChecklistStepCompleted, at, idempotency_key, checklist=checklist, step=step, by=by, note=note
+        )
+
+    def escalate(
+        self,
+        *,
+        at: datetime,
+        by: str,
+        reason: str = "unable to resolve",
+        to: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Incident:
+        """Escalate to the next level (guide, "Follow escalation path if unable to resolve").
+
+        *to* defaults to the next level for the incident's severity
+        (:meth:`next_escalation`); given, it must be that level.
+
+        Raises:
+            CommandRefusedError: with rule ``escalation.next_level``.
+        """
+        if to is None:
+            level = self.next_escalation()
+            if level is None:
+                path = self.policy.escalation.path_for(self.severity)
+                reason_given = (
+                    f"no level of the escalation path is left above {path[-1].who if path else 'nobody'}"
+                )
+                raise self._refused("escalate", "escalation.next_level", reason_given)
+            to = level.who
+        return self._command(Escalated, at, idempotency_key, to=to, by=by, reason=reason)
+
+    def next_escalation(self) -> EscalationLevel | None:
+        """The next level of the escalation path for the incident's severity, if one is left."""
+        path = self.policy.escalation.path_for(self.severity)
+        position = len(self._state.escalated_to) + 1
+        return path[position] if position < len(path) else None
+
     def record_action(
         self,
         action: str,
@@ -936,7 +1084,7 @@ class Incident:
             phase = run_command(state.phase, Check(state, event, self.policy))
         except RuleBroken as broken:
             raise self._refused(kind.command, broken.rule, broken.reason) from None
-        builder = _Builder(state)
+        builder = _Builder(state, self.policy)
         builder.apply(event, phase, len(self.events))
         return Incident._make((*self.events, event), self.policy, builder.freeze())
 

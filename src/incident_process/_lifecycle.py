@@ -34,13 +34,17 @@ from ._rules import (
     first_acknowledgement,
     first_archive,
     first_review,
+    known_step,
     may_declare,
     new_action_item,
+    next_escalation_level,
     open_action_item,
     post_incident_optional,
     quiet_period_passed,
+    required_steps_done,
     role_changes_hands,
     severity_changes,
+    step_once,
     uninvolved_facilitator,
 )
 
@@ -69,10 +73,12 @@ class Lifecycle(StateMachine):
     declare = detected.to(declared, cond=may_declare)
     dismiss = detected.to(dismissed)
     start_response = declared.to(responding)
-    resolve = responding.to(resolved, cond=quiet_period_passed)
+    resolve = responding.to(resolved, cond=[quiet_period_passed, required_steps_done])
     reopen = resolved.to(responding)
     start_post_incident = resolved.to(post_incident)
-    close = resolved.to(closed, cond=post_incident_optional) | post_incident.to(closed)
+    close = resolved.to(closed, cond=[post_incident_optional, required_steps_done]) | post_incident.to(
+        closed, cond=required_steps_done
+    )
 
     acknowledge = (
         detected.to.itself(internal=True, cond=first_acknowledgement)
@@ -110,6 +116,20 @@ class Lifecycle(StateMachine):
         | resolved.to.itself(internal=True)
         | post_incident.to.itself(internal=True)
         | closed.to.itself(internal=True)
+    )
+
+    complete_step = (
+        detected.to.itself(internal=True, cond=[known_step, step_once])
+        | declared.to.itself(internal=True, cond=[known_step, step_once])
+        | responding.to.itself(internal=True, cond=[known_step, step_once])
+        | resolved.to.itself(internal=True, cond=[known_step, step_once])
+        | post_incident.to.itself(internal=True, cond=[known_step, step_once])
+        | closed.to.itself(internal=True, cond=[known_step, step_once])
+    )
+    escalate = (
+        detected.to.itself(internal=True, cond=next_escalation_level)
+        | declared.to.itself(internal=True, cond=next_escalation_level)
+        | responding.to.itself(internal=True, cond=next_escalation_level)
     )
 
     # Follow-ups, which go on after closing.

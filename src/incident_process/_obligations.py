@@ -64,7 +64,7 @@ if TYPE_CHECKING:
     from ._calendar import BusinessCalendar
     from ._incident import Incident
 
-__all__ = ["Obligation", "ObligationKind", "ObligationStatus", "obligations"]
+__all__ = ["Obligation", "ObligationKind", "ObligationStatus", "as_of", "obligations"]
 
 
 class ObligationKind(enum.Enum):
@@ -215,15 +215,10 @@ def obligations(
         msg = f"now: expected a timezone-aware datetime, got {shown}"
         raise CalendarError(msg)
     calendar = calendar if calendar is not None else incident.policy.business_calendar()
-    events = incident.events
-    count = bisect.bisect_right([utc(event.at) for event in events], utc(now))
-    if count == 0:
+    known = as_of(incident, now)
+    if known is None:
         return ()  # not detected yet, as of now
-    if count < len(events):
-        from ._incident import Incident
-
-        incident = Incident.from_events(events[:count], policy=incident.policy)
-        events = incident.events
+    incident, events = known, known.events
     ended_at = next((utc(e.at) for e in reversed(events) if isinstance(e, Closed | Dismissed)), None)
     found = _Collector(now, ended_at, calendar.tz)
     _detection(incident, found)
@@ -231,6 +226,19 @@ def obligations(
     _after_resolution(incident, calendar, found)
     _follow_ups(incident, calendar, found)
     return tuple(sorted(found.found, key=lambda o: (utc(o.due_at), o.kind.value, o.detail)))
+
+
+def as_of(incident: Incident, now: datetime) -> Incident | None:
+    """*incident* as its events up to *now* make it; ``None`` before it was detected."""
+    events = incident.events
+    count = bisect.bisect_right([utc(event.at) for event in events], utc(now))
+    if count == len(events):
+        return incident
+    if count == 0:
+        return None
+    from ._incident import Incident
+
+    return Incident.from_events(events[:count], policy=incident.policy)
 
 
 def _first(events: tuple[Event, ...], kinds: type | tuple[type, ...]) -> datetime | None:

@@ -32,6 +32,13 @@ import attrs
 from ._checks import Checker
 from ._durations import BusinessDays
 from ._errors import UnknownMetricError
+from ._policy_response import (
+    DECLARATION_CHECKLIST,
+    RESOLUTION_CHECKLIST,
+    ChecklistStep,
+    OnCall,
+    Response,
+)
 from ._vocabulary import DetectionSource, ImpactFlag, Role, Severity
 
 if TYPE_CHECKING:
@@ -350,11 +357,17 @@ class Declaration:
         channel_prefix: "Create incident channel:
             ``#incident-YYYY-MM-DD-brief-name``": the part before the date.
         notify_group: "Notify stakeholders via ``@incident-notify`` Slack group".
+        checklist: "Declaration checklist", its six steps in order.
+        enforce_checklist: Whether resolving is refused while a step
+            required before it is open (``False``: the open steps are
+            reported by audits; the guide says what to do, not what to refuse).
     """
 
     who_may_declare: tuple[str, ...] = ("on_call_engineer", "support_lead", "engineering_manager")
     channel_prefix: str = "#incident-"
     notify_group: str = "@incident-notify"
+    checklist: tuple[ChecklistStep, ...] = DECLARATION_CHECKLIST
+    enforce_checklist: bool = False
 
     def __attrs_post_init__(self) -> None:
         check = Checker()
@@ -362,6 +375,8 @@ class Declaration:
             check.identifier(path, who)
         check.text("channel_prefix", self.channel_prefix)
         check.text("notify_group", self.notify_group)
+        check.keyed("checklist", self.checklist, ChecklistStep, "id")
+        check.flag("enforce_checklist", self.enforce_checklist)
         check.done()
 
 
@@ -858,12 +873,17 @@ class Resolution:
         quiet_period: "No new error reports for 15 minutes (SEV1/2) or 30
             minutes (SEV3)".
         archive_channel_after: "Close incident channel (archive after 24h)".
+        checklist: "Resolution checklist", its five steps in order.
+        enforce_checklist: Whether closing is refused while a step required
+            before it is open (``False``: reported by audits).
     """
 
     quiet_period: PerSeverity[timedelta] = PerSeverity(
         sev1=_minutes(15), sev2=_minutes(15), sev3=_minutes(30)
     )
     archive_channel_after: timedelta = timedelta(hours=24)
+    checklist: tuple[ChecklistStep, ...] = RESOLUTION_CHECKLIST
+    enforce_checklist: bool = False
 
     def __attrs_post_init__(self) -> None:
         check = Checker()
@@ -871,6 +891,8 @@ class Resolution:
             for path, _, value in _each("quiet_period", self.quiet_period):
                 check.duration(path, value)
         check.duration("archive_channel_after", self.archive_channel_after)
+        check.keyed("checklist", self.checklist, ChecklistStep, "id")
+        check.flag("enforce_checklist", self.enforce_checklist)
         check.done()
 
 
@@ -1065,6 +1087,10 @@ class Escalation:
             if level.window is None:
                 check.fail(f"{path}.window", "only the last level may have no window")
         check.done()
+
+    def path_for(self, severity: Severity | None) -> tuple[EscalationLevel, ...]:
+        """The levels an incident of *severity* escalates through (all levels, before a severity is set)."""
+        return tuple(level for level in self.levels if severity is None or severity in level.severities)
 
 
 # --- Metrics and Thresholds --------------------------------------------------
@@ -1353,13 +1379,7 @@ class StatuspageMapping:
                     _one_of(check, path, value, allowed)
         for field in ("investigating", "identified", "mitigating"):
             _one_of(check, field, getattr(self, field), STATUSPAGE_STATUSES[:-1])
-        endpoints: dict[object, str] = {}
-        for path, item in check.items_of("components", self.components, ComponentMapping, non_empty=False):
-            if item.endpoint in endpoints:
-                check.fail(
-                    f"{path}.endpoint", f"repeats {endpoints[item.endpoint]}.endpoint ({item.endpoint!r})"
-                )
-            endpoints.setdefault(item.endpoint, path)
+        check.keyed("components", self.components, ComponentMapping, "endpoint")
         check.done()
 
     def component(self, endpoint: str) -> str | None:
@@ -1397,11 +1417,7 @@ class Integrations:
     def __attrs_post_init__(self) -> None:
         check = Checker()
         check.texts("endpoint_labels", self.endpoint_labels)
-        names: dict[object, str] = {}
-        for path, item in check.items_of("alerts", self.alerts, AlertMapping, non_empty=False):
-            if item.alert in names:
-                check.fail(f"{path}.alert", f"repeats {names[item.alert]}.alert ({item.alert!r})")
-            names.setdefault(item.alert, path)
+        check.keyed("alerts", self.alerts, AlertMapping, "alert")
         check.text("dependency_label", self.dependency_label)
         check.texts("critical_endpoints", self.critical_endpoints, non_empty=False)
         check.instance("statuspage", self.statuspage, StatuspageMapping)
@@ -1539,6 +1555,8 @@ class Policy:
         calendar: What counts as a business day, in ``zone``.
         integrations: How alerts, metrics and status pages of other tools map
             onto the guide's terms (the guide names no formats).
+        response: "3. Response": response priorities and decision framework.
+        on_call: "On-Call Responsibilities" and "Tools and Access".
     """
 
     zone: str = "UTC"
@@ -1558,6 +1576,8 @@ class Policy:
     quarterly_review: QuarterlyReview = QuarterlyReview()
     calendar: CalendarSettings = CalendarSettings()
     integrations: Integrations = Integrations()
+    response: Response = Response()
+    on_call: OnCall = OnCall()
 
     def __attrs_post_init__(self) -> None:
         check = Checker()

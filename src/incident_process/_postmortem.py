@@ -28,11 +28,13 @@ from ._events import (
     ActionItemCompleted,
     ActionTaken,
     ChannelArchived,
+    ChecklistStepCompleted,
     Closed,
     Declared,
     Detected,
     Dismissed,
     DocumentPublished,
+    Escalated,
     Event,
     Milestone,
     MilestoneRecorded,
@@ -130,7 +132,18 @@ def _describe(event: Event) -> str:  # noqa: C901, PLR0911, PLR0912 - one line p
         return f"Action item {_text(event.item_id)} added for {_text(event.owner)}"
     if isinstance(event, ActionItemCompleted):
         return f"Action item {_text(event.item_id)} completed"
+    if isinstance(event, Escalated):
+        return f"Escalated to {_text(event.to)} by {_text(event.by)}: {_text(event.reason)}"
     return event.kind.replace("_", " ").capitalize()
+
+
+def _step_done(event: ChecklistStepCompleted, incident: Incident) -> str:
+    """A checklist step, in the policy's words for it."""
+    text = next(
+        item.step.text for item in incident.checklist(event.checklist).items if item.step.id == event.step
+    )
+    note = f" ({_text(event.note)})" if event.note else ""
+    return f"{_text(event.checklist).capitalize()} checklist: {_text(text)}, by {_text(event.by)}{note}"
 
 
 def _timeline(incident: Incident) -> list[str]:
@@ -143,7 +156,8 @@ def _timeline(incident: Incident) -> list[str]:
             if event.milestone is Milestone.CUSTOMER_IMPACT_STARTED:
                 entries.append((moment, order, "Customer impact started"))
                 continue
-        entries.append((moment, order, _describe(event)))
+        text = _step_done(event, incident) if isinstance(event, ChecklistStepCompleted) else _describe(event)
+        entries.append((moment, order, text))
     return [f"- {_local(moment, incident)}: {text}" for moment, _, text in sorted(entries)]
 
 

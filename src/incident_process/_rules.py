@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -21,7 +21,9 @@ from ._events import (
     ActionItemAdded,
     ActionItemCompleted,
     ActionTaken,
+    ChecklistStepCompleted,
     Declared,
+    Escalated,
     Event,
     Resolved,
     ReviewHeld,
@@ -30,6 +32,7 @@ from ._events import (
     utc,
 )
 from ._policy import Policy
+from ._policy_response import CHECKLISTS, ChecklistStep
 from ._vocabulary import Role, Severity
 
 __all__ = ["Check", "Guard", "IncidentView", "Phase", "RuleBroken", "guard"]
@@ -90,6 +93,14 @@ class IncidentView(Protocol):
     @property
     def involved(self) -> frozenset[str] | set[str]:
         """Everyone who held a role or acted in an event."""
+
+    @property
+    def steps(self) -> Mapping[tuple[str, str], object]:
+        """The checklist steps done, by ``(checklist, step id)``."""
+
+    @property
+    def escalated_to(self) -> Sequence[str]:
+        """The levels escalated to, in order."""
 
 
 @attrs.frozen
@@ -258,6 +269,85 @@ def open_action_item(check: Check) -> str | None:
     if isinstance(event, ActionItemCompleted) and event.item_id not in check.incident.open_action_items:
         state = "is complete already" if event.item_id in check.incident.action_item_ids else "does not exist"
         return f"action item {event.item_id!r} {state}"
+    return None
+
+
+def _checklist(policy: Policy, name: str) -> tuple[ChecklistStep, ...]:
+    return policy.declaration.checklist if name == "declaration" else policy.resolution.checklist
+
+
+@guard("checklist.known_step")
+def known_step(check: Check) -> str | None:
+    """Guide, "Declaration checklist", "Resolution checklist": a step the policy has, for this severity."""
+    event = check.event
+    if not isinstance(event, ChecklistStepCompleted):
+        return None
+    if event.checklist not in CHECKLISTS:
+        return f"unknown checklist {event.checklist!r}; expected one of {', '.join(map(repr, CHECKLISTS))}"
+    steps = _checklist(check.policy, event.checklist)
+    step = next((step for step in steps if step.id == event.step), None)
+    if step is None:
+        known = ", ".join(step.id for step in steps) or "none"
+        return f"the {event.checklist} checklist has no step {event.step!r} (its steps: {known})"
+    severity = check.incident.severity
+    if severity is not None and not step.applies_to(severity):
+        return f"{event.checklist}.{event.step} does not apply to a {severity.value} incident"
+    return None
+
+
+@guard("checklist.step_once")
+def step_once(check: Check) -> str | None:
+    """A checklist step is done once (by its event, or by completing it)."""
+    event = check.event
+    if isinstance(event, ChecklistStepCompleted):
+        done = check.incident.steps.get((event.checklist, event.step))
+        if done is not None:
+            return f"{event.checklist}.{event.step} was done already ({getattr(done, 'event_id', done)})"
+    return None
+
+
+@guard("checklist.required_steps")
+def required_steps_done(check: Check) -> str | None:
+    """Guide, "Declaration checklist" and "Resolution checklist", where the policy enforces them.
+
+    With ``enforce_checklist`` set, a step required before resolving (or
+    closing) must be done first; otherwise open steps are reported by audits.
+    """
+    command = type(check.event).command
+    open_steps = []
+    for name in CHECKLISTS:
+        group = check.policy.declaration if name == "declaration" else check.policy.resolution
+        if not group.enforce_checklist:
+            continue
+        open_steps += [
+            f"{name}.{step.id} ({step.text})"
+            for step in group.checklist
+            if step.before == command
+            and step.applies_to(check.incident.severity)
+            and (name, step.id) not in check.incident.steps
+        ]
+    if open_steps:
+        return f"checklist steps required before {command} are open: {'; '.join(open_steps)}"
+    return None
+
+
+@guard("escalation.next_level")
+def next_escalation_level(check: Check) -> str | None:
+    """Guide, "Follow escalation path if unable to resolve": one level at a time, in the path's order.
+
+    The first level (the on-call engineer) is where the response starts; each
+    escalation goes to the next level of the path for the incident's
+    severity (VP Engineering only for SEV1).
+    """
+    event = check.event
+    if not isinstance(event, Escalated):
+        return None
+    path = check.policy.escalation.path_for(check.incident.severity)
+    position = len(check.incident.escalated_to) + 1
+    if position >= len(path):
+        return f"no level of the escalation path is left above {path[-1].who if path else 'nobody'}"
+    if event.to != path[position].who:
+        return f"the next level is {path[position].who}, not {event.to}"
     return None
 
 

@@ -58,3 +58,18 @@ except ip.ExternalTextError as refused:
     found: tuple[ip.Finding, ...] = refused.findings["body"]
 except ip.PayloadError as unreadable:
     problems: tuple[ip.Problem, ...] = unreadable.problems
+
+checklist: ip.Checklist = incident.checklist("declaration")
+open_steps: tuple[ip.ChecklistItem, ...] = checklist.open
+incident = incident.complete_step("declaration", "create_channel", at=t0, by="ana", note="#incident-x")
+steps: tuple[ip.NextStep, ...] = incident.next_steps(t0)
+stage: ip.Stage = steps[0].stage
+response: tuple[ip.ResponseFinding, ...] = incident.response_findings(t0)
+level: ip.EscalationLevel | None = incident.next_escalation()
+incident = incident.escalate(at=t0, by="ana", reason="unable to resolve")
+decision: ip.Decision = ip.choose_option([ip.Option(name="roll back", risk=ip.Risk.LOW)])
+chosen: ip.Option | None = decision.chosen
+readiness: ip.Readiness = ip.check_readiness(ip.OnCallProfile(person="bo", access={"slack"}))
+ready: bool = readiness.ready
+handoff: ip.ShiftHandoff = ip.hand_off([incident], from_person="ana", to_person="bo", at=t0)
+handoff_text: str = handoff.render()

@@ -1,0 +1,588 @@
+"""The response playbook: checklists, next steps, the "Do NOT" list, escalation."""
+
+from datetime import UTC, datetime, timedelta
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from incident_process import (
+    DEFAULT_POLICY,
+    EVENT_TYPES,
+    RESPONSE_RULES,
+    CalendarError,
+    CommandRefusedError,
+    Incident,
+    InvalidEventError,
+    ObligationKind,
+    Phase,
+    Role,
+    Stage,
+)
+from incident_process._policy_response import EVENT_FIELDS, OBLIGATION_KINDS
+
+T0 = datetime(2026, 8, 18, 12, 0, tzinfo=UTC)
+
+
+def at(minutes):
+    return T0 + timedelta(minutes=minutes)
+
+
+def enforcing(declaration=True, resolution=True):
+    return attrs.evolve(
+        DEFAULT_POLICY,
+        declaration=attrs.evolve(DEFAULT_POLICY.declaration, enforce_checklist=declaration),
+        resolution=attrs.evolve(DEFAULT_POLICY.resolution, enforce_checklist=resolution),
+    )
+
+
+def detected(policy=DEFAULT_POLICY, source="automated_alert"):
+    return Incident.detect(id="INC-1", title="Checkout errors", source=source, at=T0, policy=policy)
+
+
+def declared(severity="SEV2", policy=DEFAULT_POLICY):
+    incident = detected(policy).acknowledge(at=at(1), by="ana")
+    return incident.declare(at=at(2), by="ana", declarer_role="on_call_engineer", severity=severity)
+
+
+def responding(severity="SEV2", policy=DEFAULT_POLICY):
+    return declared(severity, policy).start_response(at=at(3))
+
+
+def all_declaration_steps(incident, minute=3):
+    for step in ("confirm_criteria", "create_channel", "notify_stakeholders"):
+        incident = incident.complete_step("declaration", step, at=at(minute), by="ana")
+    return incident.post_update(at=at(minute), status="investigating", audience="status_page")
+
+
+def resolved(severity="SEV2", policy=DEFAULT_POLICY):
+    incident = all_declaration_steps(responding(severity, policy))
+    incident = incident.record_action("api_gateway.rollback", at=at(5), by="bo")
+    incident = incident.post_update(at=at(10), status="mitigating")
+    incident = incident.post_update(at=at(35), status="mitigating")
+    return incident.resolve(at=at(55), last_error_at=at(20))
+
+
+def done(incident, checklist):
+    return {item.step.id for item in incident.checklist(checklist).items if item.done}
+
+
+# --- the guide's checklists, row by row ------------------------------------------------------
+
+DECLARATION_ROWS = [
+    ("confirm_criteria", "Confirm incident criteria are met"),
+    ("assign_severity", "Assign initial severity level"),
+    ("create_channel", "Create incident channel: #incident-YYYY-MM-DD-brief-name"),
+    ("page_on_call", "Page on-call if not already engaged"),
+    ("post_status_page", "Post initial status to status page"),
+    ("notify_stakeholders", "Notify stakeholders via @incident-notify Slack group"),
+]
+RESOLUTION_ROWS = [
+    ("confirm_metrics_stable", "Confirm metrics are stable"),
+    ("communicate_resolution", "Communicate resolution to stakeholders"),
+    ("status_page_resolved", 'Update status page to "Resolved"'),
+    ("archive_channel", "Close incident channel (archive after 24h)"),
+    ("schedule_review", "Schedule post-incident review"),
+]
+
+
+@pytest.mark.parametrize(("position", "row"), list(enumerate(DECLARATION_ROWS)))
+def test_the_declaration_checklist_is_the_guides(position, row):
+    step = DEFAULT_POLICY.declaration.checklist[position]
+    assert (step.id, step.text) == row
+    assert step.before == "resolve"
+
+
+@pytest.mark.parametrize(("position", "row"), list(enumerate(RESOLUTION_ROWS)))
+def test_the_resolution_checklist_is_the_guides(position, row):
+    step = DEFAULT_POLICY.resolution.checklist[position]
+    assert (step.id, step.text) == row
+
+
+def test_the_guides_checklists_are_reported_by_default_not_enforced():
+    assert DEFAULT_POLICY.declaration.enforce_checklist is False
+    assert DEFAULT_POLICY.resolution.enforce_checklist is False
+
+
+# --- each step: open, then done by its event (or by completing it) -----------------------------
+
+DERIVED = [
+    (
+        "declaration",
+        "assign_severity",
+        lambda i: i.declare(at=at(2), by="ana", declarer_role="on_call_engineer", severity=2),
+    ),
+    ("declaration", "page_on_call", lambda i: i.acknowledge(at=at(1), by="ana")),
+    (
+        "declaration",
+        "post_status_page",
+        lambda i: i.declare(at=at(2), by="ana", declarer_role="on_call_engineer", severity=2).post_update(
+            at=at(3), status="investigating", audience="status_page"
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("checklist", "step", "command"), DERIVED)
+def test_a_declaration_step_is_done_by_its_event(checklist, step, command):
+    incident = detected()
+    assert step not in done(incident, checklist)
+    incident = command(incident)
+    [item] = [item for item in incident.checklist(checklist).items if item.step.id == step]
+    assert item.done
+    assert item.event_id == incident.events[-1].id
+
+
+def test_an_internal_update_does_not_post_the_status_page():
+    incident = declared().post_update(at=at(3), status="investigating")
+    assert "post_status_page" not in done(incident, "declaration")
+
+
+@pytest.mark.parametrize("step", ["confirm_criteria", "create_channel", "notify_stakeholders"])
+def test_a_manual_step_is_done_when_completed(step):
+    incident = declared()
+    assert step not in done(incident, "declaration")
+    incident = incident.complete_step("declaration", step, at=at(3), by="bo", note="done")
+    [item] = [item for item in incident.checklist("declaration").items if item.step.id == step]
+    assert (item.done_at, item.done_by, item.event_id) == (at(3), "bo", incident.events[-1].id)
+
+
+RESOLUTION_DERIVED = [
+    ("confirm_metrics_stable", lambda i: i),
+    ("communicate_resolution", lambda i: i.post_update(at=at(61), status="resolved")),
+    ("status_page_resolved", lambda i: i.post_update(at=at(61), status="resolved", audience="status_page")),
+    ("archive_channel", lambda i: i.archive_channel(at=at(61))),
+    ("schedule_review", lambda i: i.start_post_incident(at=at(61))),
+]
+
+
+@pytest.mark.parametrize(("step", "command"), RESOLUTION_DERIVED)
+def test_a_resolution_step_is_done_by_its_event(step, command):
+    before = resolved()
+    incident = command(before)
+    assert step in done(incident, "resolution")
+    if step != "confirm_metrics_stable":  # the resolution itself confirms the metrics
+        assert step not in done(before, "resolution")
+
+
+def test_the_wrong_audience_does_not_complete_a_step():
+    incident = resolved().post_update(at=at(61), status="resolved", audience="status_page")
+    assert "communicate_resolution" not in done(incident, "resolution")
+
+
+def test_scheduling_the_review_does_not_apply_to_a_sev3():
+    incident = resolved("SEV3")
+    [item] = [item for item in incident.checklist("resolution").items if item.step.id == "schedule_review"]
+    assert not item.applies
+    assert item not in incident.checklist("resolution").open
+    with pytest.raises(CommandRefusedError, match="does not apply to a SEV3 incident"):
+        incident.complete_step("resolution", "schedule_review", at=at(61), by="ana")
+
+
+def test_a_reopened_incident_starts_the_resolution_checklist_again():
+    incident = resolved().post_update(at=at(61), status="resolved")
+    assert "communicate_resolution" in done(incident, "resolution")
+    incident = incident.reopen(at=at(62), reason="errors are back")
+    assert done(incident, "resolution") == set()
+    assert "create_channel" in done(incident, "declaration")
+
+
+@pytest.mark.parametrize(
+    ("checklist", "step", "rule", "reason"),
+    [
+        ("triage", "x", "checklist.known_step", "unknown checklist 'triage'"),
+        (
+            "declaration",
+            "open_channel",
+            "checklist.known_step",
+            "the declaration checklist has no step 'open_channel'",
+        ),
+        (
+            "declaration",
+            "assign_severity",
+            "checklist.step_once",
+            "declaration.assign_severity was done already",
+        ),
+        ("declaration", "page_on_call", "checklist.step_once", "was done already (INC-1:2)"),
+    ],
+)
+def test_completing_a_step_that_is_not_open_is_refused(checklist, step, rule, reason):
+    incident = declared()
+    with pytest.raises(CommandRefusedError) as refused:
+        incident.complete_step(checklist, step, at=at(3), by="ana")
+    assert refused.value.rule == rule
+    assert reason in refused.value.reason
+
+
+def test_a_step_completed_twice_is_refused_and_changes_nothing():
+    incident = declared().complete_step("declaration", "create_channel", at=at(3), by="ana")
+    with pytest.raises(CommandRefusedError, match=r"checklist\.step_once"):
+        incident.complete_step("declaration", "create_channel", at=at(4), by="bo")
+    assert incident.version == 4
+
+
+def test_a_step_needs_who_did_it():
+    with pytest.raises(CommandRefusedError, match=r"ChecklistStepCompleted\.by: expected non-empty text"):
+        declared().complete_step("declaration", "create_channel", at=at(3), by=" ")
+
+
+def test_an_unknown_checklist_is_named():
+    with pytest.raises(InvalidEventError, match="checklist: expected one of 'declaration', 'resolution'"):
+        declared().checklist("triage")
+
+
+def test_a_dismissed_incident_completes_no_step():
+    incident = detected().dismiss(at=at(1), reason="false_alarm")
+    with pytest.raises(CommandRefusedError, match="takes no more commands"):
+        incident.complete_step("declaration", "confirm_criteria", at=at(2), by="ana")
+
+
+# --- enforcement, per the policy -----------------------------------------------------------------
+
+
+def test_an_enforcing_policy_refuses_to_resolve_with_declaration_steps_open():
+    incident = responding(policy=enforcing()).record_action("x", at=at(4), by="bo")
+    with pytest.raises(CommandRefusedError) as refused:
+        incident.resolve(at=at(40), last_error_at=at(20))
+    assert refused.value.rule == "checklist.required_steps"
+    assert refused.value.reason == (
+        "checklist steps required before resolve are open: declaration.confirm_criteria "
+        "(Confirm incident criteria are met); declaration.create_channel (Create incident channel: "
+        "#incident-YYYY-MM-DD-brief-name); declaration.post_status_page (Post initial status to status "
+        "page); declaration.notify_stakeholders (Notify stakeholders via @incident-notify Slack group)"
+    )
+    finished = all_declaration_steps(incident, minute=5)
+    assert finished.resolve(at=at(40), last_error_at=at(20)).phase is Phase.RESOLVED
+
+
+def test_an_enforcing_policy_refuses_to_close_with_resolution_steps_open():
+    incident = resolved(policy=enforcing()).start_post_incident(at=at(61))
+    with pytest.raises(
+        CommandRefusedError, match=r"before close are open: resolution\.communicate_resolution"
+    ):
+        incident.close(at=at(70))
+    incident = incident.post_update(at=at(62), status="resolved").post_update(
+        at=at(62), status="resolved", audience="status_page"
+    )
+    assert incident.close(at=at(70)).phase is Phase.CLOSED  # archiving may come after closing
+
+
+def test_enforcement_is_per_checklist():
+    incident = resolved(policy=enforcing(declaration=False, resolution=True))
+    assert incident.phase is Phase.RESOLVED
+    lax = responding(policy=enforcing(declaration=False)).resolve(at=at(40), last_error_at=at(20))
+    assert lax.phase is Phase.RESOLVED
+
+
+def test_the_default_policy_reports_what_it_does_not_refuse():
+    incident = responding().resolve(at=at(40), last_error_at=at(20))
+    findings = [f for f in incident.response_findings(at(41)) if f.rule == "checklist.required_steps"]
+    assert [f.message.split(" (")[0] for f in findings] == [
+        "declaration.confirm_criteria",
+        "declaration.create_channel",
+        "declaration.post_status_page",
+        "declaration.notify_stakeholders",
+    ]
+    assert findings[0].event_id == incident.events[-1].id
+
+
+def test_a_step_done_late_is_reported_as_late():
+    incident = responding().resolve(at=at(40), last_error_at=at(20))
+    incident = incident.complete_step("declaration", "create_channel", at=at(45), by="ana")
+    [late] = [f for f in incident.response_findings(at(46)) if "create_channel" in f.message]
+    assert "done later, at 2026-08-18T12:45:00+00:00" in late.message
+
+
+# --- replay ---------------------------------------------------------------------------------------
+
+
+@given(st.permutations(["confirm_criteria", "create_channel", "notify_stakeholders"]), st.integers(0, 3))
+def test_replaying_the_events_gives_the_same_checklists(order, count):
+    incident = declared()
+    for minute, step in enumerate(order[:count], start=3):
+        incident = incident.complete_step("declaration", step, at=at(minute), by="ana")
+    rebuilt = Incident.from_events(incident.events)
+    assert rebuilt == incident
+    assert rebuilt.checklist("declaration") == incident.checklist("declaration")
+
+
+# --- the "Do NOT" list, each rule met and broken --------------------------------------------------
+
+
+def rules(incident, now=None):
+    return [finding.rule for finding in incident.response_findings(now or incident.events[-1].at)]
+
+
+def test_root_cause_before_any_mitigation_skips_mitigation():
+    incident = responding().identify_root_cause("bad-deploy", at=at(5))
+    [finding] = [f for f in incident.response_findings(at(6)) if f.rule == "response.mitigation_skipped"]
+    assert finding.event_id == incident.events[-1].id
+    assert finding.message.endswith('"Do NOT: Skip mitigation to find root cause"')
+
+
+@pytest.mark.parametrize(
+    "mitigate",
+    [
+        lambda i: i.record_action("api_gateway.rollback", at=at(4), by="bo"),
+        lambda i: i.post_update(at=at(4), status="mitigating"),
+        lambda i: i.record_milestone("mitigating", at=at(4)),
+    ],
+)
+def test_root_cause_after_a_mitigation_attempt_is_fine(mitigate):
+    incident = mitigate(responding()).identify_root_cause("bad-deploy", at=at(5))
+    assert "response.mitigation_skipped" not in rules(incident)
+
+
+def test_root_cause_found_after_resolution_is_fine():
+    incident = resolved().identify_root_cause("bad-deploy", at=at(65))
+    assert "response.mitigation_skipped" not in rules(incident)
+
+
+@pytest.mark.parametrize(
+    "mitigating",
+    [
+        lambda i: i.post_update(at=at(6), status="mitigating"),
+        lambda i: i.record_milestone("mitigating", at=at(6)),
+    ],
+)
+def test_mitigating_without_a_recorded_change_is_undocumented(mitigating):
+    incident = mitigating(responding())
+    [finding] = [f for f in incident.response_findings(at(7)) if f.rule == "response.undocumented_change"]
+    assert finding.at == at(6)
+
+
+def test_mitigating_after_a_recorded_change_is_documented():
+    incident = responding().record_action("api_gateway.rollback", at=at(5), by="bo")
+    incident = incident.post_update(at=at(6), status="mitigating")
+    assert "response.undocumented_change" not in rules(incident)
+
+
+def test_a_gap_beyond_the_cadence_is_going_dark():
+    incident = responding("SEV1").post_update(at=at(10), status="investigating")
+    assert "response.went_dark" not in rules(incident, at(20))
+    assert rules(incident, at(26)).count("response.went_dark") == 1  # due at 12:25, nothing since 12:10
+    incident = incident.post_update(at=at(40), status="identified")
+    [dark] = [f for f in incident.response_findings(at(41)) if f.rule == "response.went_dark"]
+    assert "the next came at 2026-08-18T12:40:00+00:00" in dark.message
+
+
+@pytest.mark.parametrize(
+    "blaming",
+    [
+        lambda i: i.identify_root_cause("config", at=at(5), summary="caused by bo pushing a bad config"),
+        lambda i: i.change_severity("SEV1", at=at(5), reason="it was bo's fault"),
+        lambda i: i.record_action("roll back what an engineer accidentally deployed", at=at(5), by="cy"),
+    ],
+)
+def test_blame_in_any_recorded_text_is_reported(blaming):
+    incident = blaming(responding().assign_role(Role.TECHNICAL_LEAD, "bo", at=at(4)))
+    [finding] = [f for f in incident.response_findings(at(6)) if f.rule == "response.blame"]
+    assert finding.event_id == incident.events[-1].id
+    assert finding.message.endswith('"Do NOT: Blame individuals"')
+
+
+def test_blameless_text_is_fine():
+    incident = responding().identify_root_cause("config", at=at(5), summary="A config change removed a route")
+    assert "response.blame" not in rules(incident)
+
+
+def test_a_clean_response_has_no_findings():
+    incident = (
+        resolved()
+        .post_update(at=at(61), status="resolved")
+        .post_update(at=at(61), status="resolved", audience="status_page")
+    )
+    assert incident.response_findings(at(62)) == ()
+
+
+def test_findings_count_only_events_up_to_now():
+    incident = responding().identify_root_cause("bad-deploy", at=at(5))
+    assert "response.mitigation_skipped" not in rules(incident, at(4))
+    assert incident.response_findings(T0 - timedelta(minutes=1)) == ()
+
+
+def test_every_rule_is_described():
+    assert set(RESPONSE_RULES) == {
+        "response.mitigation_skipped",
+        "response.undocumented_change",
+        "response.went_dark",
+        "response.blame",
+        "checklist.required_steps",
+    }
+
+
+# --- next steps ---------------------------------------------------------------------------------
+
+
+def test_next_steps_follow_the_guides_order():
+    incident = responding("SEV2")
+    steps = incident.next_steps(at(4))
+    assert [(step.stage, step.priority) for step in steps] == [
+        (Stage.DECLARATION, None),
+        (Stage.DECLARATION, None),
+        (Stage.DECLARATION, None),
+        (Stage.DECLARATION, None),
+        (Stage.RESPONSE, "mitigate"),
+        (Stage.RESPONSE, "communicate"),
+        (Stage.RESPONSE, "investigate"),
+        (Stage.RESPONSE, "fix"),
+        (Stage.RESPONSE, "verify"),
+    ]
+    post = next(step for step in steps if step.rule == "declaration.checklist.post_status_page")
+    assert (post.due_at, post.overdue) == (at(12), False)  # its timed duty, shown once as the step
+    assert not any(step.rule == "communication.status_page.first_update_within" for step in steps)
+    assert steps[-1].what == "Verify: Confirm resolution; resolve once no new error reports for 15 minutes"
+
+
+@pytest.mark.parametrize(
+    ("command", "gone"),
+    [
+        (lambda i: i.record_action("api_gateway.rollback", at=at(5), by="bo"), "mitigate"),
+        (lambda i: i.identify_root_cause("x", at=at(5)), "investigate"),
+        (
+            lambda i: (
+                i.record_action("a", at=at(5), by="bo")
+                .identify_root_cause("x", at=at(6))
+                .record_action("fix", at=at(7), by="bo")
+            ),
+            "fix",
+        ),
+    ],
+)
+def test_a_done_priority_is_no_longer_listed(command, gone):
+    incident = command(responding())
+    assert gone not in {step.priority for step in incident.next_steps(at(8))}
+
+
+def test_an_unacknowledged_page_comes_first():
+    steps = detected().next_steps(at(6))
+    assert steps[0].rule == "detection.responses[0]"
+    assert steps[0].overdue
+    assert {step.stage for step in steps} == {Stage.DETECTION, Stage.DECLARATION}
+
+
+def test_after_resolution_the_resolution_checklist_and_the_post_incident_deadlines():
+    steps = resolved().next_steps(at(61))
+    assert [step.rule for step in steps if step.stage is Stage.RESOLUTION] == [
+        "resolution.checklist.communicate_resolution",
+        "resolution.checklist.status_page_resolved",
+        "resolution.checklist.archive_channel",
+        "resolution.checklist.schedule_review",
+    ]
+    archive = next(step for step in steps if step.rule == "resolution.checklist.archive_channel")
+    assert archive.due_at == at(55) + timedelta(hours=24)
+    assert {step.rule for step in steps if step.stage is Stage.POST_INCIDENT} == {
+        "post_incident.review_within",
+        "post_incident.document_within",
+    }
+
+
+def test_a_dismissed_or_undetected_incident_owes_nothing():
+    assert detected().dismiss(at=at(1), reason="false_alarm").next_steps(at(2)) == ()
+    assert detected().next_steps(T0 - timedelta(seconds=1)) == ()
+
+
+def test_now_must_be_aware():
+    with pytest.raises(CalendarError, match="now: expected a timezone-aware datetime"):
+        detected().next_steps(datetime(2026, 8, 18, 12, 0))  # noqa: DTZ001 - naive on purpose
+    with pytest.raises(CalendarError):
+        detected().response_findings(datetime(2026, 8, 18, 12, 0))  # noqa: DTZ001
+
+
+COMMANDS = [
+    lambda i, m: i.acknowledge(at=at(m), by="ana"),
+    lambda i, m: i.declare(at=at(m), by="ana", declarer_role="on_call_engineer", severity="SEV2"),
+    lambda i, m: i.start_response(at=at(m)),
+    lambda i, m: i.complete_step("declaration", "create_channel", at=at(m), by="ana"),
+    lambda i, m: i.complete_step("declaration", "confirm_criteria", at=at(m), by="ana"),
+    lambda i, m: i.post_update(at=at(m), status="investigating", audience="status_page"),
+    lambda i, m: i.post_update(at=at(m), status="mitigating"),
+    lambda i, m: i.record_action("api_gateway.rollback", at=at(m), by="bo"),
+    lambda i, m: i.identify_root_cause("x", at=at(m)),
+    lambda i, m: i.resolve(at=at(m), last_error_at=at(m - 20)),
+    lambda i, m: i.post_update(at=at(m), status="resolved"),
+    lambda i, m: i.archive_channel(at=at(m)),
+    lambda i, m: i.start_post_incident(at=at(m)),
+    lambda i, m: i.escalate(at=at(m), by="ana"),
+]
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from(range(len(COMMANDS))), st.integers(1, 30)), max_size=14),
+    st.integers(0, 600),
+)
+def test_next_steps_never_list_a_step_already_done(plan, later):
+    incident, minute = detected(), 0
+    for command, gap in plan:
+        minute += gap
+        try:
+            incident = COMMANDS[command](incident, minute)
+        except CommandRefusedError:
+            continue
+    now = incident.events[-1].at + timedelta(minutes=later)
+    steps = incident.next_steps(now)
+    done_rules = {
+        f"{name}.checklist.{item.step.id}"
+        for name in ("declaration", "resolution")
+        for item in incident.checklist(name).items
+        if item.done
+    }
+    met = {(duty.rule, duty.due_at) for duty in incident.obligations(now) if duty.status.value == "met"}
+    for step in steps:
+        assert step.rule not in done_rules
+        assert step.due_at is None or (step.rule, step.due_at) not in met
+    priorities = {step.priority for step in steps if step.rule.startswith("response.priorities.")}
+    if incident.root_cause is not None:
+        assert "investigate" not in priorities
+    if any(event.kind == "action_taken" for event in incident.events):
+        assert "mitigate" not in priorities
+
+
+# --- escalation: "Follow escalation path if unable to resolve" -----------------------------------
+
+
+def test_escalation_goes_one_level_at_a_time():
+    incident = responding("SEV1")
+    assert incident.next_escalation().who == "On-call Lead"
+    incident = incident.escalate(at=at(10), by="ana")
+    assert (incident.events[-1].to, incident.events[-1].reason) == ("On-call Lead", "unable to resolve")
+    incident = incident.escalate(at=at(20), by="ana", to="Engineering Manager")
+    incident = incident.escalate(at=at(30), by="ana")
+    assert incident.events[-1].to == "VP Engineering"
+    assert incident.next_escalation() is None
+    with pytest.raises(
+        CommandRefusedError, match="no level of the escalation path is left above VP Engineering"
+    ):
+        incident.escalate(at=at(40), by="ana")
+
+
+def test_vp_engineering_is_for_sev1_only():
+    incident = responding("SEV2").escalate(at=at(10), by="ana").escalate(at=at(20), by="ana")
+    with pytest.raises(CommandRefusedError, match="left above Engineering Manager"):
+        incident.escalate(at=at(30), by="ana")
+
+
+def test_escalating_past_a_level_is_refused():
+    with pytest.raises(CommandRefusedError) as refused:
+        responding().escalate(at=at(10), by="ana", to="Engineering Manager")
+    assert refused.value.rule == "escalation.next_level"
+    assert refused.value.reason == "the next level is On-call Lead, not Engineering Manager"
+
+
+def test_a_resolved_incident_is_not_escalated():
+    with pytest.raises(CommandRefusedError, match="escalate is not allowed when resolved"):
+        resolved().escalate(at=at(70), by="ana")
+
+
+# --- the data the policy checks against ----------------------------------------------------------
+
+
+def test_event_fields_are_the_event_classes_own():
+    assert {
+        kind: tuple(field.name for field in attrs.fields(event)[3:]) for kind, event in EVENT_TYPES.items()
+    } == dict(EVENT_FIELDS)
+
+
+def test_obligation_kinds_are_the_enumerations():
+    assert tuple(kind.value for kind in ObligationKind) == OBLIGATION_KINDS
