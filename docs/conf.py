@@ -115,7 +115,7 @@ nitpick_ignore = [
 ]
 nitpick_ignore_regex = [
     # Mapping, Iterator, Iterable in annotations.
-    ("py:class", r"collections\.abc\.(Iterable|Iterator|Mapping)"),
+    ("py:class", r"collections\.abc\.(Iterable|Iterator|Mapping|Sequence)"),
     # PerSeverity's type variable: a type parameter, not an object with an entry.
     ("py:class", r"incident_process\._policy\.T"),
 ]

@@ -42,13 +42,13 @@ def test_audit_of_clean_records_exits_zero():
 def test_audit_reports_each_missed_obligation_with_its_rule():
     result = run("audit", "--policy", POLICY, "--now", NOW, LATE)
     assert result.returncode == 1
-    assert "12 findings" in result.stdout
+    assert "9 findings" in result.stdout
     assert (
         "detection.responses[0]: missed: acknowledge the page, due 2026-08-18T11:05:00-04:00" in result.stdout
     )
     assert "post_incident.review_within: missed: within 3 business days of resolution" in result.stdout
     assert (
-        "checklist.required_steps: declaration.create_channel (Create incident channel: "
+        "warning checklist.required_steps: declaration.create_channel (Create incident channel: "
         "#incident-YYYY-MM-DD-brief-name) was open at resolve (2026-08-18T13:30:00-04:00): never done"
     ) in result.stdout
 
@@ -70,7 +70,7 @@ def test_audit_github_format_annotates_the_record():
     result = run("audit", "--policy", POLICY, "--now", NOW, "--format", "github", LATE)
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert len(lines) == 12
+    assert len(lines) == 9
     assert lines[0].startswith(f"::error file={LATE},title=detection.responses[0]::missed: acknowledge")
 
 
@@ -205,7 +205,7 @@ def test_the_readme_main_job_audits_the_examples_after_the_walk_through():
     assert result.returncode == 0, result.stderr
     audited = result.stdout.split("## Incident records, audited", 1)[1]
     assert "3 records, as of 2026-12-01T00:00:00+00:00:" in audited
-    assert "sev2-late.json (INC-2026-117), as of 2026-12-01T00:00:00+00:00: 12 findings" in audited
+    assert "sev2-late.json (INC-2026-117), as of 2026-12-01T00:00:00+00:00: 9 findings" in audited
     assert "sev1-on-time.json (INC-2026-101), as of 2026-12-01T00:00:00+00:00: 0 findings" in audited
 
 

@@ -66,7 +66,10 @@ def test_the_safest_reversible_option_that_stops_impact_is_chosen():
     assert [(s.option.name, s.reason) for s in decision.set_aside] == [
         ("disable the feature", "it does not stop customer impact")
     ]
-    assert "the safest reversible option that stops customer impact" in decision.reason
+    assert decision.reason == (
+        "'roll back': the safest reversible option that stops customer impact "
+        "(no data risk, reversible, low risk, restores service in 10 minutes)"
+    )
 
 
 def test_among_equally_safe_options_the_fastest_wins():
@@ -106,9 +109,13 @@ def test_nothing_to_choose_is_said():
     assert decision.reason == "no option is known to stop customer impact with every factor known"
 
 
-def test_an_irreversible_choice_says_so():
+def test_an_irreversible_choice_says_why():
     decision = choose_option([option("fail over", reversible=False)])
-    assert decision.reason == "'fail over': no reversible option is as safe; it stops customer impact"
+    assert decision.reason.startswith("'fail over': no reversible option is known to stop customer impact (")
+    decision = choose_option([option("fail over", reversible=False), option("restore", data=True)])
+    assert decision.reason.startswith(
+        "'fail over': every reversible option risks data, and this one does not ("
+    )
 
 
 def test_the_policy_orders_the_factors():
@@ -117,7 +124,11 @@ def test_the_policy_orders_the_factors():
     )
     options = [option("fail over", speed=5, reversible=False), option("roll back", speed=10)]
     assert choose_option(options).chosen.name == "roll back"
-    assert choose_option(options, policy=fast_first).chosen.name == "fail over"
+    decision = choose_option(options, policy=fast_first)
+    assert decision.chosen.name == "fail over"
+    assert decision.reason.startswith(
+        "'fail over': first when comparing speed, data, reversibility, risk in the policy's order ("
+    )
 
 
 @pytest.mark.parametrize(
@@ -303,7 +314,8 @@ def test_a_hand_off_carries_the_open_incidents_and_their_context():
     assert first.roles == (Role.INCIDENT_COMMANDER,)
     assert second.roles == ()
     assert first.note == "rollback in progress"
-    assert first.next_steps == open_incident(1).next_steps(T0 + minutes(60))
+    owed = open_incident(1).next_steps(T0 + minutes(60))
+    assert first.next_steps == tuple(step for step in owed if not step.overdue)
     assert {duty.detail for duty in first.late} >= {"first status-page update", "update 1"}
     assert handoff.not_carried == ("INC-3",)
     text = handoff.render()
@@ -330,6 +342,29 @@ def test_a_bad_hand_off_is_refused(kwargs, message):
     arguments = {"from_person": "ana", "to_person": "bo", "at": T0, **kwargs}
     with pytest.raises(PlaybookError, match=message):
         hand_off([open_incident(1)], **arguments)
+
+
+def test_a_hand_off_takes_each_incident_as_it_was_at_the_hand_off():
+    later_closed = open_incident(1).resolve(at=T0 + minutes(90), last_error_at=T0 + minutes(60))
+    handoff = hand_off([later_closed], from_person="ana", to_person="bo", at=T0 + minutes(30))
+    [entry] = handoff.entries
+    assert entry.phase.value == "responding"
+    assert all(not step.overdue for step in entry.next_steps)
+    assert all(step.due_at is None or step.due_at > T0 + minutes(30) for step in entry.next_steps)
+    assert "- next: internal update 1, due 2026-08-18 12:32 UTC" in handoff.render()
+
+
+@pytest.mark.parametrize(
+    ("incidents", "message"),
+    [
+        (lambda: [open_incident(1), open_incident(1)], r"incidents\[1\]: INC-1 is given twice"),
+        (lambda: [open_incident(1)], r"incidents\[0\]: INC-1 was detected after the hand-off"),
+    ],
+)
+def test_a_hand_off_of_incidents_that_cannot_be_carried_is_refused(incidents, message):
+    at = T0 + minutes(60) if "twice" in message else T0 - minutes(1)
+    with pytest.raises(PlaybookError, match=message):
+        hand_off(incidents(), from_person="ana", to_person="bo", at=at)
 
 
 def test_only_incidents_are_handed_off():
@@ -399,6 +434,11 @@ STEP = '[[declaration.checklist]]\nid = "a"\ntext = "A"\n'
             "a condition needs the event it is about, in done_by",
         ),
         (
+            STEP + 'done_by = "update_posted"\nwhere = ["audience=statuspage"]',
+            "declaration.checklist[0].where[0]",
+            "update_posted.audience is one of 'internal', 'status_page', got 'statuspage'",
+        ),
+        (
             STEP + 'done_by = "update_posted"\nwhere = ["audience"]',
             "declaration.checklist[0].where[0]",
             "expected 'field=value', got 'audience'",
@@ -462,3 +502,25 @@ def test_the_priorities_are_each_of_the_five_once():
 def test_a_checklist_step_value_checks_its_fields():
     with pytest.raises(PolicyError, match=r"severities\[0\]"):
         ChecklistStep(id="a", text="A", severities=("SEV4",))
+
+
+def test_the_policy_tables_show_the_playbook():
+    from incident_process import render_policy
+
+    text = render_policy(
+        attrs.evolve(
+            DEFAULT_POLICY, resolution=attrs.evolve(DEFAULT_POLICY.resolution, enforce_checklist=True)
+        )
+    )
+    assert (
+        "| 2. Assign initial severity level | declared | resolve (reported if open) | SEV1, SEV2, SEV3 |"
+        in text
+    )
+    assert (
+        "| 5. Schedule post-incident review | post incident started | close (refused if open) | SEV1, SEV2 |"
+        in text
+    )
+    assert "1. Mitigate: Stop the bleeding (rollback, disable feature, scale up)" in text
+    assert "Options are compared by data, reversibility, risk, speed, in that order." in text
+    assert "- Access: Status page admin access" in text
+    assert "- Shift hand-off in `#oncall-handoff`" in text

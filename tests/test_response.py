@@ -1,5 +1,6 @@
 """The response playbook: checklists, next steps, the "Do NOT" list, escalation."""
 
+import typing
 from datetime import UTC, datetime, timedelta
 
 import attrs
@@ -14,13 +15,14 @@ from incident_process import (
     CalendarError,
     CommandRefusedError,
     Incident,
-    InvalidEventError,
     ObligationKind,
     Phase,
+    PlaybookError,
     Role,
+    Severity,
     Stage,
 )
-from incident_process._policy_response import EVENT_FIELDS, OBLIGATION_KINDS
+from incident_process._policy_response import EVENT_FIELDS, FIELD_VALUES, OBLIGATION_KINDS
 
 T0 = datetime(2026, 8, 18, 12, 0, tzinfo=UTC)
 
@@ -181,10 +183,10 @@ def test_scheduling_the_review_does_not_apply_to_a_sev3():
 
 
 def test_a_reopened_incident_starts_the_resolution_checklist_again():
-    incident = resolved().post_update(at=at(61), status="resolved")
-    assert "communicate_resolution" in done(incident, "resolution")
-    incident = incident.reopen(at=at(62), reason="errors are back")
-    assert done(incident, "resolution") == set()
+    incident = resolved().post_update(at=at(61), status="resolved").archive_channel(at=at(62))
+    assert {"communicate_resolution", "archive_channel"} <= done(incident, "resolution")
+    incident = incident.reopen(at=at(63), reason="errors are back")
+    assert done(incident, "resolution") == {"archive_channel"}  # a channel is archived once
     assert "create_channel" in done(incident, "declaration")
 
 
@@ -228,7 +230,7 @@ def test_a_step_needs_who_did_it():
 
 
 def test_an_unknown_checklist_is_named():
-    with pytest.raises(InvalidEventError, match="checklist: expected one of 'declaration', 'resolution'"):
+    with pytest.raises(PlaybookError, match="checklist: expected one of 'declaration', 'resolution'"):
         declared().checklist("triage")
 
 
@@ -370,7 +372,7 @@ def test_a_gap_beyond_the_cadence_is_going_dark():
 @pytest.mark.parametrize(
     "blaming",
     [
-        lambda i: i.identify_root_cause("config", at=at(5), summary="caused by bo pushing a bad config"),
+        lambda i: i.identify_root_cause("config", at=at(5), summary="caused by @bo pushing a bad config"),
         lambda i: i.change_severity("SEV1", at=at(5), reason="it was bo's fault"),
         lambda i: i.record_action("roll back what an engineer accidentally deployed", at=at(5), by="cy"),
     ],
@@ -382,8 +384,12 @@ def test_blame_in_any_recorded_text_is_reported(blaming):
     assert finding.message.endswith('"Do NOT: Blame individuals"')
 
 
-def test_blameless_text_is_fine():
-    incident = responding().identify_root_cause("config", at=at(5), summary="A config change removed a route")
+@pytest.mark.parametrize(
+    "summary", ["A config change removed a route", "Timeouts caused by max pool size being too small"]
+)
+def test_blameless_text_is_fine(summary):
+    incident = responding().assign_role(Role.SCRIBE, "max", at=at(4))
+    incident = incident.identify_root_cause("config", at=at(5), summary=summary)
     assert "response.blame" not in rules(incident)
 
 
@@ -455,11 +461,63 @@ def test_a_done_priority_is_no_longer_listed(command, gone):
     assert gone not in {step.priority for step in incident.next_steps(at(8))}
 
 
-def test_an_unacknowledged_page_comes_first():
+def test_an_unacknowledged_page_comes_first_once():
+    """Paging on-call is due with the acknowledgement: one step, at detection, with its due time."""
     steps = detected().next_steps(at(6))
-    assert steps[0].rule == "detection.responses[0]"
-    assert steps[0].overdue
+    assert (steps[0].rule, steps[0].stage, steps[0].due_at, steps[0].overdue) == (
+        "declaration.checklist.page_on_call",
+        Stage.DETECTION,
+        at(5),
+        True,
+    )
+    assert not any(step.rule == "detection.responses[0]" for step in steps)
     assert {step.stage for step in steps} == {Stage.DETECTION, Stage.DECLARATION}
+
+
+def test_a_step_done_by_hand_takes_its_duty_with_it():
+    incident = declared().complete_step("declaration", "post_status_page", at=at(3), by="ana")
+    rules = {step.rule for step in incident.next_steps(at(4))}
+    assert "declaration.checklist.post_status_page" not in rules
+    assert "communication.status_page.first_update_within" not in rules
+
+
+def test_a_closed_incident_lists_no_declaration_step():
+    incident = responding("SEV3").resolve(at=at(40), last_error_at=at(5)).close(at=at(41))
+    assert {step.stage for step in incident.next_steps(at(42))} <= {Stage.RESOLUTION, Stage.POST_INCIDENT}
+
+
+def test_escalating_meets_the_escalation_duty():
+    incident = detected().escalate(at=at(6), by="ana")
+    rules = [step.rule for step in incident.next_steps(at(25))]
+    assert "escalation.levels[1]" not in rules
+    assert "escalation.levels[2]" in rules
+    [duty] = [duty for duty in incident.obligations(at(25)) if duty.rule == "escalation.levels[1]"]
+    assert (duty.status.value, duty.met_at) == ("met", at(6))
+
+
+def test_the_next_level_follows_the_highest_reached_on_the_current_path():
+    from incident_process import Escalation, EscalationLevel
+
+    path = Escalation(
+        levels=(
+            EscalationLevel(who="Engineer", window=timedelta(minutes=5)),
+            EscalationLevel(who="Lead", window=timedelta(minutes=15), severities=(Severity.SEV1,)),
+            EscalationLevel(who="Manager"),
+        )
+    )
+    policy = attrs.evolve(DEFAULT_POLICY, escalation=path)
+    incident = responding("SEV2", policy=policy).escalate(at=at(10), by="ana")
+    assert incident.events[-1].to == "Manager"
+    incident = incident.change_severity("SEV1", at=at(11), reason="worse")
+    assert incident.next_escalation() is None
+    with pytest.raises(CommandRefusedError, match="left above Manager"):
+        incident.escalate(at=at(12), by="ana")
+
+
+def test_before_a_severity_only_the_levels_for_every_severity():
+    incident = detected().escalate(at=at(1), by="x").escalate(at=at(2), by="x")
+    assert incident.events[-1].to == "Engineering Manager"
+    assert incident.next_escalation() is None
 
 
 def test_after_resolution_the_resolution_checklist_and_the_post_incident_deadlines():
@@ -496,6 +554,9 @@ COMMANDS = [
     lambda i, m: i.start_response(at=at(m)),
     lambda i, m: i.complete_step("declaration", "create_channel", at=at(m), by="ana"),
     lambda i, m: i.complete_step("declaration", "confirm_criteria", at=at(m), by="ana"),
+    lambda i, m: i.complete_step("declaration", "post_status_page", at=at(m), by="ana"),
+    lambda i, m: i.reopen(at=at(m), reason="back"),
+    lambda i, m: i.close(at=at(m)),
     lambda i, m: i.post_update(at=at(m), status="investigating", audience="status_page"),
     lambda i, m: i.post_update(at=at(m), status="mitigating"),
     lambda i, m: i.record_action("api_gateway.rollback", at=at(m), by="bo"),
@@ -582,6 +643,12 @@ def test_event_fields_are_the_event_classes_own():
     assert {
         kind: tuple(field.name for field in attrs.fields(event)[3:]) for kind, event in EVENT_TYPES.items()
     } == dict(EVENT_FIELDS)
+
+
+def test_condition_values_are_the_enumerations():
+    for (kind, field), values in FIELD_VALUES.items():
+        enumeration = typing.get_type_hints(EVENT_TYPES[kind])[field]
+        assert values == tuple(member.value for member in enumeration), (kind, field)
 
 
 def test_obligation_kinds_are_the_enumerations():

@@ -376,8 +376,8 @@ _Entry = dict[str, str | None]
 def _audit_entries(incident: Incident, now: datetime) -> tuple[list[_Entry], list[_Entry]]:
     """What an audit reports of one incident: its findings and its warnings.
 
-    Findings: late duties, the response's "Do NOT"s, checklist steps open when
-    required, unmet "must" roles. Warnings: unmet "should" roles.
+    Findings: late duties, the response's "Do NOT"s, unmet "must" roles.
+    Warnings: checklist steps open when required, unmet "should" roles.
     """
     from ._incident import RequirementLevel
 
@@ -392,21 +392,23 @@ def _audit_entries(incident: Incident, now: datetime) -> tuple[list[_Entry], lis
         }
         for duty in _late(incident.obligations(now))
     ]
-    # The "Do NOT" list and the checklists; going dark is the missed updates above already.
-    findings += [
-        {
+    warnings: list[_Entry] = []
+    # The "Do NOT" list (going dark is the missed updates above already) as findings; open checklist
+    # steps as warnings: the guide lists them without a rule that refuses (a policy that enforces a
+    # checklist refuses them, so its records never have them).
+    for finding in incident.response_findings(now):
+        if finding.rule == "response.went_dark":
+            continue
+        entry: _Entry = {
             "rule": finding.rule,
             "at": finding.at.isoformat() if finding.at else None,
             "event_id": finding.event_id,
             "message": finding.message,
         }
-        for finding in incident.response_findings(now)
-        if finding.rule != "response.went_dark"
-    ]
-    warnings: list[_Entry] = []
+        (warnings if finding.rule == "checklist.required_steps" else findings).append(entry)
     for unmet in incident.unmet_role_requirements():
-        entry: _Entry = {"rule": f"roles.{unmet.level.value}", "message": unmet.reason}
-        (findings if unmet.level is RequirementLevel.MUST else warnings).append(entry)
+        role: _Entry = {"rule": f"roles.{unmet.level.value}", "message": unmet.reason}
+        (findings if unmet.level is RequirementLevel.MUST else warnings).append(role)
     return findings, warnings
 
 

@@ -33,6 +33,7 @@ import attrs
 
 from ._errors import PlaybookError
 from ._policy import DEFAULT_POLICY, Policy
+from ._policy_response import DECISION_FACTORS
 
 __all__ = ["Decision", "Option", "RankedOption", "Risk", "SetAside", "choose_option"]
 
@@ -206,12 +207,21 @@ def choose_option(options: Iterable[Option], *, policy: Policy = DEFAULT_POLICY)
         chosen, reason = None, f"{', '.join(map(repr, top))} tie on every factor: the framework cannot choose"
     else:
         chosen = ranking[0].option
-        reason = (
-            f"{chosen.name!r}: the safest reversible option that stops customer impact, as the guide advises"
-        )
-        if not chosen.reversible:
-            reason = f"{chosen.name!r}: no reversible option is as safe; it stops customer impact"
+        reason = _why(chosen, ranking, policy.response.decision_factors)
     return Decision(ranking=tuple(ranking), set_aside=tuple(set_aside), chosen=chosen, reason=reason)
+
+
+def _why(chosen: Option, ranking: list[RankedOption], order: tuple[str, ...]) -> str:
+    """Why *chosen* is first, in the guide's words where the policy compares as the guide does."""
+    said = ranking[0].reason.removeprefix("first: ")
+    if order != DECISION_FACTORS:
+        return f"{chosen.name!r}: first when comparing {', '.join(order)} in the policy's order ({said})"
+    if chosen.reversible:
+        return f"{chosen.name!r}: the safest reversible option that stops customer impact ({said})"
+    if any(ranked.option.reversible for ranked in ranking):
+        # Data risk comes first: every reversible candidate risks data, and this one does not.
+        return f"{chosen.name!r}: every reversible option risks data, and this one does not ({said})"
+    return f"{chosen.name!r}: no reversible option is known to stop customer impact ({said})"
 
 
 def _checked(options: Iterable[Option]) -> list[Option]:

@@ -139,11 +139,12 @@ class UnmetRoleRequirement:
 
 @attrs.frozen
 class StepDone:
-    """When a checklist step was done, by whom (when the event says) and by which event."""
+    """When a checklist step was done, by whom (when the event says), by which event and its kind."""
 
     at: datetime
     by: str | None
     event_id: str
+    kind: str
 
 
 @attrs.frozen(kw_only=True)
@@ -332,7 +333,7 @@ class _Builder:
         for checklist, step in pairs:
             if (checklist, step.id) not in self.steps and step_matches(step, event):
                 self.steps[checklist, step.id] = StepDone(
-                    at=utc(event.at), by=getattr(event, "by", None), event_id=event.id
+                    at=utc(event.at), by=getattr(event, "by", None), event_id=event.id, kind=event.kind
                 )
 
     # One method per event type that changes more than the phase.
@@ -364,13 +365,17 @@ class _Builder:
 
     def _reopened(self, _: Reopened) -> None:
         self.resolved_at = None
-        # The resolution checklist starts again for the next resolution.
-        for done in [key for key in self.steps if key[0] == "resolution"]:
-            del self.steps[done]
+        # The resolution checklist starts again for the next resolution, but for
+        # a step done by archiving the channel, which happens once.
+        for key in [key for key in self.steps if key[0] == "resolution"]:
+            if self.steps[key].kind != "channel_archived":
+                del self.steps[key]
 
     def _step_completed(self, event: ChecklistStepCompleted) -> None:
         self.involved.add(event.by)
-        self.steps[event.checklist, event.step] = StepDone(at=self.last_at, by=event.by, event_id=event.id)
+        self.steps[event.checklist, event.step] = StepDone(
+            at=self.last_at, by=event.by, event_id=event.id, kind=event.kind
+        )
 
     def _escalated(self, event: Escalated) -> None:
         self.involved.add(event.by)
@@ -775,7 +780,7 @@ class Incident:
         :meth:`complete_step`.
 
         Raises:
-            InvalidEventError: for an unknown checklist.
+            PlaybookError: for an unknown checklist.
         """
         from ._response import checklist
 
@@ -985,10 +990,13 @@ class Incident:
         return self._command(Escalated, at, idempotency_key, to=to, by=by, reason=reason)
 
     def next_escalation(self) -> EscalationLevel | None:
-        """The next level of the escalation path for the incident's severity, if one is left."""
-        path = self.policy.escalation.path_for(self.severity)
-        position = len(self._state.escalated_to) + 1
-        return path[position] if position < len(path) else None
+        """The next level of the escalation path for the incident's severity, if one is left.
+
+        The level after the highest one escalated to so far on the path for
+        the current severity (before a severity is set, the levels that apply
+        to every severity).
+        """
+        return self.policy.escalation.next_level(self.severity, self._state.escalated_to)
 
     def record_action(
         self,

@@ -48,6 +48,7 @@ from ._events import (
     Closed,
     Declared,
     Dismissed,
+    Escalated,
     Event,
     Reopened,
     Resolved,
@@ -277,23 +278,29 @@ def _detection(incident: Incident, found: _Collector) -> None:
 
 
 def _escalation(incident: Incident, found: _Collector) -> None:
-    """Each level after the first is owed while the page is unacknowledged when it starts."""
+    """Each level after the first is owed while the page is unacknowledged when it starts.
+
+    The acknowledgement meets it, or an escalation to that level (whichever comes first).
+    """
     acknowledged, severity = incident.acknowledged_at, incident.severity
+    escalated: dict[str, datetime] = {}
+    for event in incident.events:
+        if isinstance(event, Escalated):
+            escalated.setdefault(event.to, utc(event.at))
     start = incident.detected_at
+    path = incident.policy.escalation.path_for(severity)
     for index, level in enumerate(incident.policy.escalation.levels):
         window = level.window if level.window is not None else timedelta(0)
         unacknowledged = acknowledged is None or acknowledged > start
-        applies = (
-            severity in level.severities if severity is not None else set(level.severities) == set(Severity)
-        )
-        if index > 0 and unacknowledged and applies:
+        if index > 0 and unacknowledged and level in path:
+            met = min((moment for moment in (acknowledged, escalated.get(level.who)) if moment), default=None)
             rule = f"escalation.levels[{index}]"
             found.add(
                 ObligationKind.ESCALATE,
                 rule,
                 start,
                 start + window,
-                acknowledged,
+                met,
                 detail=f"escalate to {level.who}",
             )
         if level.window is None:

@@ -24,7 +24,7 @@ import attrs
 
 from ._errors import PlaybookError
 from ._incident import Incident
-from ._obligations import Obligation, ObligationStatus
+from ._obligations import Obligation, ObligationStatus, as_of
 from ._policy import DEFAULT_POLICY, Policy
 from ._policy_response import ReadinessItem
 from ._response import NextStep
@@ -184,7 +184,7 @@ class ShiftHandoff:
                 lines.append(f"- {self.from_person} holds {held}: hand off to {self.to_person}")
             lines += [f"- late: {duty.detail}, due {duty.due_at:%Y-%m-%d %H:%M %Z}" for duty in entry.late]
             for step in entry.next_steps:
-                due = f", due {step.due_at:%H:%M %Z}" if step.due_at else ""
+                due = f", due {step.due_at:%Y-%m-%d %H:%M %Z}" if step.due_at else ""
                 lines.append(f"- next: {step.what}{due}")
             if entry.note:
                 lines.append(f"- note: {entry.note}")
@@ -194,6 +194,26 @@ class ShiftHandoff:
 
 
 _ENDED = frozenset({Phase.CLOSED, Phase.DISMISSED})
+
+
+def _as_of_hand_off(incidents: Iterable[Incident], at: datetime) -> list[Incident]:
+    """Each incident as its events up to *at* make it; each once, each detected by then."""
+    given: list[Incident] = []
+    for index, incident in enumerate(incidents):
+        if not isinstance(incident, Incident):
+            msg = f"incidents[{index}]: expected an Incident, got {type(incident).__name__}"
+            raise PlaybookError(msg)
+        known = as_of(incident, at)
+        if known is None:
+            msg = f"incidents[{index}]: {incident.id} was detected after the hand-off"
+            raise PlaybookError(msg)
+        if any(earlier.id == known.id for earlier in given):
+            msg = f"incidents[{index}]: {known.id} is given twice"
+            raise PlaybookError(msg)
+        given.append(known)
+    return given
+
+
 _LATE = frozenset({ObligationStatus.OVERDUE, ObligationStatus.MISSED})
 
 
@@ -208,12 +228,15 @@ def hand_off(  # noqa: PLR0913 - the hand-off's own fields
 ) -> ShiftHandoff:
     """The shift hand-off from *from_person* to *to_person* at *at*: every open incident with its context.
 
-    *notes* are the outgoing person's notes, by incident id. The channel is
-    the policy's ``on_call.handoff_channel``.
+    Every incident is taken as its events up to *at* make it (its phase, its
+    roles, what it owes). *notes* are the outgoing person's notes, by
+    incident id. Duties late at *at* are listed as late, the rest of what is
+    owed as next steps. The channel is the policy's ``on_call.handoff_channel``.
 
     Raises:
         PlaybookError: for a naive *at*, a missing or equal person, an item
-            that is not an incident, or a note for an incident not given.
+            that is not an incident, an incident detected after *at* or given
+            twice, or a note for an incident not given.
     """
     if not isinstance(at, datetime) or at.utcoffset() is None:
         msg = f"at: expected a timezone-aware datetime, got {at!r}"
@@ -225,11 +248,7 @@ def hand_off(  # noqa: PLR0913 - the hand-off's own fields
     if from_person == to_person:
         msg = f"to_person: the shift is handed to someone else, got {to_person!r} twice"
         raise PlaybookError(msg)
-    given = list(incidents)
-    for index, incident in enumerate(given):
-        if not isinstance(incident, Incident):
-            msg = f"incidents[{index}]: expected an Incident, got {type(incident).__name__}"
-            raise PlaybookError(msg)
+    given = _as_of_hand_off(incidents, at)
     unknown = sorted(set(notes or {}) - {incident.id for incident in given})
     if unknown:
         msg = f"notes: no incident {', '.join(map(repr, unknown))} among those handed off"
@@ -247,7 +266,7 @@ def hand_off(  # noqa: PLR0913 - the hand-off's own fields
                 roles=tuple(
                     role for role, person in incident.role_holders().items() if person == from_person
                 ),
-                next_steps=incident.next_steps(at),
+                next_steps=tuple(step for step in incident.next_steps(at) if not step.overdue),
                 late=tuple(duty for duty in incident.obligations(at) if duty.status in _LATE),
                 note=(notes or {}).get(incident.id, ""),
             )

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import enum
 import functools
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -1089,8 +1089,21 @@ class Escalation:
         check.done()
 
     def path_for(self, severity: Severity | None) -> tuple[EscalationLevel, ...]:
-        """The levels an incident of *severity* escalates through (all levels, before a severity is set)."""
-        return tuple(level for level in self.levels if severity is None or severity in level.severities)
+        """The levels an incident of *severity* escalates through.
+
+        Before a severity is set, the levels that apply to every severity
+        (not VP Engineering, which is SEV1 only).
+        """
+        if severity is None:
+            return tuple(level for level in self.levels if set(level.severities) == set(Severity))
+        return tuple(level for level in self.levels if severity in level.severities)
+
+    def next_level(self, severity: Severity | None, escalated_to: Sequence[str]) -> EscalationLevel | None:
+        """The level after the highest of *escalated_to* on the path for *severity*, past its first."""
+        path = self.path_for(severity)
+        reached = [index for index, level in enumerate(path) if level.who in escalated_to]
+        position = max(reached, default=0) + 1
+        return path[position] if position < len(path) else None
 
 
 # --- Metrics and Thresholds --------------------------------------------------

@@ -21,12 +21,13 @@ from collections.abc import Mapping
 import attrs
 
 from ._checks import Checker
-from ._vocabulary import Severity
+from ._vocabulary import DetectionSource, Role, Severity
 
 __all__ = [
     "CHECKLISTS",
     "DECISION_FACTORS",
     "EVENT_FIELDS",
+    "FIELD_VALUES",
     "OBLIGATION_KINDS",
     "RESPONSE_PRIORITIES",
     "ChecklistStep",
@@ -61,6 +62,26 @@ EVENT_FIELDS: Mapping[str, tuple[str, ...]] = {
     "root_cause_identified": ("key", "summary"),
     "checklist_step_completed": ("checklist", "step", "by", "note"),
     "escalated": ("to", "by", "reason"),
+}
+
+#: The values a condition may compare an event's enumerated field with
+#: (``update_posted.audience`` is ``internal`` or ``status_page``); a test
+#: keeps them equal to the enumerations.
+FIELD_VALUES: Mapping[tuple[str, str], tuple[str, ...]] = {
+    ("detected", "source"): tuple(member.value for member in DetectionSource),
+    ("declared", "severity"): tuple(member.value for member in Severity),
+    ("severity_changed", "severity"): tuple(member.value for member in Severity),
+    ("role_assigned", "role"): tuple(member.value for member in Role),
+    ("update_posted", "status"): ("investigating", "identified", "mitigating", "resolved"),
+    ("update_posted", "audience"): ("internal", "status_page"),
+    ("milestone_recorded", "milestone"): (
+        "customer_impact_started",
+        "investigating",
+        "identified",
+        "mitigating",
+        "resolved",
+    ),
+    ("dismissed", "reason"): ("not_an_incident", "excluded", "duplicate", "false_alarm"),
 }
 
 #: The values of :class:`~incident_process.ObligationKind`: the timed duties a
@@ -133,17 +154,25 @@ class ChecklistStep:
                 check.fail(path, f"expected 'field=value', got {condition!r}")
             elif self.done_by is None:
                 check.fail(path, "a condition needs the event it is about, in done_by")
-            elif fields is not None and condition.split("=")[0] not in fields:
-                shown = ", ".join(fields) or "none"
-                check.fail(
-                    path, f"{self.done_by} has no field {condition.split('=')[0]!r} (its fields: {shown})"
-                )
+            elif fields is not None:
+                self._check_condition(check, path, condition, fields)
         for field, allowed in (("deadline", OBLIGATION_KINDS), ("before", _BEFORE)):
             value = getattr(self, field)
             if value is not None and check.text(field, value) and value not in allowed:
                 check.fail(field, f"expected one of {', '.join(map(repr, allowed))}, got {value!r}")
         check.members("severities", self.severities, Severity)
         check.done()
+
+    def _check_condition(self, check: Checker, path: str, condition: str, fields: tuple[str, ...]) -> None:
+        field, _, value = condition.partition("=")
+        if field not in fields:
+            shown = ", ".join(fields) or "none"
+            check.fail(path, f"{self.done_by} has no field {field!r} (its fields: {shown})")
+            return
+        allowed = FIELD_VALUES.get((str(self.done_by), field))
+        if allowed is not None and value not in allowed:
+            listed = ", ".join(map(repr, allowed))
+            check.fail(path, f"{self.done_by}.{field} is one of {listed}, got {value!r}")
 
     def applies_to(self, severity: Severity | None) -> bool:
         """Whether the step applies to an incident of *severity* (every step, before a severity is set)."""

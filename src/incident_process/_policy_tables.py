@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from ._durations import format_duration
 from ._policy import ALERT_METRICS, DEFAULT_POLICY, SLO_METRICS, Direction, Policy
+from ._policy_response import ChecklistStep
 from ._vocabulary import Role, Severity
 
 __all__ = ["render_policy"]
@@ -50,6 +51,47 @@ def _name(item: object) -> str:
 
 def _yes(flag: bool) -> str:  # noqa: FBT001 - a formatting helper
     return "yes" if flag else "no"
+
+
+def _checklist(title: str, steps: Sequence[ChecklistStep], *, enforced: bool) -> list[str]:
+    """A checklist as a table: each step, what does it, what it must come before."""
+    rule = "refused" if enforced else "reported"
+    rows = [
+        (
+            f"{index}. {step.text}",
+            step.done_by.replace("_", " ") if step.done_by else "completed by hand",
+            f"{step.before} ({rule} if open)" if step.before else "-",
+            _names(step.severities),
+        )
+        for index, step in enumerate(steps, start=1)
+    ]
+    return [f"{title}:", "", *_table(["Step", "Done by", "Before", "Severities"], rows)]
+
+
+def _response(policy: Policy) -> list[str]:
+    """Guide, "3. Response": the priorities in order, and how options are compared."""
+    priorities = enumerate(policy.response.priorities, start=1)
+    return [
+        "## Response",
+        "",
+        *(f"{index}. {priority.title}: {priority.description}" for index, priority in priorities),
+        "",
+        f"Options are compared by {', '.join(policy.response.decision_factors)}, in that order.",
+        "",
+    ]
+
+
+def _on_call(policy: Policy) -> list[str]:
+    """Guide, "On-Call Responsibilities" and "Tools and Access"."""
+    on_call = policy.on_call
+    return [
+        "## On call",
+        "",
+        *(f"- Before an incident: {item.text}" for item in on_call.before_incident),
+        *(f"- Access: {item.text}" for item in on_call.required_access),
+        f"- Shift hand-off in `{on_call.handoff_channel}`",
+        "",
+    ]
 
 
 def render_policy(policy: Policy = DEFAULT_POLICY) -> str:
@@ -147,6 +189,7 @@ def render_policy(policy: Policy = DEFAULT_POLICY) -> str:
             f"Notify: `{declaration.notify_group}`."
         ),
         "",
+        *_checklist("Declaration checklist", declaration.checklist, enforced=declaration.enforce_checklist),
         "## Roles, communication and resolution by severity",
         "",
     ]
@@ -194,6 +237,16 @@ def render_policy(policy: Policy = DEFAULT_POLICY) -> str:
         "",
         f"Incident channel archived {_span(resolution.archive_channel_after)} after it is closed.",
         "",
+        *_checklist("Resolution checklist", resolution.checklist, enforced=resolution.enforce_checklist),
+        "## Response",
+        "",
+        *(
+            f"{index}. {p.title}: {p.description}"
+            for index, p in enumerate(policy.response.priorities, start=1)
+        ),
+        "",
+        f"Options are compared by {', '.join(policy.response.decision_factors)}, in that order.",
+        "",
         "## Post-incident",
         "",
     ]
@@ -227,7 +280,7 @@ def render_policy(policy: Policy = DEFAULT_POLICY) -> str:
             for index, level in enumerate(policy.escalation.levels, start=1)
         ],
     )
-    lines += ["## Alerting thresholds", ""]
+    lines += [*_on_call(policy), "## Alerting thresholds", ""]
     rows = []
     for name, metric in ALERT_METRICS.items():
         threshold = policy.alerting[name]

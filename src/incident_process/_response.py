@@ -27,8 +27,10 @@ What counts as what, where the guide leaves it open:
 * *Going dark* is an internal update missed or overdue: a gap beyond the
   severity's cadence.
 * *Blame* is what the external-message linter reports as blame
-  (``external.blame``) in any text the events record, with the people
-  involved in the incident counted as people.
+  (``external.blame``) in any text the events record: blame phrases, and a
+  person named as the cause (a word of the policy's ``people`` or an
+  @-mention; a bare name is not taken for a person, so "caused by max pool
+  size" is no blame even when someone is called max).
 
 :func:`response_findings` also reports each checklist step required before
 resolving or closing that was not done by then (``checklist.required_steps``),
@@ -44,7 +46,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ._errors import CalendarError, InvalidEventError, PolicyError
+from ._errors import CalendarError, PlaybookError
 from ._events import (
     ActionTaken,
     Closed,
@@ -146,7 +148,7 @@ class Checklist:
 def _steps(incident: Incident, name: str) -> tuple[ChecklistStep, ...]:
     if name not in CHECKLISTS:
         msg = f"checklist: expected one of {', '.join(map(repr, CHECKLISTS))}, got {name!r}"
-        raise InvalidEventError(msg)
+        raise PlaybookError(msg)
     policy = incident.policy
     return policy.declaration.checklist if name == "declaration" else policy.resolution.checklist
 
@@ -295,14 +297,24 @@ def _from_duty(duty: Obligation, priority: str | None = None) -> NextStep:
 
 
 def _checklist_steps(incident: Incident, name: str, stage: Stage, duties: list[Obligation]) -> list[NextStep]:
+    """The open steps of checklist *name*; each step takes (and removes from *duties*) its deadline's duty.
+
+    A step that is done removes its duty too: the step stands for it. A
+    step shown with its duty comes in the earlier of their stages (paging
+    on-call is due with the acknowledgement, at detection).
+    """
+    order = list(Stage)
     steps = []
-    for item in checklist(incident, name).open:
+    for item in checklist(incident, name).items:
         duty = next((duty for duty in duties if item.step.deadline == duty.kind.value), None)
         if duty is not None:
-            duties.remove(duty)  # shown once, as the step
+            duties.remove(duty)  # shown once, as the step (or not at all, once the step is done)
+        if not item.open:
+            continue
+        duty_stage = stage if duty is None else _OBLIGATION_STAGES[duty.kind][0]
         steps.append(
             NextStep(
-                stage=stage,
+                stage=min(stage, duty_stage, key=order.index),
                 what=item.step.text,
                 rule=f"{name}.checklist.{item.step.id}",
                 due_at=None if duty is None else duty.due_at,
@@ -316,8 +328,11 @@ def next_steps(incident: Incident, now: datetime) -> tuple[NextStep, ...]:
     """What *incident* owes next as of *now*, in the guide's order (see the module docstring).
 
     Only events up to *now* count. A step that is done is never listed; a
-    timed duty that a checklist step stands for (the first status-page
-    update, the archive) is listed once, as the step, with its due time.
+    timed duty that a checklist step stands for (the acknowledgement, the
+    first and final status-page updates, the archive) is listed once, as the
+    step, with its due time. The declaration checklist is listed until the
+    resolution (an open step is then a finding of :func:`response_findings`),
+    the resolution checklist from it on.
 
     Raises:
         CalendarError: if *now* is naive.
@@ -327,15 +342,15 @@ def next_steps(incident: Incident, now: datetime) -> tuple[NextStep, ...]:
     if known is None or known.phase is Phase.DISMISSED:
         return ()
     incident = known
-    duties = [duty for duty in incident.obligations(now) if duty.status in _OPEN]
-    steps = [_from_duty(duty) for duty in duties if _OBLIGATION_STAGES[duty.kind][0] is Stage.DETECTION]
-    rest = [duty for duty in duties if _OBLIGATION_STAGES[duty.kind][0] is not Stage.DETECTION]
-    steps += _checklist_steps(incident, "declaration", Stage.DECLARATION, rest)
+    rest = [duty for duty in incident.obligations(now) if duty.status in _OPEN]
+    declaration = _checklist_steps(incident, "declaration", Stage.DECLARATION, rest)
+    resolution = _checklist_steps(incident, "resolution", Stage.RESOLUTION, rest)
+    steps = declaration if incident.phase not in _RESOLVED else []
     if incident.phase in _RESPONDING:
         steps += _priority_steps(incident, rest)
         rest = [duty for duty in rest if _OBLIGATION_STAGES[duty.kind][1] is None]
     if incident.phase in _RESOLVED:
-        steps += _checklist_steps(incident, "resolution", Stage.RESOLUTION, rest)
+        steps += resolution
     steps += [_from_duty(duty, _OBLIGATION_STAGES[duty.kind][1]) for duty in rest]
     order = list(Stage)
     return tuple(sorted(steps, key=lambda step: order.index(step.stage)))
@@ -446,25 +461,12 @@ def _texts(event: Event) -> Iterator[tuple[str, str]]:
 
 
 def _blame(incident: Incident) -> list[ResponseFinding]:
-    from ._folding import fold_phrase
     from ._lint import lint_external
 
-    external = incident.policy.communication.external
-    names = sorted(
-        {fold_phrase(name) for name in incident.involved_people() if any(c.isalnum() for c in name)}
-    )
-    people = external.people + tuple(name for name in names if name not in external.people)
-    try:
-        with_people = attrs.evolve(external, people=people)
-    except PolicyError:  # a name the linter cannot match as a phrase: the policy's people only
-        with_people = external
-    policy = attrs.evolve(
-        incident.policy, communication=attrs.evolve(incident.policy.communication, external=with_people)
-    )
     findings = []
     for event in incident.events:
         for field, text in _texts(event):
-            for finding in lint_external(text, policy):
+            for finding in lint_external(text, incident.policy):
                 if finding.rule == "external.blame":
                     message = (
                         f"{event.kind}.{field}: {finding.message.split(':')[0]}: {_do_not('response.blame')}"

@@ -342,12 +342,13 @@ def next_escalation_level(check: Check) -> str | None:
     event = check.event
     if not isinstance(event, Escalated):
         return None
-    path = check.policy.escalation.path_for(check.incident.severity)
-    position = len(check.incident.escalated_to) + 1
-    if position >= len(path):
+    escalation = check.policy.escalation
+    level = escalation.next_level(check.incident.severity, check.incident.escalated_to)
+    if level is None:
+        path = escalation.path_for(check.incident.severity)
         return f"no level of the escalation path is left above {path[-1].who if path else 'nobody'}"
-    if event.to != path[position].who:
-        return f"the next level is {path[position].who}, not {event.to}"
+    if event.to != level.who:
+        return f"the next level is {level.who}, not {event.to}"
     return None
 
 
