@@ -287,3 +287,14 @@ def test_dates_follow_the_policy_zone_across_midnight():
     incident = incident.post_update(at=datetime(2026, 3, 8, 2, 10, tzinfo=UTC), status="investigating")
     text = render_update(incident, format="text", what_we_know="x", what_we_are_doing="y")
     assert text.startswith("[2026-03-07 21:10 EST] Update #1")
+
+
+def test_the_current_status_is_the_latest_not_the_first_reached():
+    """Going back to investigating, or reopening, shows in the declaration's current status."""
+    incident = declared().start_response(at=at(5)).post_update(at=at(6), status="mitigating")
+    incident = incident.post_update(at=at(7), status="investigating")
+    assert "Current status: Investigation" in render_declaration(incident, impact="x")
+    reopened = incident.resolve(at=at(40), last_error_at=at(20)).reopen(at=at(41), reason="back")
+    assert "Current status: Investigation" in render_declaration(reopened, impact="x")
+    mitigating = reopened.record_milestone("mitigating", at=at(42))
+    assert "Current status: Mitigation" in render_declaration(mitigating, impact="x")

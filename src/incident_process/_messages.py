@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ._errors import MessageError
-from ._events import Milestone, UpdatePosted, utc
+from ._events import Milestone, MilestoneRecorded, Reopened, UpdatePosted, utc
 from ._incident import Incident
 from ._rules import Phase
 from ._vocabulary import DetectionSource, Role
@@ -292,15 +292,21 @@ def render_declaration(
 
 
 def _current_status(incident: Incident) -> str:
-    reached = incident.milestones()
-    latest = max(
-        (milestone for milestone in _MILESTONE_STATUS if milestone in reached),
-        key=lambda milestone: reached[milestone],
-        default=None,
-    )
-    if latest is not None and incident.phase in {Phase.DECLARED, Phase.RESPONDING}:
-        return _MILESTONE_STATUS[latest]
+    """The latest status reached since the incident was last (re)opened, or the phase's word."""
+    if incident.phase in {Phase.DECLARED, Phase.RESPONDING}:
+        for event in reversed(incident.events):
+            if isinstance(event, Reopened):
+                break
+            milestone = _status_milestone(event)
+            if milestone is not None and milestone in _MILESTONE_STATUS:
+                return _MILESTONE_STATUS[milestone]
     return _PHASE_STATUS[incident.phase]
+
+
+def _status_milestone(event: object) -> Milestone | None:
+    if isinstance(event, UpdatePosted):
+        return Milestone(event.status.value)
+    return event.milestone if isinstance(event, MilestoneRecorded) else None
 
 
 def render_update(
