@@ -137,6 +137,9 @@ def test_the_policy_orders_the_factors():
         ([], "options: expected at least one Option"),
         ([option("a"), option("a")], r"options\[1\]: a second option named 'a'"),
         (["roll back"], r"options\[0\]: expected an Option, got 'roll back'"),
+        (None, "options: expected a list of Option values, got None"),
+        ("roll back", "options: expected a list of Option values, got 'roll back'"),
+        (option("a"), "options: expected a list of Option values, got Option"),
     ],
 )
 def test_bad_option_lists_are_refused(options, message):
@@ -370,6 +373,10 @@ def test_a_hand_off_of_incidents_that_cannot_be_carried_is_refused(incidents, me
 def test_only_incidents_are_handed_off():
     with pytest.raises(PlaybookError, match=r"incidents\[0\]: expected an Incident, got str"):
         hand_off(["INC-1"], from_person="ana", to_person="bo", at=T0)
+    with pytest.raises(PlaybookError, match="incidents: expected a list of incidents, got None"):
+        hand_off(None, from_person="ana", to_person="bo", at=T0)
+    with pytest.raises(PlaybookError, match=r"got one Incident; pass \[incident\]"):
+        hand_off(open_incident(1), from_person="ana", to_person="bo", at=T0 + minutes(10))
 
 
 # --- the playbook in the policy ------------------------------------------------------------------

@@ -225,7 +225,14 @@ def _why(chosen: Option, ranking: list[RankedOption], order: tuple[str, ...]) ->
 
 
 def _checked(options: Iterable[Option]) -> list[Option]:
-    given = list(options)
+    if isinstance(options, str | Option):
+        msg = f"options: expected a list of Option values, got {options!r}"
+        raise PlaybookError(msg)
+    try:
+        given: list[object] = list(options)
+    except TypeError:
+        msg = f"options: expected a list of Option values, got {options!r}"
+        raise PlaybookError(msg) from None
     if not given:
         msg = "options: expected at least one Option"
         raise PlaybookError(msg)
@@ -238,7 +245,7 @@ def _checked(options: Iterable[Option]) -> list[Option]:
             msg = f"options[{index}]: a second option named {option.name!r}"
             raise PlaybookError(msg)
         names.add(option.name)
-    return given
+    return given  # type: ignore[return-value] # each item checked above
 
 
 def _candidates(given: list[Option]) -> tuple[list[Option], list[SetAside]]:

@@ -198,8 +198,16 @@ _ENDED = frozenset({Phase.CLOSED, Phase.DISMISSED})
 
 def _as_of_hand_off(incidents: Iterable[Incident], at: datetime) -> list[Incident]:
     """Each incident as its events up to *at* make it; each once, each detected by then."""
+    if isinstance(incidents, Incident):
+        msg = "incidents: expected a list of incidents, got one Incident; pass [incident]"
+        raise PlaybookError(msg)
+    try:
+        items = list(incidents)
+    except TypeError:
+        msg = f"incidents: expected a list of incidents, got {incidents!r}"
+        raise PlaybookError(msg) from None
     given: list[Incident] = []
-    for index, incident in enumerate(incidents):
+    for index, incident in enumerate(items):
         if not isinstance(incident, Incident):
             msg = f"incidents[{index}]: expected an Incident, got {type(incident).__name__}"
             raise PlaybookError(msg)
