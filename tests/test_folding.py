@@ -76,3 +76,10 @@ def test_the_fast_path_list_holds_every_format_character():
     assert format_characters
     assert [c for c in format_characters if special.fullmatch(c) is None] == []
     assert all(fold(f"a{c}b").text == "ab" for c in format_characters)
+
+
+def test_a_letter_with_a_mark_that_does_not_compose_is_one_cluster():
+    """Hypothesis found: U+08CA after "0" stays as it is under NFKC, yet the two are one cluster."""
+    folded = fold("0\u08ca")
+    assert folded.text == "0\u08ca"
+    assert [folded.original(i, i + 1) for i in range(2)] == [(0, 2), (0, 2)]

@@ -175,9 +175,10 @@ class _Builder:
         run = text[start:stop]
         # Already normalised and folding one for one: no need to go character by character.
         # (The quick check answers "no" at once for marks out of order, the costly case.)
+        # A mark makes a cluster, whose folded characters all map to the whole of it.
         if (
-            not unicodedata.combining(run[0])
-            and _special().search(run) is None
+            _special().search(run) is None
+            and not any(map(unicodedata.combining, run))
             and unicodedata.is_normalized("NFKC", run)
         ):
             lower = run.casefold()
