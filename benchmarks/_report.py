@@ -7,6 +7,7 @@ import re
 import shlex
 import subprocess
 import time
+import timeit
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -14,6 +15,11 @@ from typing import TypeVar
 Key = TypeVar("Key", bound=Hashable)
 
 PERFORMANCE = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
+
+
+def best(function: Callable[[], object], *, number: int = 1, repeat: int = 5) -> float:
+    """Seconds per call of *function*: the best of *repeat* runs of *number* calls each."""
+    return min(timeit.repeat(function, number=number, repeat=repeat)) / number
 
 
 def write_section(name: str, heading: str, section: str, path: Path = PERFORMANCE) -> None:

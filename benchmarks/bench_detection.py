@@ -32,11 +32,9 @@ import datetime as dt
 import platform
 import random
 import sys
-import timeit
-from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from _report import run
+from _report import best, run
 from incident_process import DEFAULT_POLICY, Breach, SustainedThresholdDetector, sustained_breaches
 
 COUNT = 1_000_000
@@ -101,11 +99,6 @@ def pushed(samples: list[tuple[dt.datetime, float]]) -> list[Breach]:
     if (last := one.finish()) is not None:
         found.append(last)
     return found
-
-
-def best(function: Callable[[], object], *, repeat: int = 5) -> float:
-    """Seconds per call, best of *repeat* calls."""
-    return min(timeit.repeat(function, number=1, repeat=repeat))
 
 
 def pandas_rows(samples: list[tuple[dt.datetime, float]]) -> tuple[list[tuple[str, float]], str]:

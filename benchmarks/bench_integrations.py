@@ -32,10 +32,8 @@ import datetime as dt
 import json
 import platform
 import sys
-import timeit
-from collections.abc import Callable
 
-from _report import run
+from _report import best, run
 from incident_process import (
     Alert,
     Incident,
@@ -51,11 +49,6 @@ from incident_process import (
 
 T0 = dt.datetime(2026, 8, 18, 12, 0, tzinfo=dt.UTC)
 BODY = "We are aware that some customers cannot complete checkout. Next update in 30 minutes."
-
-
-def best(function: Callable[[], object], *, number: int = 1, repeat: int = 5) -> float:
-    """Seconds per call, best of *repeat* runs of *number* calls."""
-    return min(timeit.repeat(function, number=number, repeat=repeat)) / number
 
 
 def webhook(alerts: int) -> str:

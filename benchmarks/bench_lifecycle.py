@@ -26,12 +26,10 @@ from __future__ import annotations
 import datetime as dt
 import platform
 import sys
-import timeit
-from collections.abc import Callable
 
 from statemachine import State, StateMachine
 
-from _report import run
+from _report import best, run
 from incident_process import (
     Audience,
     DetectionSource,
@@ -156,11 +154,6 @@ def bare_replay(events: tuple[Event, ...]) -> None:
     machine = Bare()
     for event in events[1:]:
         machine.send(event.command)
-
-
-def best(function: Callable[[], object], *, number: int, repeat: int = 5) -> float:
-    """Seconds per call, best of *repeat* runs of *number* calls."""
-    return min(timeit.repeat(function, number=number, repeat=repeat)) / number
 
 
 def report() -> str:

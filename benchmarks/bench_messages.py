@@ -24,10 +24,8 @@ from __future__ import annotations
 import datetime as dt
 import platform
 import sys
-import timeit
-from collections.abc import Callable
 
-from _report import run
+from _report import best, run
 from incident_process import Incident, render_update
 from incident_process._messages import _shipped
 
@@ -47,11 +45,6 @@ FORMAT = (
 )
 
 
-def per_call(function: Callable[[], object], number: int) -> float:
-    """Seconds per call, best of 5 runs of *number* calls."""
-    return min(timeit.repeat(function, number=number, repeat=5)) / number
-
-
 def report() -> str:
     """Measure and return the Markdown section."""
     incident = Incident.detect(id="INC-1", title="Checkout", source="automated_alert", at=T0)
@@ -61,9 +54,9 @@ def report() -> str:
     if render_update(incident, **FIELDS) != templates.render("update", "slack", VALUES):
         msg = "the two renders disagree"
         raise SystemExit(msg)
-    reference = per_call(lambda: FORMAT.format_map(VALUES), COUNT)
-    step = per_call(lambda: templates.render("update", "slack", VALUES), COUNT // 5)
-    full = per_call(lambda: render_update(incident, **FIELDS), COUNT // 5)
+    reference = best(lambda: FORMAT.format_map(VALUES), number=COUNT)
+    step = best(lambda: templates.render("update", "slack", VALUES), number=COUNT // 5)
+    full = best(lambda: render_update(incident, **FIELDS), number=COUNT // 5)
     machine = f"CPython {platform.python_version()}, {platform.system()} {platform.machine()}"
     rows = [
         ("`str.format_map` of the same text", reference),

@@ -25,19 +25,12 @@ from __future__ import annotations
 import datetime as dt
 import platform
 import sys
-import timeit
-from collections.abc import Callable
 
-from _report import run
+from _report import best, run
 from incident_process import Incident, Option, Risk, choose_option
 
 T0 = dt.datetime(2026, 8, 18, 12, 0, tzinfo=dt.UTC)
 SIZES = (10, 100, 1_000)
-
-
-def best(function: Callable[[], object], *, number: int = 1, repeat: int = 5) -> float:
-    """Seconds per call, best of *repeat* runs of *number* calls."""
-    return min(timeit.repeat(function, number=number, repeat=repeat)) / number
 
 
 def incident_of(size: int) -> Incident:

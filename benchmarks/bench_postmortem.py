@@ -23,10 +23,8 @@ import datetime as dt
 import platform
 import random
 import sys
-import timeit
-from collections.abc import Callable
 
-from _report import run
+from _report import best, run
 from incident_process import validate_postmortem
 
 SERVICES = ("checkout", "search", "billing", "login", "catalog", "notifications")
@@ -73,11 +71,6 @@ We rolled back the configuration change and watched the error rate for an hour.
 | Pin the {service} pool size | Priya Natarajan | {due.isoformat()} | Open |
 | Show inherited defaults in the deploy diff | Tom Becker | {due.isoformat()} | In progress |
 """
-
-
-def best(function: Callable[[], object], *, number: int = 1, repeat: int = 5) -> float:
-    """Seconds per call, best of *repeat* runs of *number* calls."""
-    return min(timeit.repeat(function, number=number, repeat=repeat)) / number
 
 
 def report() -> str:

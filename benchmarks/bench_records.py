@@ -26,11 +26,9 @@ import datetime as dt
 import json
 import platform
 import sys
-import timeit
-from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from _report import run
+from _report import best, run
 from incident_process import (
     ActionTaken,
     Declared,
@@ -85,11 +83,6 @@ def incident_of(size: int) -> Incident:
                 )
             )
     return Incident.from_events(events[:size], policy=POLICY)
-
-
-def best(function: Callable[[], object], *, number: int = 1, repeat: int = 5) -> float:
-    """Seconds per call, best of *repeat* runs of *number* calls."""
-    return min(timeit.repeat(function, number=number, repeat=repeat)) / number
 
 
 def report() -> str:

@@ -25,13 +25,11 @@ import datetime as dt
 import platform
 import random
 import sys
-import timeit
-from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 import holidays
 
-from _report import run
+from _report import best, run
 from incident_process import (
     CalendarSettings,
     DetectionSource,
@@ -78,11 +76,6 @@ def naive_deadline(day: dt.date, n: int) -> dt.date:
         if day.weekday() < 5 and day not in US_HOLIDAYS:
             n -= 1
     return day
-
-
-def best(function: Callable[[], object], *, number: int = 1, repeat: int = 5) -> float:
-    """Seconds per call, best of *repeat* runs of *number* calls."""
-    return min(timeit.repeat(function, number=number, repeat=repeat)) / number
 
 
 def incident_with_updates(updates: int) -> Incident:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 import attrs
@@ -496,53 +496,17 @@ class _Scan:
     def blame(self) -> None:
         """Guide: "Blame or speculation" (and "Do NOT: Blame individuals"): blame, and people as causes.
 
-        A person is named as the cause by a cause phrase followed, in the
-        same clause and with at most four words in between, by a person
-        ("caused by an engineer", "due to @sam", "caused by one of our senior
-        engineers"), or by a person just before a blame action ("an engineer
-        accidentally ..."). A person is a word of the policy's
+        See :func:`blame_spans`. A person is a word of the policy's
         ``people`` (roles, pronouns, names a company adds) or an @-mention.
         Case is no clue (the result never depends on case), so a bare first
         name counts only if the policy lists it.
         """
-        text, rules = self.text, self.rules
-        if rules.blame is not None:
-            for match in rules.blame.finditer(text):
-                start, end = match.span()
-                if not _WORD_CHAR.match(text, start):  # "'s fault": take in the name before it
-                    name = _WORD_BEFORE.search(text, max(0, start - _PERSON_REACH), start)
-                    start = start if name is None else name.start()
-                self.add(start, end, "external.blame", f"blame {_quote(text[start:end])}: {_NOT_BLAME}")
-        if rules.causes is not None:
-            for match in rules.causes.finditer(text):
-                after = self.person_after(match.end())
-                if after is not None:
-                    self.blamed(match.start(), after)
-        if rules.actions is not None:
-            for match in rules.actions.finditer(text):
-                before = rules.people_before.search(
-                    text, max(0, match.start() - _PERSON_REACH), match.start()
-                )
-                if before is not None:
-                    self.blamed(before.start(), match.end())
-
-    def blamed(self, start: int, end: int) -> None:
-        """Report ``start:end`` as naming a person as the cause."""
-        message = f"names a person as the cause, {_quote(self.text[start:end])}: {_NOT_BLAME}"
-        self.add(start, end, "external.blame", message)
-
-    def person_after(self, position: int) -> int | None:
-        """The end of a person named within a few words after *position*, in the same clause."""
-        text = self.text
-        reach = min(len(text), position + _PERSON_REACH)
-        clause_end = _patterns().clause_end.search(text, position, reach)
-        limit = reach if clause_end is None else clause_end.start()
-        person = self.rules.people.search(text, position, limit)
-        if person is None or _WORD_CHAR.match(text, person.end()):  # cut off by the limit, not a word
-            return None
-        if len(_WORD.findall(text, position, person.start())) > _PERSON_WITHIN_WORDS:
-            return None
-        return person.end()
+        for start, end, names_person in blame_spans(self.text, self.rules):
+            if names_person:
+                message = f"names a person as the cause, {_quote(self.text[start:end])}: {_NOT_BLAME}"
+            else:
+                message = f"blame {_quote(self.text[start:end])}: {_NOT_BLAME}"
+            self.add(start, end, "external.blame", message)
 
     def speculation(self) -> None:
         """Guide: "Blame or speculation": phrases that guess."""
@@ -656,6 +620,59 @@ class _Scan:
             if _any_between(times, low, high):
                 return True
         return False
+
+
+def blame_spans(
+    text: str,
+    rules: _Rules,
+    *,
+    people: re.Pattern[str] | None = None,
+    people_before: re.Pattern[str] | None = None,
+    clause_end: re.Pattern[str] | None = None,
+) -> Iterator[tuple[int, int, bool]]:
+    """Blame in folded *text*: ``(start, end, names_person)`` for each span, phrases first.
+
+    A blame phrase anywhere ("human error", "Bob's mistake": the name before
+    "'s" is taken in); a cause phrase followed, in the same clause and with
+    at most four words in between, by a person ("caused by an engineer",
+    "due to @sam"); a person just before a blame action ("an engineer
+    accidentally ..."). *people* and *people_before* default to the
+    policy's (``rules``), *clause_end* to the linter's clause breaks; the
+    post-incident checker adds action-item owners and table cells.
+    """
+    person = rules.people if people is None else people
+    person_before = rules.people_before if people_before is None else people_before
+    breaks = _patterns().clause_end if clause_end is None else clause_end
+    if rules.blame is not None:
+        for match in rules.blame.finditer(text):
+            start, end = match.span()
+            if not _WORD_CHAR.match(text, start):  # "'s fault": take in the name before it
+                name = _WORD_BEFORE.search(text, max(0, start - _PERSON_REACH), start)
+                start = start if name is None else name.start()
+            yield start, end, False
+    if rules.causes is not None:
+        for match in rules.causes.finditer(text):
+            after = _person_after(text, match.end(), person, breaks)
+            if after is not None:
+                yield match.start(), after, True
+    if rules.actions is not None:
+        for match in rules.actions.finditer(text):
+            before = person_before.search(text, max(0, match.start() - _PERSON_REACH), match.start())
+            if before is not None:
+                yield before.start(), match.end(), True
+
+
+def _person_after(text: str, position: int, person: re.Pattern[str], breaks: re.Pattern[str]) -> int | None:
+    """The end of a person named within a few words after *position*, in the same clause."""
+    reach = min(len(text), position + _PERSON_REACH)
+    clause_end = breaks.search(text, position, reach)
+    limit = reach if clause_end is None else clause_end.start()
+    found = person.search(text, position, limit)
+    if found is None or _WORD_CHAR.match(text, found.end()):  # cut off by the limit, not a word
+        return None
+    if len(_WORD.findall(text, position, found.start())) > _PERSON_WITHIN_WORDS:
+        return None
+    return found.end()
 
 
 def _last_before(starts: list[int], low: int, high: int) -> int | None:

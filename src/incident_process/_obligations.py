@@ -65,7 +65,7 @@ if TYPE_CHECKING:
     from ._calendar import BusinessCalendar
     from ._incident import Incident
 
-__all__ = ["Obligation", "ObligationKind", "ObligationStatus", "as_of", "obligations"]
+__all__ = ["Obligation", "ObligationKind", "ObligationStatus", "as_of", "aware_now", "obligations"]
 
 
 class ObligationKind(enum.Enum):
@@ -211,10 +211,7 @@ def obligations(
     incident: Incident, now: datetime, calendar: BusinessCalendar | None = None
 ) -> tuple[Obligation, ...]:
     """Every timed duty the incident's events up to *now* give rise to; see the module docstring."""
-    if not isinstance(now, datetime) or now.utcoffset() is None:
-        shown = now.isoformat() if isinstance(now, datetime) else repr(now)
-        msg = f"now: expected a timezone-aware datetime, got {shown}"
-        raise CalendarError(msg)
+    aware_now(now)
     calendar = calendar if calendar is not None else incident.policy.business_calendar()
     known = as_of(incident, now)
     if known is None:
@@ -227,6 +224,14 @@ def obligations(
     _after_resolution(incident, calendar, found)
     _follow_ups(incident, calendar, found)
     return tuple(sorted(found.found, key=lambda o: (utc(o.due_at), o.kind.value, o.detail)))
+
+
+def aware_now(now: object) -> None:
+    """Refuse a *now* that is not a timezone-aware datetime, naming it."""
+    if not isinstance(now, datetime) or now.utcoffset() is None:
+        shown = now.isoformat() if isinstance(now, datetime) else repr(now)
+        msg = f"now: expected a timezone-aware datetime, got {shown}"
+        raise CalendarError(msg)
 
 
 def as_of(incident: Incident, now: datetime) -> Incident | None:

@@ -76,13 +76,8 @@ _MARKUP = str.maketrans("", "", "*_`")
 #: Separators between several owners in one cell: "Ana, Bo", "Ana / Bo", "Ana & Bo", "Ana and Bo".
 _OWNER_SEPARATORS = re.compile(r"\s*(?:[,;/&+]|\band\b)\s*")
 _WORD_CHAR = re.compile(r"\w")
-_WORD = re.compile(r"\w+")
-_WORD_BEFORE = re.compile(r"(?<![\w@])@?\w++\Z")
+#: Clause breaks, and the cells of a table: a cause and its person are in one.
 _CLAUSE_END = re.compile(r"[.,;:!?\n|]")
-#: How many words may come between a cause phrase and the person it names.
-_PERSON_WITHIN_WORDS = 4
-#: How far, in characters, a person is looked for before or after a cause.
-_PERSON_REACH = 80
 
 
 @attrs.frozen(kw_only=True)
@@ -437,7 +432,7 @@ class _Check:
         spans.append((done, len(self.doc.text)))
         return [(start, end) for start, end in spans if end > start]
 
-    def blame(self, rows: Sequence[_Row], policy: Policy) -> None:  # noqa: C901 - one loop per kind
+    def blame(self, rows: Sequence[_Row], policy: Policy) -> None:
         """Guide: "NO blame, only learning": blame phrases, and a person named as the cause.
 
         The words are the external linter's (``policy.communication.external``):
@@ -449,11 +444,10 @@ class _Check:
         column of the Action Items table. Case is ignored; a name that is in
         neither list is not known to be a person.
         """
-        from ._lint import _alternation, _rules
+        from ._lint import _alternation, _rules, blame_spans
 
         rules = _rules(policy.communication.external)
         folded = fold(self.doc.text)
-        text = folded.text
         names = {
             fold_phrase(part)
             for row in rows
@@ -463,43 +457,17 @@ class _Check:
         people = rules.people.pattern
         if names:
             people = f"{people}|{_alternation(names, plural=True)}"
-        person = re.compile(people)
-        person_before = re.compile(rf"(?:{people})\s++\Z")
-        spans: list[tuple[int, int]] = []
-        if rules.blame is not None:
-            for match in rules.blame.finditer(text):
-                start, end = match.span()
-                if not _WORD_CHAR.match(text, start):  # "'s mistake": take in the name before it
-                    name = _WORD_BEFORE.search(text, max(0, start - _PERSON_REACH), start)
-                    start = start if name is None else name.start()
-                spans.append((start, end))
-        if rules.causes is not None:
-            for match in rules.causes.finditer(text):
-                after = _person_after(text, person, match.end())
-                if after is not None:
-                    spans.append((match.start(), after))
-        if rules.actions is not None:
-            for match in rules.actions.finditer(text):
-                before = person_before.search(text, max(0, match.start() - _PERSON_REACH), match.start())
-                if before is not None:
-                    spans.append((before.start(), match.end()))
-        for start, end in spans:
+        spans = blame_spans(
+            folded.text,
+            rules,
+            people=re.compile(people),
+            people_before=re.compile(rf"(?:{people})\s++\Z"),
+            clause_end=_CLAUSE_END,
+        )
+        for start, end, _ in spans:
             original = folded.original(start, end)
             message = f"blameful language {self.doc.text[original[0] : original[1]]!r}: {_NO_BLAME}"
             self.add(*original, "postmortem.blame", message)
-
-
-def _person_after(text: str, person: re.Pattern[str], position: int) -> int | None:
-    """The end of a person named within a few words after *position*, in the same clause."""
-    reach = min(len(text), position + _PERSON_REACH)
-    clause_end = _CLAUSE_END.search(text, position, reach)
-    limit = reach if clause_end is None else clause_end.start()
-    found = person.search(text, position, limit)
-    if found is None or _WORD_CHAR.match(text, found.end()):
-        return None
-    if len(_WORD.findall(text, position, found.start())) > _PERSON_WITHIN_WORDS:
-        return None
-    return found.end()
 
 
 def _iso_date(cell: str) -> dt.date | None:

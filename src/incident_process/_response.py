@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ._errors import CalendarError, PlaybookError
+from ._errors import PlaybookError
 from ._events import (
     ActionTaken,
     Closed,
@@ -59,7 +59,7 @@ from ._events import (
     UpdateStatus,
     utc,
 )
-from ._obligations import Obligation, ObligationKind, ObligationStatus, as_of
+from ._obligations import Obligation, ObligationKind, ObligationStatus, as_of, aware_now
 from ._policy_response import CHECKLISTS, ChecklistStep
 from ._rules import Phase
 
@@ -150,7 +150,8 @@ def _steps(incident: Incident, name: str) -> tuple[ChecklistStep, ...]:
         msg = f"checklist: expected one of {', '.join(map(repr, CHECKLISTS))}, got {name!r}"
         raise PlaybookError(msg)
     policy = incident.policy
-    return policy.declaration.checklist if name == "declaration" else policy.resolution.checklist
+    steps: tuple[ChecklistStep, ...] = getattr(policy, name).checklist  # each checklist names its group
+    return steps
 
 
 def checklist(incident: Incident, name: str) -> Checklist:
@@ -228,10 +229,9 @@ _RESPONDING = frozenset({Phase.DECLARED, Phase.RESPONDING})
 _RESOLVED = frozenset({Phase.RESOLVED, Phase.POST_INCIDENT, Phase.CLOSED})
 
 
-def _mitigation_attempts(events: tuple[Event, ...]) -> Iterator[Event]:
-    for event in events:
-        if isinstance(event, ActionTaken) or _is_mitigating(event):
-            yield event
+def _is_attempt(event: Event) -> bool:
+    """A mitigation attempt: a recorded action, or the "Mitigating" status."""
+    return isinstance(event, ActionTaken) or _is_mitigating(event)
 
 
 def _is_mitigating(event: Event) -> bool:
@@ -251,7 +251,7 @@ def _priority_steps(incident: Incident, duties: list[Obligation]) -> list[NextSt
     """The response priorities still owed, each with the timed duties that serve it."""
     events = incident.events
     owed = {
-        "mitigate": next(_mitigation_attempts(events), None) is None,
+        "mitigate": not any(map(_is_attempt, events)),
         "communicate": False,  # its duties are the update cadences, listed below
         "investigate": incident.root_cause is None,
         "fix": not _fixed(events),
@@ -337,7 +337,7 @@ def next_steps(incident: Incident, now: datetime) -> tuple[NextStep, ...]:
     Raises:
         CalendarError: if *now* is naive.
     """
-    _aware(now)
+    aware_now(now)
     known = as_of(incident, now)
     if known is None or known.phase is Phase.DISMISSED:
         return ()
@@ -354,12 +354,6 @@ def next_steps(incident: Incident, now: datetime) -> tuple[NextStep, ...]:
     steps += [_from_duty(duty, _OBLIGATION_STAGES[duty.kind][1]) for duty in rest]
     order = list(Stage)
     return tuple(sorted(steps, key=lambda step: order.index(step.stage)))
-
-
-def _aware(now: object) -> None:
-    if not isinstance(now, datetime) or now.utcoffset() is None:
-        msg = f"now: expected a timezone-aware datetime, got {now!r}"
-        raise CalendarError(msg)
 
 
 # --- "Do NOT" -----------------------------------------------------------------------------
@@ -406,7 +400,7 @@ def _skipped_mitigation(incident: Incident) -> list[ResponseFinding]:
     mitigated = False
     resolved = False
     for event in events:
-        mitigated = mitigated or isinstance(event, ActionTaken) or _is_mitigating(event)
+        mitigated = mitigated or _is_attempt(event)
         resolved = resolved or isinstance(event, Resolved)
         if isinstance(event, RootCauseIdentified) and not mitigated and not resolved:
             message = (
@@ -510,7 +504,7 @@ def response_findings(incident: Incident, now: datetime) -> tuple[ResponseFindin
     Raises:
         CalendarError: if *now* is naive.
     """
-    _aware(now)
+    aware_now(now)
     known = as_of(incident, now)
     if known is None:
         return ()

@@ -273,7 +273,8 @@ def open_action_item(check: Check) -> str | None:
 
 
 def _checklist(policy: Policy, name: str) -> tuple[ChecklistStep, ...]:
-    return policy.declaration.checklist if name == "declaration" else policy.resolution.checklist
+    steps: tuple[ChecklistStep, ...] = getattr(policy, name).checklist  # each checklist names its group
+    return steps
 
 
 @guard("checklist.known_step")
@@ -316,7 +317,7 @@ def required_steps_done(check: Check) -> str | None:
     command = type(check.event).command
     open_steps = []
     for name in CHECKLISTS:
-        group = check.policy.declaration if name == "declaration" else check.policy.resolution
+        group = getattr(check.policy, name)
         if not group.enforce_checklist:
             continue
         open_steps += [
