@@ -501,6 +501,17 @@ def test_a_bad_playbook_names_the_key(toml, path, message):
     assert (path, True) in [(p.path, p.message.startswith(message)) for p in error.value.problems]
 
 
+def test_a_factor_that_is_not_a_name_is_named():
+    """Hypothesis found: a list among the factors raised TypeError."""
+    with pytest.raises(PolicyError) as error:
+        loads_policy('[response]\ndecision_factors = [["speed"], "data", "reversibility", "risk"]')
+    assert [problem.path for problem in error.value.problems] == ["response.decision_factors[0]"]
+    with pytest.raises(
+        PolicyError, match="decision_factors: expected each of data, reversibility, risk, speed"
+    ):
+        Response(decision_factors=("data", "risk", "speed"))
+
+
 def test_the_priorities_are_each_of_the_five_once():
     with pytest.raises(PolicyError, match="priorities: expected each of mitigate, communicate"):
         Response(priorities=DEFAULT_POLICY.response.priorities[:4])

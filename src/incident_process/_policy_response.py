@@ -348,10 +348,12 @@ class Response:
             check.fail(
                 "priorities", f"expected each of {', '.join(RESPONSE_PRIORITIES)} once, got {', '.join(ids)}"
             )
+        before = len(check.problems)
         for path, factor in check.items("decision_factors", self.decision_factors):
             if factor not in DECISION_FACTORS:
                 check.fail(path, f"expected one of {', '.join(map(repr, DECISION_FACTORS))}, got {factor!r}")
-        if set(self.decision_factors) != set(DECISION_FACTORS) and not check.problems:
+        # Each factor a known name, none twice (or it was said above): then are all four there?
+        if len(check.problems) == before and set(self.decision_factors) != set(DECISION_FACTORS):
             check.fail("decision_factors", f"expected each of {', '.join(DECISION_FACTORS)} once")
         check.done()
 
