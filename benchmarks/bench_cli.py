@@ -45,8 +45,8 @@ from pathlib import Path
 
 from _report import BenchmarkError, non_negative_int, positive_int, round_robin, write_section
 from incident_process import Policy, load_record, loads_policy, loads_record
-from incident_process._cli import _audit_entries  # exactly what `audit` does with a record it has read
-from incident_process._records import dump_record
+from incident_process.cli._main import _audit_entries  # exactly what `audit` does with a record it has read
+from incident_process.lifecycle import dump_record, unmet_role_requirements
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -134,7 +134,7 @@ def in_process(texts: Sequence[str], policy: Policy, repeat: int) -> dict[str, f
         "read": per_item(lambda text: loads_record(text, policy=policy), texts, repeat),
         "audit": per_item(lambda incident: _audit_entries(incident, NOW), incidents, repeat),
         "obligations": per_item(lambda incident: incident.obligations(NOW), incidents, repeat),
-        "roles": per_item(lambda incident: incident.unmet_role_requirements(), incidents, repeat),
+        "roles": per_item(unmet_role_requirements, incidents, repeat),
     }
 
 
@@ -229,7 +229,7 @@ def report(arguments: argparse.Namespace) -> str:
         f"| read: `loads_record` per record (us) | {costs['read']:.1f} |",
         f"| audit beyond reading per record (us) | {costs['audit']:.1f} |",
         f"| of which `obligations(now)` (us) | {costs['obligations']:.1f} |",
-        f"| of which `unmet_role_requirements()` (us) | {costs['roles']:.1f} |",
+        f"| of which `unmet_role_requirements(incident)` (us) | {costs['roles']:.1f} |",
         f"| `incident-process audit`, {count:,} records (s) | {seconds:.2f} |",
         f"| `incident-process audit`, per record (us) | {seconds / count * 1e6:.1f} |",
         (

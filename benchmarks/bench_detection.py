@@ -35,7 +35,8 @@ import sys
 from zoneinfo import ZoneInfo
 
 from _report import best, run
-from incident_process import DEFAULT_POLICY, Breach, SustainedThresholdDetector, sustained_breaches
+from incident_process import DEFAULT_POLICY, Breach, sustained_breaches
+from incident_process.detection import SustainedThresholdDetector
 
 COUNT = 1_000_000
 ZONED = 100_000

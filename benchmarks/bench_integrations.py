@@ -34,15 +34,13 @@ import platform
 import sys
 
 from _report import best, run
-from incident_process import (
+from incident_process import Incident, lint_external, render_declaration
+from incident_process.integrations import (
     Alert,
-    Incident,
     apply_alert,
-    lint_external,
     parse_alertmanager,
     parse_pagerduty,
     parse_prometheus_matrix,
-    render_declaration,
     slack_message,
     statuspage_incident,
 )

@@ -30,17 +30,10 @@ import sys
 from statemachine import State, StateMachine
 
 from _report import best, run
-from incident_process import (
-    Audience,
-    DetectionSource,
-    Event,
-    Incident,
-    Role,
-    Severity,
-    UpdatePosted,
-    UpdateStatus,
-)
-from incident_process._lifecycle import TRANSITIONS
+from incident_process import DetectionSource, Incident, Role, Severity
+from incident_process.events import Event, UpdatePosted
+from incident_process.lifecycle._machine import TRANSITIONS
+from incident_process.vocabulary import Audience, UpdateStatus
 
 T0 = dt.datetime(2026, 3, 8, 9, 0, tzinfo=dt.UTC)
 

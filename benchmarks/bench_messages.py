@@ -27,7 +27,7 @@ import sys
 
 from _report import best, run
 from incident_process import Incident, render_update
-from incident_process._messages import _shipped
+from incident_process.comms._messages import _shipped
 
 COUNT = 100_000
 T0 = dt.datetime(2026, 3, 8, 9, 0, tzinfo=dt.UTC)

@@ -9,9 +9,9 @@ What is measured (best of several repeats), on incidents of 10, 100 and
 1,000 events (detection, declaration, response, then updates, actions,
 checklist steps and texts in turn):
 
-* ``Incident.next_steps(now)`` against ``Incident.obligations(now)``, which
+* ``next_steps(Incident, now)`` against ``Incident.obligations(now)``, which
   it calls (its floor);
-* ``Incident.response_findings(now)``, which lints every text the events
+* ``response_findings(incident, now)``, which lints every text the events
   record for blame;
 * ``choose_option`` of 10 and 1,000 options.
 
@@ -27,7 +27,8 @@ import platform
 import sys
 
 from _report import best, run
-from incident_process import Incident, Option, Risk, choose_option
+from incident_process import Incident
+from incident_process.response import Option, Risk, choose_option, next_steps, response_findings
 
 T0 = dt.datetime(2026, 8, 18, 12, 0, tzinfo=dt.UTC)
 SIZES = (10, 100, 1_000)
@@ -89,8 +90,8 @@ def report() -> str:
         now = incident.events[-1].at + dt.timedelta(minutes=1)
         number = max(1, 200 // size)
         duties = best(lambda incident=incident, now=now: incident.obligations(now), number=number)
-        steps = best(lambda incident=incident, now=now: incident.next_steps(now), number=number)
-        findings = best(lambda incident=incident, now=now: incident.response_findings(now), number=number)
+        steps = best(lambda incident=incident, now=now: next_steps(incident, now), number=number)
+        findings = best(lambda incident=incident, now=now: response_findings(incident, now), number=number)
         small = small or (duties, steps)
         lines.append(
             f"| {size:,} | {duties * 1e3:.2f} | {steps * 1e3:.2f} | {steps / duties:.2f}x "

@@ -36,24 +36,20 @@ import tracemalloc
 from collections.abc import Iterator
 
 from _report import run
-from incident_process import (
+from incident_process import DetectionSource, Incident, Policy, Severity, quarterly_review
+from incident_process.events import (
     Acknowledged,
     ActionItemAdded,
     ActionItemCompleted,
     Declared,
     Detected,
-    DetectionSource,
-    Incident,
-    Milestone,
     MilestoneRecorded,
-    Policy,
     PostIncidentStarted,
     Resolved,
     ResponseStarted,
     RootCauseIdentified,
-    Severity,
-    quarterly_review,
 )
+from incident_process.vocabulary import Milestone
 
 POLICY = Policy(zone="America/New_York")
 START = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)

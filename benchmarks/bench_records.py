@@ -29,22 +29,18 @@ import sys
 from zoneinfo import ZoneInfo
 
 from _report import best, run
-from incident_process import (
+from incident_process import DetectionSource, Incident, Policy, Severity
+from incident_process.events import (
     ActionTaken,
     Declared,
     Detected,
-    DetectionSource,
     Event,
-    Incident,
-    Milestone,
     MilestoneRecorded,
-    Policy,
     ResponseStarted,
-    Severity,
     UpdatePosted,
-    UpdateStatus,
 )
-from incident_process._records import dump_record, loads_record
+from incident_process.lifecycle import dump_record, loads_record
+from incident_process.vocabulary import Milestone, UpdateStatus
 
 ZONE = ZoneInfo("America/New_York")
 POLICY = Policy(zone="America/New_York")

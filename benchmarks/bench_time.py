@@ -30,14 +30,9 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from _report import best, run
-from incident_process import (
-    CalendarSettings,
-    DetectionSource,
-    Incident,
-    Policy,
-    Severity,
-    UpdateStatus,
-)
+from incident_process import DetectionSource, Incident, Policy, Severity
+from incident_process.policy import CalendarSettings
+from incident_process.vocabulary import UpdateStatus
 
 ZONE = ZoneInfo("America/New_York")
 DAY = dt.timedelta(days=1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import enum
+import importlib
 import inspect
 import re
 import sys
@@ -30,7 +31,7 @@ from statemachine.contrib.diagram import DotGraphMachine
 from statemachine.contrib.diagram.graphviz import GraphvizNotFoundError, run_graphviz
 
 import incident_process
-from incident_process import _incident, _lifecycle, _rules
+from incident_process.lifecycle import _incident, _machine, _rules
 
 project = "incident-process"
 author = "incident-process developers"
@@ -87,9 +88,14 @@ def _import_type_checking_names() -> None:
                 exec(code, vars(module))  # noqa: S102 - the module's own import statements
 
 
-# Every public name loads its module first, so that each module is seen here.
-for _name in incident_process.__all__:
-    getattr(incident_process, _name)
+#: The public namespaces: every public object is documented once, under its namespace.
+NAMESPACES = {
+    name: importlib.import_module(f"incident_process.{name}")
+    for name in incident_process.__all__
+    if inspect.ismodule(getattr(incident_process, name))
+}
+#: The namespace that documents each public name.
+HOME = {name: namespace for namespace, module in NAMESPACES.items() for name in module.__all__}
 _import_type_checking_names()
 
 
@@ -117,18 +123,32 @@ nitpick_ignore_regex = [
     # Mapping, Iterator, Iterable in annotations.
     ("py:class", r"collections\.abc\.(Iterable|Iterator|Mapping|Sequence)"),
     # PerSeverity's type variable: a type parameter, not an object with an entry.
-    ("py:class", r"incident_process\._policy\.T"),
+    ("py:class", r"incident_process\.policy\._per_severity\.T"),
 ]
 
 
 # --- the public names -----------------------------------------------------------
 #
-# The modules behind ``incident_process`` are private (``incident_process._policy``
-# and so on), and annotations name the classes by their defining module. Every
-# public object is documented under ``incident_process.<name>``, so a reference
-# to ``incident_process._<module>.<name>`` is resolved to that entry.
+# Every public object is documented once, under its namespace
+# (``incident_process.lifecycle.Incident``). Annotations name classes by their
+# defining private module (``incident_process.lifecycle._incident.Incident``),
+# docstrings by the top level's re-export (``incident_process.Incident``) or by
+# a short name (``Event``): each is resolved to the namespace's entry.
 
-_PRIVATE_PATH = re.compile(r"incident_process\._[a-z_]+\.(?P<rest>.+)")
+_PRIVATE_PATH = re.compile(r"incident_process(?:\.[a-z]+)?\._[a-z_]+\.(?P<rest>.+)")
+_TOP_LEVEL = re.compile(r"incident_process\.(?P<rest>[A-Za-z_].*)")
+
+
+def _namespaced(target: str) -> str | None:
+    """*target* as its namespace documents it, if it names a public object some other way."""
+    for pattern in (_PRIVATE_PATH, _TOP_LEVEL):
+        match = pattern.fullmatch(target)
+        if match is not None:
+            target = match["rest"]
+            break
+    first = target.split(".", 1)[0]
+    namespace = HOME.get(first)
+    return None if namespace is None else f"incident_process.{namespace}.{target}"
 
 
 def _public_reference(
@@ -136,10 +156,9 @@ def _public_reference(
 ) -> nodes.Element | None:
     if node.get("refdomain") != "py":
         return None
-    match = _PRIVATE_PATH.fullmatch(node.get("reftarget", ""))
-    if match is None:
+    target = _namespaced(node.get("reftarget", ""))
+    if target is None or target == node.get("reftarget"):
         return None
-    target = f"incident_process.{match['rest']}"
     return env.get_domain("py").resolve_xref(
         env, node["refdoc"], app.builder, node["reftype"], target, node, contnode
     )
@@ -256,7 +275,12 @@ def _signature(  # noqa: PLR0913, PLR0917 - the signature of Sphinx's event
 def _check_api_documented(app: Sphinx, env: BuildEnvironment) -> None:
     del app
     documented = typing.cast("PythonDomain", env.get_domain("py")).objects
-    missing = [name for name in incident_process.__all__ if f"incident_process.{name}" not in documented]
+    missing = [
+        f"{namespace}.{name}"
+        for namespace, module in NAMESPACES.items()
+        for name in module.__all__
+        if f"incident_process.{namespace}.{name}" not in documented
+    ]
     if missing:
         logging.getLogger(__name__).warning(
             "public names missing from api.md: %s", ", ".join(missing), type="incident_process", subtype="api"
@@ -296,7 +320,7 @@ def _write(path: Path, content: bytes) -> None:
 
 
 def _lifecycle_svg() -> bytes:
-    source = DotGraphMachine(_lifecycle.Lifecycle)().to_string()  # type: ignore[no-untyped-call]
+    source = DotGraphMachine(_machine.Lifecycle)().to_string()  # type: ignore[no-untyped-call]
     # Some node and cluster names end in an object id (__initial_140420623500304):
     # drop it, so that an unchanged lifecycle draws the same file.
     source = re.sub(r"_\d{8,}\b", "", source)
@@ -336,7 +360,7 @@ def _allowed_cell(command: str) -> str:
     """Where *command* is allowed: the phases it leaves, then those it keeps."""
     moves, stays = [], []
     for phase in incident_process.Phase:
-        found = _lifecycle.TRANSITIONS.get((phase, command))
+        found = _machine.TRANSITIONS.get((phase, command))
         if found is not None and found[0] is phase:
             stays.append(f"`{phase.value}`")
         elif found is not None:
@@ -348,10 +372,10 @@ def _allowed_cell(command: str) -> str:
 
 def _guard_cell(command: str) -> str:
     """Each guard of *command*, the rules it names, and where it applies if not everywhere."""
-    phases = [phase for phase in incident_process.Phase if (phase, command) in _lifecycle.TRANSITIONS]
-    guarded: dict[_lifecycle.Guard, list[str]] = {}
+    phases = [phase for phase in incident_process.Phase if (phase, command) in _machine.TRANSITIONS]
+    guarded: dict[_machine.Guard, list[str]] = {}
     for phase in phases:
-        for guard in _lifecycle.TRANSITIONS[phase, command][1]:
+        for guard in _machine.TRANSITIONS[phase, command][1]:
             guarded.setdefault(guard, []).append(f"`{phase.value}`")
     cells = []
     for guard, where in guarded.items():
@@ -366,8 +390,8 @@ def _guard_cell(command: str) -> str:
 
 def _commands_table() -> str:
     """The commands table: command, event, where allowed (and where it leads), guard and rule."""
-    by_command = {kind.command: kind for kind in incident_process.EVENT_TYPES.values()}
-    machine_commands = {command for (_, command) in _lifecycle.TRANSITIONS}
+    by_command = {kind.command: kind for kind in incident_process.events.EVENT_TYPES.values()}
+    machine_commands = {command for (_, command) in _machine.TRANSITIONS}
     unknown = machine_commands - by_command.keys()
     if unknown:
         msg = f"commands of Lifecycle without an event type in EVENT_TYPES: {', '.join(sorted(unknown))}"
@@ -380,9 +404,8 @@ def _commands_table() -> str:
         if not callable(getattr(incident_process.Incident, command, None)):
             msg = f"the command {command!r} of {kind.__name__} is not a method of Incident"
             raise SphinxError(msg)
-        method = f"{{py:meth}}`~incident_process.Incident.{command}`"
-        public = kind.__name__ in incident_process.__all__
-        event = f"{{py:class}}`~incident_process.{kind.__name__}`" if public else f"`{kind.__name__}`"
+        method = f"{{py:meth}}`~incident_process.lifecycle.Incident.{command}`"
+        event = f"{{py:class}}`~incident_process.events.{kind.__name__}`"
         if command in machine_commands:
             rows.append(f"| {method} | {event} | {_allowed_cell(command)} | {_guard_cell(command)} |")
         else:  # detect: the first event, not a transition
@@ -400,7 +423,7 @@ def _check_lifecycle_documented(app: Sphinx, env: BuildEnvironment) -> None:
     """Every phase, and every rule id the code can refuse with, is explained on lifecycle.md."""
     del env
     page = Path(app.srcdir, "lifecycle.md").read_text(encoding="utf-8")
-    rules = _rule_ids(ast.parse(inspect.getsource(_lifecycle)))
+    rules = _rule_ids(ast.parse(inspect.getsource(_machine)))
     for module in (_incident, _rules):  # _rules: the guards, each named by @guard("area.rule")
         rules += [rule for rule in _rule_ids(ast.parse(inspect.getsource(module))) if rule not in rules]
     names = [phase.value for phase in incident_process.Phase] + rules

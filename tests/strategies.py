@@ -7,10 +7,11 @@ from datetime import timedelta
 import attrs
 from hypothesis import strategies as st
 
-from incident_process import (
+from incident_process import DEFAULT_POLICY, DetectionSource, Policy, Role, Severity
+from incident_process._folding import fold_phrase
+from incident_process.policy import (
     ALERT_METRICS,
     DECISION_FACTORS,
-    DEFAULT_POLICY,
     DEPENDENCY_METRIC,
     STATUSPAGE_COMPONENT_STATUSES,
     STATUSPAGE_IMPACTS,
@@ -19,45 +20,37 @@ from incident_process import (
     Alerting,
     AlertMapping,
     AlertThreshold,
-    BusinessDays,
     Communication,
     ComponentMapping,
     CustomerCommunication,
     Declaration,
     Detection,
-    DetectionDuty,
     DetectionResponse,
-    DetectionSource,
     Escalation,
     EscalationLevel,
     Exclusions,
     ExternalCommunication,
-    ImpactFlag,
     IncidentCriteria,
     Integrations,
     OnCall,
     PerSeverity,
-    Policy,
     PostIncident,
     PostIncidentDocument,
-    QuarterlyMetric,
     QuarterlyReview,
     Resolution,
     Response,
     ReviewMeeting,
-    Role,
     RoleRequirements,
-    Severity,
     SeverityDefinition,
     SeverityRule,
     Slo,
     Slos,
-    SloWindow,
     StatusPage,
     StatuspageMapping,
     SustainedThreshold,
 )
-from incident_process._folding import fold_phrase
+from incident_process.timing import BusinessDays
+from incident_process.vocabulary import DetectionDuty, ImpactFlag, QuarterlyMetric, SloWindow
 
 ZONES = ("UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "Pacific/Chatham")
 

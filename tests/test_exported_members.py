@@ -1,52 +1,80 @@
-"""The public API is exactly what ``__all__`` lists (httpx's test_exported_members)."""
+"""Each namespace exports exactly what its ``__all__`` lists (httpx's test_exported_members)."""
 
+import ast
+import importlib
+import inspect
+import json
 import re
+import subprocess
+import sys
 from importlib.metadata import version
 
 import pytest
 
 import incident_process
 
+#: Every public namespace, and the top level.
+NAMESPACES = (
+    "incident_process",
+    "incident_process.cli",
+    "incident_process.comms",
+    "incident_process.detection",
+    "incident_process.errors",
+    "incident_process.events",
+    "incident_process.integrations",
+    "incident_process.lifecycle",
+    "incident_process.policy",
+    "incident_process.postincident",
+    "incident_process.response",
+    "incident_process.timing",
+    "incident_process.vocabulary",
+)
+
+#: The names other tools call, importable from ``incident_process`` exactly as the
+#: issue that added them pinned them ("keep them exactly"), with the namespace that holds each.
 CONTRACT = {
-    # Names other tools call (issue "Foundation"): kept exactly.
-    "Policy",
-    "DEFAULT_POLICY",
-    "load_policy",
-    "dump_policy",
-    "PolicyError",
-    "IncidentProcessError",
-    "Severity",
-    "Role",
-    "DetectionSource",
-    # Names other tools call (issue "Lifecycle").
-    "Phase",
-    "Incident",
-    # (issue "Time")
-    "BusinessCalendar",
-    "Obligation",
-    # (issue "Communication")
-    "render_declaration",
-    "render_update",
-    "render_resolution",
-    "slack_escape",
-    "channel_name",
-    "channel_name_for",
-    "stakeholders",
-    "lint_external",
-    "Finding",
-    # (issue "Detection")
-    "assess",
-    "match_scenarios",
-    "sustained_breaches",
-    "alert_level",
-    "AlertLevel",
-    "Breach",
-    # (issue "Post-incident")
-    "render_postmortem",
-    "validate_postmortem",
-    "parse_action_items",
-    "quarterly_review",
+    # issue 2, "Foundation"
+    "Policy": "policy",
+    "DEFAULT_POLICY": "policy",
+    "load_policy": "policy",
+    "dump_policy": "policy",
+    "PolicyError": "errors",
+    "IncidentProcessError": "errors",
+    "Severity": "vocabulary",
+    "Role": "vocabulary",
+    "DetectionSource": "vocabulary",
+    # issue 3, "Lifecycle"
+    "Phase": "vocabulary",
+    "Incident": "lifecycle",
+    # issue 4, "Time"
+    "BusinessCalendar": "timing",
+    "Obligation": "lifecycle",
+    # issue 5, "Communication"
+    "render_declaration": "comms",
+    "render_update": "comms",
+    "render_resolution": "comms",
+    "slack_escape": "comms",
+    "channel_name": "comms",
+    "channel_name_for": "comms",
+    "stakeholders": "comms",
+    "lint_external": "comms",
+    "Finding": "comms",
+    # issue 6, "Detection"
+    "sustained_breaches": "detection",
+    "Breach": "detection",
+    "assess": "detection",
+    "alert_level": "detection",
+    "AlertLevel": "detection",
+    "match_scenarios": "detection",
+    # issue 7, "Post-incident"
+    "render_postmortem": "postincident",
+    "validate_postmortem": "postincident",
+    "parse_action_items": "postincident",
+    "quarterly_review": "postincident",
 }
+
+#: What the top level holds beside the contract: the core a newcomer needs and the namespaces.
+CORE = {"loads_policy", "dump_record", "load_record", "loads_record"}
 
 
 def _isort_key(name):
@@ -55,25 +83,74 @@ def _isort_key(name):
     return (kind, name)
 
 
-def test_all_lists_exactly_the_public_names():
-    """Everything in __all__ exists, and nothing public is missing from it."""
-    helpers = {"TYPE_CHECKING", "import_module"}
+def _public_names(module):
+    """The names *module* defines (or re-exports, if a package), read from its source."""
+    tree = ast.parse(inspect.getsource(module))
+    package = module.__name__ == module.__package__
+    names = set()
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef | ast.FunctionDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names |= {target.id for target in node.targets if isinstance(target, ast.Name)}
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+        elif isinstance(node, ast.ImportFrom) and package and node.level:
+            names |= {alias.asname or alias.name for alias in node.names}
+    return {name for name in names if not name.startswith("_")}
+
+
+@pytest.mark.parametrize("name", NAMESPACES[1:])
+def test_a_namespace_lists_exactly_its_public_names(name):
+    """A namespace's __all__ is every public name it defines or re-exports, and nothing else."""
+    module = importlib.import_module(name)
+    assert set(module.__all__) == _public_names(module)
+    for exported in module.__all__:
+        assert getattr(module, exported) is not None
+
+
+@pytest.mark.parametrize("name", NAMESPACES)
+def test_all_is_sorted(name):
+    """Every __all__ is sorted (constants, then classes, then functions) and lists each name once."""
+    names = list(importlib.import_module(name).__all__)
+    assert names == sorted(set(names), key=_isort_key)
+
+
+def test_the_top_level_lists_exactly_its_public_names():
+    """The top level's __all__: what it imports now, and what it loads on first use."""
+    helpers = {"TYPE_CHECKING", "Final", "import_module"}
     eager = {name for name in vars(incident_process) if not name.startswith("_")} - helpers
-    assert eager <= set(incident_process.__all__)
-    assert set(incident_process.__all__) == eager | set(incident_process._LAZY)  # noqa: SLF001 - the lazy names
+    lazy = {name for names in incident_process._LAZY.values() for name in names}  # noqa: SLF001
+    assert set(incident_process.__all__) == eager | lazy | set(incident_process._LAZY)  # noqa: SLF001
     for name in incident_process.__all__:
         assert getattr(incident_process, name) is not None
     assert set(dir(incident_process)) >= set(incident_process.__all__)
 
 
-def test_all_is_sorted():
-    """__all__ is sorted (constants, then classes, then functions)."""
-    assert list(incident_process.__all__) == sorted(incident_process.__all__, key=_isort_key)
+def test_the_top_level_is_the_contract_the_core_and_the_namespaces():
+    """About 60 names: the pinned contract, every error, the core, the namespaces; nothing more."""
+    from incident_process import errors
+
+    namespaces = {name.rpartition(".")[2] for name in NAMESPACES[1:]}
+    assert set(incident_process.__all__) == set(CONTRACT) | set(errors.__all__) | CORE | namespaces
+    assert len(incident_process.__all__) <= 64
 
 
-def test_contract_names_are_exported():
-    """The names other tools call are all exported."""
-    assert set(incident_process.__all__) >= CONTRACT
+@pytest.mark.parametrize("name", sorted(CONTRACT))
+def test_every_pinned_name_is_importable_from_the_top_level(name):
+    """A name an earlier issue pinned is importable from incident_process, as its namespace's object."""
+    namespace = importlib.import_module(f"incident_process.{CONTRACT[name]}")
+    assert name in incident_process.__all__
+    assert getattr(incident_process, name) is getattr(namespace, name)
+    assert name in namespace.__all__
+
+
+def test_every_re_export_is_the_namespaces_own_object():
+    """A name of the top level is the very object its namespace exports (one name, one object)."""
+    for namespace, names in incident_process._LAZY.items():  # noqa: SLF001
+        module = importlib.import_module(f"incident_process.{namespace}")
+        for name in names:
+            assert getattr(incident_process, name) is getattr(module, name)
 
 
 def test_contract_members():
@@ -99,32 +176,54 @@ def test_version_comes_from_the_package_metadata():
     assert re.fullmatch(r"\d+\.\d+\.\d+.*", incident_process.__version__)
 
 
-def test_reading_policies_does_not_load_the_state_machine():
-    """python-statemachine loads with the first command, not with the package; nor does Jinja2 or pendulum."""
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, incident_process as ip; ip.loads_policy('zone = \"UTC\"');"
-        "assert not {'statemachine', 'jinja2', 'pendulum', 'holidays'} & set(sys.modules);"
-        "ip.Lifecycle; assert 'statemachine' in sys.modules"
+def _loaded_after(code):
+    """The namespaces and heavy dependencies loaded after *code*, in a fresh interpreter."""
+    probe = (
+        f"{code}\nimport json, sys\n"
+        "names = ['statemachine', 'jinja2', 'pendulum', 'holidays', 'markdown_it']\n"
+        "names += [f'incident_process.{n}' for n in ('lifecycle', 'comms', 'detection', 'response', "
+        "'postincident', 'integrations', 'cli')]\n"
+        "print(json.dumps(sorted(name for name in names if name in sys.modules)))"
     )
-    subprocess.run([sys.executable, "-c", code], check=True)  # noqa: S603 - our own interpreter
+    result = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True)  # noqa: S603 - our own interpreter
+    return set(json.loads(result.stdout))
+
+
+def test_reading_policies_loads_only_the_policy():
+    """Importing the package and reading a policy load no other namespace, nor the heavy dependencies."""
+    loaded = _loaded_after("import incident_process as ip; ip.loads_policy('zone = \"UTC\"')")
+    assert loaded == set()
+
+
+def test_a_namespace_loads_on_first_use():
+    """The first look-up of a name loads its namespace (and what it needs), not the others."""
+    loaded = _loaded_after("import incident_process as ip; ip.lint_external")
+    assert "incident_process.comms" in loaded
+    assert {"incident_process.lifecycle", "statemachine", "jinja2", "incident_process.response"}.isdisjoint(
+        loaded
+    )
+    loaded = _loaded_after("import incident_process as ip; ip.validate_postmortem")
+    assert {"incident_process.lifecycle", "statemachine", "markdown_it"}.isdisjoint(loaded)
+    loaded = _loaded_after("import incident_process as ip; ip.lifecycle.Lifecycle")
+    assert "statemachine" in loaded
+    assert "incident_process.detection" not in loaded
 
 
 def test_unknown_attribute_is_an_attribute_error():
-    """The module __getattr__ serves __version__ only."""
+    """The module __getattr__ serves the namespaces, their re-exported names and __version__ only."""
     with pytest.raises(AttributeError, match="no_such_name"):
         _ = incident_process.no_such_name
 
 
-def test_every_error_derives_from_the_root():
-    """Every exception the package exports derives from IncidentProcessError."""
-    exported = [getattr(incident_process, name) for name in incident_process.__all__]
-    errors = [value for value in exported if isinstance(value, type) and issubclass(value, BaseException)]
-    assert errors
-    for error in errors:
-        assert issubclass(error, incident_process.IncidentProcessError)
+@pytest.mark.parametrize("name", NAMESPACES)
+def test_every_error_derives_from_the_root(name):
+    """Every exception a namespace exports derives from IncidentProcessError."""
+    module = importlib.import_module(name)
+    exported = [getattr(module, exported) for exported in module.__all__]
+    for error in [
+        value for value in exported if isinstance(value, type) and issubclass(value, BaseException)
+    ]:
+        assert issubclass(error, incident_process.IncidentProcessError), error
     assert issubclass(incident_process.PolicyError, ValueError)
     assert issubclass(incident_process.SeverityError, ValueError)
 
@@ -138,8 +237,6 @@ def test_package_ships_py_typed():
 
 def test_lifecycle_contract_signatures():
     """The lifecycle's public calls take the keyword arguments other tools use."""
-    import inspect
-
     from incident_process import Incident
 
     def keyword_only(function):
@@ -163,6 +260,28 @@ def test_lifecycle_contract_signatures():
     assert keyword_only(Incident.start_post_incident) >= {"at"}
     assert keyword_only(Incident.close) >= {"at"}
     assert keyword_only(Incident.dismiss) >= {"at", "reason"}
+    assert positional(Incident.obligations) == ["self", "now"]
+    assert keyword_only(Incident.obligations) == {"calendar"}
     for name in ("phase", "severity", "events", "version"):
         assert hasattr(Incident, name)
     assert callable(Incident.role_holders)
+
+
+def test_time_contract_signatures():
+    """BusinessCalendar's constructor and rules take the arguments issue 4 pinned."""
+    from incident_process import BusinessCalendar
+
+    parameters = inspect.signature(BusinessCalendar.__init__).parameters
+    assert list(parameters)[:2] == ["self", "zone"]
+    assert {
+        name: p.default for name, p in parameters.items() if p.kind is inspect.Parameter.KEYWORD_ONLY
+    } == {
+        "country": None,
+        "subdivision": None,
+        "weekdays": (0, 1, 2, 3, 4),
+        "closed": (),
+    }
+    for rule in ("is_business_day", "add_business_days", "deadline", "business_days_between"):
+        assert callable(getattr(BusinessCalendar, rule))
+    for field in ("kind", "rule", "due_at", "status"):
+        assert field in incident_process.Obligation.__annotations__

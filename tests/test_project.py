@@ -39,3 +39,25 @@ def test_changelog_follows_keep_a_changelog():
     changelog = (ROOT / "CHANGELOG.md").read_text()
     assert "keepachangelog.com" in changelog
     assert re.search(r"^## \[Unreleased\]$", changelog, re.MULTILINE)
+
+
+def test_every_test_states_the_rule_it_checks():
+    """Every test function has a docstring: the rule it checks, in words."""
+    import ast
+
+    silent = [
+        f"{path.relative_to(ROOT)}:{node.lineno} {node.name}"
+        for path in sorted((ROOT / "tests").rglob("test_*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test") and not ast.get_docstring(node)
+    ]
+    assert silent == []
+
+
+def test_the_tests_mirror_the_namespaces():
+    """Each namespace of the package has its folder of tests, and every folder of tests is a namespace's."""
+    package = ROOT / "src" / "incident_process"
+    namespaces = {path.parent.name for path in package.glob("*/__init__.py")}
+    folders = {path.name for path in (ROOT / "tests").iterdir() if path.is_dir() and path.name[0].isalpha()}
+    folders -= {"fixtures", "typing"}
+    assert folders == namespaces

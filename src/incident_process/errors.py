@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 if TYPE_CHECKING:
-    from ._findings import Finding
+    from incident_process.comms import Finding
 
 __all__ = [
     "CalendarError",
@@ -98,25 +98,6 @@ class Problem:
         if self.line is not None:
             where = f"{where} (line {self.line})" if where else f"line {self.line}"
         return f"{where}: {self.message}" if where else self.message
-
-
-def under(path: str, problems: Iterable[Problem]) -> list[Problem]:
-    """*problems* found inside the value at *path*, with their paths made whole.
-
-    ``under("events[1]", [Problem("by", ...)])`` is at ``events[1].by``; an
-    index joins without a dot (``under("events", [Problem("[1]", ...)])``).
-    """
-    joined = []
-    for problem in problems:
-        child = problem.path
-        if not child:
-            whole = path
-        elif not path or child.startswith("["):
-            whole = path + child
-        else:
-            whole = f"{path}.{child}"
-        joined.append(attrs.evolve(problem, path=whole))
-    return joined
 
 
 class _ProblemsError(IncidentProcessError, ValueError):

@@ -1,16 +1,44 @@
-"""The guide's fixed vocabulary: severities, roles and detection sources.
+"""The guide's words that every domain shares: one enumeration per idea, defined once.
 
-Guide, "Incident Severity Levels", "Roles During Incident" and
-"1. Detection".
+An enumeration used by more than one part of the library lives here, so that
+no module keeps a hand-typed copy of its values and the policy can check its
+tables against them before anything else loads (a test keeps every other
+enumeration inside its own namespace).
+
+Guide, "Incident Severity Levels" (:class:`Severity`, :class:`ImpactFlag`),
+"Roles During Incident" (:class:`Role`, :class:`RequirementLevel`), "1.
+Detection" (:class:`DetectionSource`, :class:`DetectionDuty`), "Incident
+Lifecycle" (:class:`Phase`, :class:`DismissalReason`), "Communication
+Guidelines" (:class:`UpdateStatus`, :class:`Audience`, :class:`Milestone`),
+the timed duties of every section (:class:`ObligationKind`,
+:class:`ObligationStatus`), "Metrics and Thresholds" (:class:`Direction`,
+:class:`SloWindow`) and "Quarterly Review" (:class:`QuarterlyMetric`).
 """
 
 from __future__ import annotations
 
 import enum
 
-from ._errors import SeverityError
+from .errors import SeverityError
 
-__all__ = ["DetectionSource", "ImpactFlag", "Role", "Severity"]
+__all__ = [
+    "Audience",
+    "DetectionDuty",
+    "DetectionSource",
+    "Direction",
+    "DismissalReason",
+    "ImpactFlag",
+    "Milestone",
+    "ObligationKind",
+    "ObligationStatus",
+    "Phase",
+    "QuarterlyMetric",
+    "RequirementLevel",
+    "Role",
+    "Severity",
+    "SloWindow",
+    "UpdateStatus",
+]
 
 
 class Severity(enum.Enum):
@@ -125,3 +153,194 @@ class ImpactFlag(enum.Enum):
     #: "Limited impact with workaround" (SEV3), such as a non-critical
     #: feature degraded or a specific edge case.
     LIMITED_IMPACT = "limited_impact"
+
+
+# --- Roles --------------------------------------------------------------------
+
+
+class RequirementLevel(enum.Enum):
+    """How strongly the guide asks for a role.
+
+    "must" is a requirement (an audit finding when unmet), "should" a
+    recommendation (a warning). Neither refuses a command: roles are filled
+    during the response, and the check reports what is missing now.
+    """
+
+    MUST = "must"
+    SHOULD = "should"
+
+
+# --- Detection ----------------------------------------------------------------
+
+
+class DetectionDuty(enum.Enum):
+    """What a detection source obliges responders to do (guide, "1. Detection")."""
+
+    ACKNOWLEDGE = "acknowledge"
+    CORRELATE = "correlate"
+    DECLARE = "declare"
+
+
+# --- The lifecycle ------------------------------------------------------------
+
+
+class Phase(enum.Enum):
+    """Where an incident is in its lifecycle (guide, "Incident Lifecycle")."""
+
+    DETECTED = "detected"
+    DECLARED = "declared"
+    RESPONDING = "responding"
+    RESOLVED = "resolved"
+    POST_INCIDENT = "post_incident"
+    CLOSED = "closed"
+    DISMISSED = "dismissed"
+
+
+class DismissalReason(enum.Enum):
+    """Why a detected incident was dismissed rather than declared."""
+
+    #: The incident criteria are not met.
+    NOT_AN_INCIDENT = "not_an_incident"
+    #: One of the guide's exclusions applies ("What Is NOT an Incident").
+    EXCLUDED = "excluded"
+    #: Another incident already covers it (``duplicate_of`` names it).
+    DUPLICATE = "duplicate"
+    #: The signal was wrong (a broken check, a test page).
+    FALSE_ALARM = "false_alarm"
+
+
+# --- Communication ------------------------------------------------------------
+
+
+class UpdateStatus(enum.Enum):
+    """The status line of an update (guide, "Update template")."""
+
+    INVESTIGATING = "investigating"
+    IDENTIFIED = "identified"
+    MITIGATING = "mitigating"
+    RESOLVED = "resolved"
+
+
+class Audience(enum.Enum):
+    """Who an update is for (guide, "Communication Guidelines")."""
+
+    INTERNAL = "internal"
+    STATUS_PAGE = "status_page"
+
+
+class Milestone(enum.Enum):
+    """Points in an incident's life that its durations are measured between.
+
+    The update statuses (guide, "Update template": Investigating, Identified,
+    Mitigating, Resolved) and the start of customer impact, which usually
+    precedes detection.
+    """
+
+    CUSTOMER_IMPACT_STARTED = "customer_impact_started"
+    INVESTIGATING = "investigating"
+    IDENTIFIED = "identified"
+    MITIGATING = "mitigating"
+    RESOLVED = "resolved"
+
+
+# --- Timed duties -------------------------------------------------------------
+
+
+class ObligationKind(enum.Enum):
+    """A timed duty of the guide."""
+
+    #: Acknowledge an automated page.
+    #: Guide, "Automated alert: Acknowledge within 5 minutes".
+    ACKNOWLEDGE = "acknowledge"
+    #: Correlate customer reports.
+    #: Guide, "Customer reports: Correlate within 15 minutes".
+    CORRELATE = "correlate"
+    #: Declare an internally discovered incident.
+    #: Guide, "Internal discovery: Declare immediately if criteria met".
+    DECLARE = "declare"
+    #: Escalate an unacknowledged page to the next level.
+    #: Guide, "Escalation Path": the next level, while a page is not acknowledged.
+    ESCALATE = "escalate"
+    #: Post the first status-page update.
+    #: Guide, "Status page updates: First update: Within 10 minutes of declaration".
+    FIRST_STATUS_PAGE_UPDATE = "first_status_page_update"
+    #: Post the next internal update.
+    #: Guide, "Internal Communication: Frequency by severity".
+    INTERNAL_UPDATE = "internal_update"
+    #: Post the next status-page update.
+    #: Guide, "Subsequent updates: Match internal frequency".
+    STATUS_PAGE_UPDATE = "status_page_update"
+    #: Post the final status-page update.
+    #: Guide, "Final update: When resolved, with summary".
+    FINAL_STATUS_PAGE_UPDATE = "final_status_page_update"
+    #: Wait out the quiet period before resolving.
+    #: Guide, "No new error reports for 15 minutes (SEV1/2) or 30 minutes (SEV3)".
+    RESOLUTION_QUIET_PERIOD = "resolution_quiet_period"
+    #: Archive the incident channel.
+    #: Guide, "Close incident channel (archive after 24h)".
+    ARCHIVE_CHANNEL = "archive_channel"
+    #: Hold the post-incident review.
+    #: Guide, "Post-incident review: Within 3 business days".
+    POST_INCIDENT_REVIEW = "post_incident_review"
+    #: Publish the post-incident document.
+    #: Guide, "Post-incident document: Within 5 business days".
+    POST_INCIDENT_DOCUMENT = "post_incident_document"
+    #: Complete an action item.
+    #: Guide, "Action items tracked: Until completion".
+    ACTION_ITEM = "action_item"
+
+
+class ObligationStatus(enum.Enum):
+    """Where a duty stands as of ``now``."""
+
+    PENDING = "pending"
+    MET = "met"
+    OVERDUE = "overdue"
+    MISSED = "missed"
+
+
+# --- Metrics and thresholds ---------------------------------------------------
+
+
+class Direction(enum.Enum):
+    """Which side of a threshold is bad."""
+
+    ABOVE = "above"
+    BELOW = "below"
+
+
+class SloWindow(enum.Enum):
+    """An SLO's measurement window, in the policy's time zone."""
+
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+
+
+# --- Quarterly review ---------------------------------------------------------
+
+
+class QuarterlyMetric(enum.Enum):
+    """What the quarterly review looks at (guide, "Quarterly Review")."""
+
+    INCIDENT_COUNT_BY_SEVERITY = "incident_count_by_severity"
+    MEAN_TIME_TO_DETECT = "mean_time_to_detect"
+    MEAN_TIME_TO_RESOLVE = "mean_time_to_resolve"
+    REPEAT_INCIDENTS = "repeat_incidents"
+    ACTION_ITEM_COMPLETION_RATE = "action_item_completion_rate"
+    ON_CALL_BURDEN = "on_call_burden"
+
+    @property
+    def title(self) -> str:
+        """The guide's words for the metric."""
+        return _QUARTERLY_TITLES[self]
+
+
+_QUARTERLY_TITLES = {
+    QuarterlyMetric.INCIDENT_COUNT_BY_SEVERITY: "Incident count by severity",
+    QuarterlyMetric.MEAN_TIME_TO_DETECT: "Mean time to detect (MTTD)",
+    QuarterlyMetric.MEAN_TIME_TO_RESOLVE: "Mean time to resolve (MTTR)",
+    QuarterlyMetric.REPEAT_INCIDENTS: "Repeat incidents (same root cause)",
+    QuarterlyMetric.ACTION_ITEM_COMPLETION_RATE: "Action item completion rate",
+    QuarterlyMetric.ON_CALL_BURDEN: "On-call burden distribution",
+}

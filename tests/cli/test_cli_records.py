@@ -9,11 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from incident_process import RECORD_SCHEMA, loads_policy, loads_record, record_schema
 from test_cli import run
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+from incident_process import loads_policy, loads_record
+from incident_process.lifecycle import RECORD_SCHEMA, record_schema
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 POLICY = EXAMPLES / "policy.toml"
 RECORDS = EXAMPLES / "records"
 ON_TIME = RECORDS / "sev1-on-time.json"
@@ -33,6 +34,7 @@ def test_the_examples_are_what_the_generator_writes(tmp_path):
 
 
 def test_audit_of_clean_records_exits_zero():
+    """Records that met every obligation audit to 0 findings each, and the command exits 0."""
     result = run("audit", "--policy", POLICY, "--now", NOW, ON_TIME, CLOSED)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "INC-2026-101), as of 2026-12-01T00:00:00+00:00: 0 findings" in result.stdout
@@ -40,6 +42,7 @@ def test_audit_of_clean_records_exits_zero():
 
 
 def test_audit_reports_each_missed_obligation_with_its_rule():
+    """Each missed duty is a finding under its policy rule, an open required step a warning; exit 1."""
     result = run("audit", "--policy", POLICY, "--now", NOW, LATE)
     assert result.returncode == 1
     assert "9 findings" in result.stdout
@@ -54,6 +57,7 @@ def test_audit_reports_each_missed_obligation_with_its_rule():
 
 
 def test_audit_json_is_one_document_for_programs():
+    """--format json is one document: the as-of time, then each record with its findings as data."""
     result = run("audit", "--policy", POLICY, "--now", NOW, "--format", "json", ON_TIME, LATE)
     assert result.returncode == 1
     report = json.loads(result.stdout)
@@ -67,6 +71,7 @@ def test_audit_json_is_one_document_for_programs():
 
 
 def test_audit_github_format_annotates_the_record():
+    """--format github prints one ::error annotation per finding, on the record's file."""
     result = run("audit", "--policy", POLICY, "--now", NOW, "--format", "github", LATE)
     assert result.returncode == 1
     lines = result.stdout.splitlines()
@@ -90,6 +95,7 @@ def test_audit_under_the_wrong_policy_names_the_zone_and_exits_two():
     ],
 )
 def test_audit_of_an_unreadable_record_exits_two(tmp_path, content, expected):
+    """A record that is not JSON, not an object or of an unknown schema exits 2, naming the file."""
     record = tmp_path / "bad.json"
     record.write_text(content)
     result = run("audit", "--now", NOW, record)
@@ -101,12 +107,14 @@ def test_audit_of_an_unreadable_record_exits_two(tmp_path, content, expected):
 
 
 def test_audit_of_a_missing_file_exits_two(tmp_path):
+    """A record file that does not exist exits 2: the file cannot be read."""
     result = run("audit", tmp_path / "nope.json")
     assert result.returncode == 2
     assert "nope.json: cannot read the file" in result.stdout + result.stderr
 
 
 def test_a_bad_now_is_a_usage_error():
+    """A --now that is not an RFC 3339 time is a usage error (exit 2), not a traceback."""
     result = run("deadlines", "--policy", POLICY, LATE, "--now", "nonsense")
     assert result.returncode == 2
     assert "--now: expected an RFC 3339 time" in result.stderr
@@ -114,6 +122,7 @@ def test_a_bad_now_is_a_usage_error():
 
 
 def test_deadlines_shows_met_missed_and_pending_duties():
+    """``deadlines`` shows each duty as met, overdue or pending at --now, and exits 1 when one is late."""
     result = run("deadlines", "--policy", POLICY, LATE, "--now", "2026-08-18T16:00:00Z")
     assert result.returncode == 1
     out = result.stdout
@@ -124,6 +133,7 @@ def test_deadlines_shows_met_missed_and_pending_duties():
 
 
 def test_render_update_fills_facts_from_the_record_and_fields_from_the_command_line():
+    """``render`` takes the facts (status, next update) from the record, and people's text from --field."""
     result = run(
         "render", "update", LATE, "--policy", POLICY, "--format", "text",
         "--field", "what_we_know=Checkout fails for EU cards",
@@ -136,6 +146,7 @@ def test_render_update_fills_facts_from_the_record_and_fields_from_the_command_l
 
 
 def test_render_names_the_missing_fields_and_how_to_pass_them():
+    """``render`` without the template's fields exits 2, naming each one and the --field option."""
     result = run("render", "update", LATE, "--policy", POLICY)
     assert result.returncode == 2
     assert result.stderr == (
@@ -146,12 +157,14 @@ def test_render_names_the_missing_fields_and_how_to_pass_them():
 
 @pytest.mark.parametrize("field", ["no_equals_sign", "=value"])
 def test_render_refuses_a_malformed_field(field):
+    """A --field that is not NAME=VALUE, with no '=' or no name, is a usage error."""
     result = run("render", "update", LATE, "--policy", POLICY, "--field", field)
     assert result.returncode == 2
     assert f"--field: expected NAME=VALUE, got {field!r}" in result.stderr
 
 
 def test_render_postmortem_is_a_document_the_linter_knows_is_unfinished(tmp_path):
+    """``render postmortem`` writes a Markdown draft whose placeholders the postmortem linter flags."""
     result = run("render", "postmortem", LATE, "--policy", POLICY)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("# ")
@@ -163,6 +176,7 @@ def test_render_postmortem_is_a_document_the_linter_knows_is_unfinished(tmp_path
 
 
 def test_lint_postmortem_passes_a_finished_document_and_reports_a_broken_one():
+    """``lint postmortem`` passes a finished postmortem (exit 0) and reports a missing section (exit 1)."""
     result = run("lint", "postmortem", EXAMPLES / "postmortems" / "INC-2026-101.md")
     assert result.returncode == 0, result.stdout
     assert result.stdout.strip().endswith("INC-2026-101.md: clean")
@@ -172,6 +186,7 @@ def test_lint_postmortem_passes_a_finished_document_and_reports_a_broken_one():
 
 
 def test_review_writes_the_quarterly_report():
+    """``review`` writes the quarter's Markdown report from the records, with its totals per severity."""
     result = run("review", "--policy", POLICY, "--quarter", "2026Q3", *sorted(RECORDS.glob("*.json")))
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("# Quarterly review 2026Q3")
@@ -179,12 +194,14 @@ def test_review_writes_the_quarterly_report():
 
 
 def test_review_refuses_a_bad_quarter():
+    """A --quarter that is not YYYYQn is a usage error (exit 2)."""
     result = run("review", "--policy", POLICY, "--quarter", "2026-Q9", ON_TIME)
     assert result.returncode == 2
     assert "quarter: expected 'YYYYQn'" in result.stderr
 
 
 def test_schema_prints_the_shipped_schema():
+    """``schema`` prints the JSON schema shipped with the package: version 1 of the record format."""
     result = run("schema")
     assert result.returncode == 0
     assert json.loads(result.stdout) == json.loads(record_schema())
@@ -193,6 +210,7 @@ def test_schema_prints_the_shipped_schema():
 
 
 def test_the_example_records_read_back_under_their_policy():
+    """Every example record loads under the example policy it was written under."""
     policy = loads_policy(POLICY.read_text())
     for record in RECORDS.glob("*.json"):
         incident = loads_record(record.read_text(), policy=policy)
@@ -210,6 +228,7 @@ def test_the_readme_main_job_audits_the_examples_after_the_walk_through():
 
 
 def test_the_demo_exits_two_on_an_unreadable_record(tmp_path):
+    """``demo`` exits 2 on a record that is not valid JSON, naming the file and the line."""
     broken = tmp_path / "broken.json"
     broken.write_text("{")
     result = run("demo", broken)
@@ -258,7 +277,7 @@ MALFORMED = {
     "a wrong type": (lambda: _example(c=_set(("events", 1, "severity"), 3)), "events[1].severity"),
     "a naive time": (
         lambda: _example(c=_set(("events", 2, "at"), "2026-09-02T18:11:00")),
-        "events[2].at: naive",
+        "events[2].at: expected a timezone-aware datetime, got naive",
     ),
     "events out of order": (lambda: _example(c=_swap_times), "events[4]: "),
     "an unknown event type": (
@@ -269,12 +288,16 @@ MALFORMED = {
         lambda: _example(c=_set(("schema",), "incident-process/record/v2")),
         "incident-process/record/v2",
     ),
-    "a 10 MB record with one bad time": (lambda: _example(c=_huge), "events[80003].at: naive"),
+    "a 10 MB record with one bad time": (
+        lambda: _example(c=_huge),
+        "events[80003].at: expected a timezone-aware datetime, got naive",
+    ),
 }
 
 
 @pytest.mark.parametrize("case", MALFORMED)
 def test_a_malformed_record_exits_two_with_one_line_naming_the_path(tmp_path, case):
+    """A malformed record, even a 10 MB one, exits 2 with one line naming the file and the problem."""
     make, expected = MALFORMED[case]
     content = make()
     record = tmp_path / "record.json"
@@ -289,6 +312,7 @@ def test_a_malformed_record_exits_two_with_one_line_naming_the_path(tmp_path, ca
 
 
 def test_deadlines_as_json_lists_every_duty():
+    """``deadlines --format json`` gives each duty's kind, rule, times, status and detail as data."""
     result = run("deadlines", "--policy", POLICY, LATE, "--now", "2026-08-18T16:00:00Z", "--format", "json")
     assert result.returncode == 1
     report = json.loads(result.stdout)
@@ -306,6 +330,7 @@ def test_deadlines_as_json_lists_every_duty():
 
 
 def test_deadlines_as_github_annotations_only_the_late_duties():
+    """``deadlines --format github`` annotates only the missed and overdue duties, not met or pending."""
     result = run("deadlines", "--policy", POLICY, LATE, "--now", "2026-08-18T16:00:00Z", "--format", "github")
     assert result.returncode == 1
     lines = result.stdout.splitlines()
@@ -317,6 +342,7 @@ def test_deadlines_as_github_annotations_only_the_late_duties():
 
 
 def test_review_as_json_gives_the_figures():
+    """``review --format json`` gives the quarter's figures: the total and the count per severity."""
     records = sorted(RECORDS.glob("*.json"))
     result = run("review", "--policy", POLICY, "--quarter", "2026Q3", "--format", "json", *records)
     assert result.returncode == 0, result.stderr
@@ -327,6 +353,7 @@ def test_review_as_json_gives_the_figures():
 
 
 def test_review_names_an_unreadable_record_and_reviews_the_rest(tmp_path):
+    """``review`` names an unreadable record and exits 2, but still reports on the other records."""
     broken = tmp_path / "broken.json"
     broken.write_text("[]")
     result = run("review", "--policy", POLICY, "--quarter", "2026Q3", ON_TIME, broken, LATE)

@@ -8,7 +8,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from incident_process import (
-    SLACK_CHANNEL_LIMIT,
     Incident,
     MessageError,
     Policy,
@@ -17,6 +16,7 @@ from incident_process import (
     channel_name_for,
     stakeholders,
 )
+from incident_process.comms import SLACK_CHANNEL_LIMIT
 
 CHANNEL = re.compile(r"^#incident-\d{4}-\d{2}-\d{2}-[a-z0-9]+(-[a-z0-9]+)*$")
 T0 = datetime(2026, 3, 8, 9, 0, tzinfo=UTC)

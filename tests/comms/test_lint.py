@@ -8,7 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 # Exported from incident_process by the main developer; imported from the private modules here.
-from incident_process import DEFAULT_POLICY, LINT_RULES, lint_external
+from incident_process import DEFAULT_POLICY, lint_external
+from incident_process.comms import LINT_RULES
 from strategies import policies
 
 MISSING = {

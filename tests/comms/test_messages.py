@@ -8,17 +8,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from incident_process import (
-    SLACK_TEXT_LIMIT,
     Incident,
     MessageError,
-    MessageTemplates,
     Policy,
-    markdown_escape,
     render_declaration,
     render_resolution,
     render_update,
     slack_escape,
 )
+from incident_process.comms import SLACK_TEXT_LIMIT, MessageTemplates, markdown_escape
 
 T0 = datetime(2026, 3, 8, 9, 0, tzinfo=UTC)
 
@@ -166,7 +164,7 @@ def test_unknown_format_is_refused():
 
 def test_update_at_must_be_aware():
     """No naive times."""
-    with pytest.raises(MessageError, match="at must be a timezone-aware datetime"):
+    with pytest.raises(MessageError, match="at: expected a timezone-aware datetime, got naive "):
         render_update(declared(), at=datetime(2026, 3, 8), what_we_know="x", what_we_are_doing="y")  # noqa: DTZ001
 
 

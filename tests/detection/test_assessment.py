@@ -4,18 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from incident_process import (
-    RUNBOOKS,
-    SCENARIOS,
-    CommandRefusedError,
-    DetectionError,
-    EndpointMetrics,
-    Incident,
-    Severity,
-    Signals,
-    assess,
-    match_scenarios,
-)
+from incident_process import CommandRefusedError, DetectionError, Incident, Severity, assess, match_scenarios
+from incident_process.detection import RUNBOOKS, SCENARIOS, EndpointMetrics, Signals
 
 T0 = datetime(2026, 3, 9, 9, 0, tzinfo=UTC)
 

@@ -5,15 +5,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from incident_process import (
-    DEFAULT_POLICY,
-    Impact,
-    ImpactFlag,
-    Severity,
-    SeverityError,
-    SeverityRule,
-    classify_severity,
-)
+from incident_process import DEFAULT_POLICY, Severity, SeverityError
+from incident_process.detection import Impact, classify_severity
+from incident_process.policy import SeverityRule
+from incident_process.vocabulary import ImpactFlag
 
 
 @pytest.mark.parametrize(

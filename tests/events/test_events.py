@@ -4,21 +4,17 @@ from datetime import UTC, datetime
 
 import pytest
 
-from incident_process import (
+from incident_process import DetectionSource, InvalidEventError, Severity
+from incident_process.events import (
     EVENT_TYPES,
     Acknowledged,
-    Audience,
     Declared,
     Detected,
-    DetectionSource,
-    InvalidEventError,
-    Milestone,
     MilestoneRecorded,
-    Severity,
     UpdatePosted,
-    UpdateStatus,
 )
-from incident_process._lifecycle import TRANSITIONS
+from incident_process.lifecycle._machine import TRANSITIONS
+from incident_process.vocabulary import Audience, Milestone, UpdateStatus
 
 T0 = datetime(2026, 3, 8, 9, 0, tzinfo=UTC)
 
@@ -38,7 +34,7 @@ def test_all_problems_of_an_event_are_named_at_once():
         Declared(id="", at=datetime(2026, 3, 8), by=" ", declarer_role="x", severity="SEV1")  # noqa: DTZ001
     message = str(caught.value)
     assert "Declared.id: expected non-empty text" in message
-    assert "Declared.at: naive datetime 2026-03-08T00:00:00" in message
+    assert "Declared.at: expected a timezone-aware datetime, got naive 2026-03-08T00:00:00" in message
     assert "Declared.by" in message
     assert (
         "Declared.severity: expected one of Severity.SEV1, Severity.SEV2, Severity.SEV3, got 'SEV1' (str)"
@@ -48,7 +44,10 @@ def test_all_problems_of_an_event_are_named_at_once():
 
 def test_times_must_be_datetimes():
     """A string is not a time."""
-    with pytest.raises(InvalidEventError, match=r"Acknowledged\.at: expected a datetime"):
+    with pytest.raises(
+        InvalidEventError,
+        match=r"Acknowledged\.at: expected a timezone-aware datetime, got '2026-03-08T09:00:00Z'",
+    ):
         Acknowledged(id="I:2", at="2026-03-08T09:00:00Z", by="ana")
 
 

@@ -8,22 +8,18 @@ import pytest
 
 from incident_process import (
     DEFAULT_POLICY,
-    Acknowledged,
     CommandRefusedError,
-    Declared,
     DetectionSource,
-    DismissalReason,
     Incident,
     InvalidEventError,
-    Milestone,
     Phase,
     ReplayError,
-    RequirementLevel,
-    ResponseStarted,
     Role,
-    RoleTenure,
     Severity,
 )
+from incident_process.events import Acknowledged, Declared, ResponseStarted
+from incident_process.lifecycle import RoleTenure, unmet_role_requirements
+from incident_process.vocabulary import DismissalReason, Milestone, RequirementLevel
 
 T0 = datetime(2026, 3, 8, 9, 0, tzinfo=UTC)
 IC, TL, CL, SCRIBE = Role
@@ -185,7 +181,7 @@ def test_the_declarer_is_incident_commander_until_handed_off():
 
 
 def unmet(incident):
-    return {(u.role, u.level) for u in incident.unmet_role_requirements()}
+    return {(u.role, u.level) for u in unmet_role_requirements(incident)}
 
 
 def test_sev3_ic_may_handle_all_roles():
@@ -202,7 +198,7 @@ def test_sev2_needs_ic_and_a_separate_technical_lead():
     incident = declared(Severity.SEV2, by="ana")
     assert unmet(incident) == {(TL, RequirementLevel.MUST)}
     same_person = incident.assign_role(TL, "ana", at=at(5))
-    (finding,) = same_person.unmet_role_requirements()
+    (finding,) = unmet_role_requirements(same_person)
     assert (finding.role, finding.level) == (TL, RequirementLevel.MUST)
     assert "someone other than incident_commander (ana)" in finding.reason
     assert unmet(incident.assign_role(TL, "bo", at=at(5))) == set()
@@ -223,9 +219,9 @@ def test_sev1_should_fill_every_role():
 
 def test_no_requirements_before_declaration_or_after_closing():
     """Requirements follow the severity, which a detected incident does not have yet."""
-    assert detected().unmet_role_requirements() == ()
+    assert unmet_role_requirements(detected()) == ()
     closed = resolved(Severity.SEV3).close(at=at(61))
-    assert closed.unmet_role_requirements() == ()
+    assert unmet_role_requirements(closed) == ()
 
 
 # --- "Resolution is declared when" ---------------------------------------------
@@ -464,7 +460,9 @@ def test_a_refused_command_changes_nothing():
 
 def test_detect_refuses_bad_fields():
     """The first event is checked like any other."""
-    with pytest.raises(InvalidEventError, match=r"Detected\.at: naive datetime"):
+    with pytest.raises(
+        InvalidEventError, match=r"Detected\.at: expected a timezone-aware datetime, got naive "
+    ):
         Incident.detect(id="INC-1", title="x", source="automated_alert", at=datetime(2026, 3, 8))  # noqa: DTZ001
     with pytest.raises(InvalidEventError, match=r"source: expected one of"):
         Incident.detect(id="INC-1", title="x", source="pigeon", at=T0)

@@ -10,18 +10,20 @@ from incident_process import (
     DEFAULT_POLICY,
     CommandRefusedError,
     DetectionSource,
-    DismissalReason,
     Incident,
+    Phase,
+    Role,
+    Severity,
+)
+from incident_process.events import PostIncidentStarted
+from incident_process.lifecycle._machine import TRANSITIONS
+from incident_process.vocabulary import (
+    DismissalReason,
     Milestone,
     ObligationKind,
     ObligationStatus,
-    Phase,
-    PostIncidentStarted,
-    Role,
-    Severity,
     UpdateStatus,
 )
-from incident_process._lifecycle import TRANSITIONS
 from strategies import policies
 
 PEOPLE = st.sampled_from(["ana", "bo", "cy"])

@@ -5,17 +5,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from incident_process import (
-    BusinessCalendar,
-    CalendarError,
-    CalendarSettings,
-    DetectionSource,
-    Incident,
-    ObligationKind,
-    ObligationStatus,
-    Policy,
-    Severity,
-)
+from incident_process import BusinessCalendar, CalendarError, DetectionSource, Incident, Policy, Severity
+from incident_process.policy import CalendarSettings
+from incident_process.vocabulary import ObligationKind, ObligationStatus
 
 T0 = datetime(2026, 3, 9, 9, 0, tzinfo=UTC)  # a Monday
 K = ObligationKind

@@ -12,22 +12,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from incident_process import (
-    Audience,
     CommandRefusedError,
     DetectionSource,
-    DismissalReason,
     Incident,
     IncidentProcessError,
-    Milestone,
     Policy,
     Role,
     Severity,
-    UpdatePosted,
-    UpdateStatus,
 )
-from incident_process._errors import Problem, RecordError
-from incident_process._events import EVENT_TYPES
-from incident_process._records import (
+from incident_process.errors import Problem, RecordError
+from incident_process.events import EVENT_TYPES, UpdatePosted
+from incident_process.lifecycle._records import (
     RECORD_SCHEMA,
     dump_record,
     format_moment,
@@ -36,6 +31,7 @@ from incident_process._records import (
     parse_moment,
     record_schema,
 )
+from incident_process.vocabulary import Audience, DismissalReason, Milestone, UpdateStatus
 
 NEW_YORK = ZoneInfo("America/New_York")
 ZONES = ("UTC", "America/New_York", "Australia/Lord_Howe", "Europe/Berlin", "Asia/Kolkata")
@@ -391,7 +387,7 @@ MALFORMED = {
     "naive time": (
         edited(setting(("events", 3, "at"), "2026-03-07T23:04:00")),
         "events[3].at",
-        "naive datetime '2026-03-07T23:04:00'",
+        "expected a timezone-aware datetime, got naive '2026-03-07T23:04:00'",
     ),
     "time not text": (
         edited(setting(("events", 3, "at"), 1772942640)),

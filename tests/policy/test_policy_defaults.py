@@ -5,19 +5,9 @@ from datetime import timedelta
 import attrs
 import pytest
 
-from incident_process import (
-    DEFAULT_POLICY,
-    BusinessDays,
-    DetectionDuty,
-    DetectionSource,
-    ImpactFlag,
-    Policy,
-    QuarterlyMetric,
-    Role,
-    Severity,
-    SloWindow,
-    UnknownMetricError,
-)
+from incident_process import DEFAULT_POLICY, DetectionSource, Policy, Role, Severity, UnknownMetricError
+from incident_process.timing import BusinessDays
+from incident_process.vocabulary import DetectionDuty, ImpactFlag, QuarterlyMetric, SloWindow
 
 P = DEFAULT_POLICY
 SEV1, SEV2, SEV3 = Severity

@@ -10,15 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from incident_process import (
-    DEFAULT_POLICY,
-    PolicyError,
-    Severity,
-    dump_policy,
-    load_policy,
-    loads_policy,
-)
-from incident_process._policy_file import policy_from_dict, policy_to_dict
+from incident_process import DEFAULT_POLICY, PolicyError, Severity, dump_policy, load_policy, loads_policy
+from incident_process.policy._file import policy_from_dict, policy_to_dict
 from strategies import policies
 
 

@@ -5,7 +5,8 @@ from datetime import timedelta
 import attrs
 import pytest
 
-from incident_process import DEFAULT_POLICY, AgendaItem, loads_policy, render_policy
+from incident_process import DEFAULT_POLICY, loads_policy
+from incident_process.policy import AgendaItem, render_policy
 
 RENDERED = render_policy(DEFAULT_POLICY)
 
@@ -40,7 +41,7 @@ def test_changes_show_in_the_tables():
     """A changed number is what the tables show."""
     policy = loads_policy('communication.update_cadence.SEV3 = "1h30m"\nalerting.error_rate.critical = 0.075')
     rendered = render_policy(policy)
-    assert "| 90 minutes |" in rendered
+    assert "| 1 hour 30 minutes |" in rendered
     assert "| Error rate | >1% | >7.5% |" in rendered
 
 

@@ -7,27 +7,23 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from incident_process import (
-    DEFAULT_POLICY,
+from incident_process import DEFAULT_POLICY, DetectionSource, Policy, PolicyError, Role
+from incident_process.policy import (
     AgendaItem,
     AlertThreshold,
-    BusinessDays,
     Declaration,
     Detection,
-    DetectionDuty,
     DetectionResponse,
-    DetectionSource,
     Escalation,
     EscalationLevel,
     PerSeverity,
-    Policy,
-    PolicyError,
     ReviewMeeting,
-    Role,
     RoleRequirements,
     SeverityRule,
     SustainedThreshold,
 )
+from incident_process.timing import BusinessDays
+from incident_process.vocabulary import DetectionDuty
 
 P = DEFAULT_POLICY
 

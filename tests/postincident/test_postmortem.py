@@ -14,9 +14,9 @@ from incident_process import (
     Role,
     parse_action_items,
     render_postmortem,
-    review_plan,
     validate_postmortem,
 )
+from incident_process.postincident import review_plan
 
 T0 = datetime(2026, 3, 9, 9, 0, tzinfo=UTC)  # a Monday
 

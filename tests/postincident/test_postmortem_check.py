@@ -8,13 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from incident_process import (
-    DEFAULT_POLICY,
-    POSTMORTEM_RULES,
-    ParsedActionItem,
-    parse_action_items,
-    validate_postmortem,
-)
+from incident_process import DEFAULT_POLICY, parse_action_items, validate_postmortem
+from incident_process.postincident import POSTMORTEM_RULES, ParsedActionItem
 
 #: A complete report, modelled on the guide's "Post-Incident Document" template.
 EXAMPLE = """\

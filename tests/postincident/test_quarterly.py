@@ -1,3 +1,5 @@
+"""The quarterly review: counts, MTTD, MTTR, repeats, completion rate and on-call burden, and its report."""
+
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -9,18 +11,20 @@ from incident_process import (
     Incident,
     IncidentProcessError,
     MissingExtraError,
-    OnCallBurden,
     Policy,
-    QuarterlyMetric,
-    RepeatRootCause,
     ReviewError,
     Severity,
-    parse_quarter,
     quarterly_review,
+)
+from incident_process.postincident import (
+    OnCallBurden,
+    RepeatRootCause,
+    parse_quarter,
     render_quarterly_report,
     write_quarterly_charts,
 )
-from incident_process._quarterly import DEFINITIONS
+from incident_process.postincident._quarterly import DEFINITIONS
+from incident_process.vocabulary import QuarterlyMetric
 
 POLICY = Policy(zone="America/New_York")
 MINUTE = timedelta(minutes=1)
@@ -294,8 +298,8 @@ def test_markdown_states_every_metric_and_definition():
     for metric in QuarterlyMetric:
         assert f"## {metric.title}" in text
         assert DEFINITIONS[metric] in text
-    assert "**3 h 00 min** over 2 incidents." in text
-    assert "**33 min 20 s** over 3 incidents." in text
+    assert "**3 hours** over 2 incidents." in text
+    assert "**33 minutes 20 seconds** over 3 incidents." in text
     assert "| `db-pool` | 2 | INC-A, INC-B |" in text
     assert "**33%**: 1 of 3 action items completed." in text
     assert "| ana | 2 | 7.6 |" in text

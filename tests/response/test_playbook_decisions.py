@@ -9,20 +9,22 @@ from hypothesis import strategies as st
 
 from incident_process import (
     DEFAULT_POLICY,
-    ChecklistStep,
     Incident,
-    OnCallProfile,
-    Option,
     PlaybookError,
     PolicyError,
-    Response,
-    Risk,
     Role,
+    dump_policy,
+    loads_policy,
+)
+from incident_process.policy import ChecklistStep, Response
+from incident_process.response import (
+    OnCallProfile,
+    Option,
+    Risk,
     check_readiness,
     choose_option,
-    dump_policy,
     hand_off,
-    loads_policy,
+    next_steps,
 )
 
 T0 = datetime(2026, 8, 18, 12, 0, tzinfo=UTC)
@@ -47,6 +49,7 @@ def option(name, *, speed=10, risk=Risk.LOW, reversible=True, data=False, stops=
 
 
 def test_the_safest_reversible_option_that_stops_impact_is_chosen():
+    """Options that stop impact rank by data risk, reversibility, risk, then speed; the rest are set aside."""
     decision = choose_option(
         [
             option("restore from backup", speed=60, risk=Risk.HIGH, reversible=False, data=True),
@@ -73,12 +76,14 @@ def test_the_safest_reversible_option_that_stops_impact_is_chosen():
 
 
 def test_among_equally_safe_options_the_fastest_wins():
+    """Among options equally safe, the one that restores service soonest wins."""
     decision = choose_option([option("scale up", speed=20), option("roll back", speed=10)])
     assert decision.chosen.name == "roll back"
     assert decision.ranking[1].reason == "after 'roll back': restores service in 20 minutes"
 
 
 def test_a_tie_is_explained_and_not_broken():
+    """Options equal on every factor share a place, and the framework chooses none of them."""
     decision = choose_option([option("b"), option("a"), option("c", speed=30)])
     assert decision.chosen is None
     assert [(r.place, r.option.name) for r in decision.ranking] == [(1, "a"), (1, "b"), (3, "c")]
@@ -87,6 +92,7 @@ def test_a_tie_is_explained_and_not_broken():
 
 
 def test_missing_factors_are_named_not_guessed():
+    """An option with a factor not known is set aside, naming each one, rather than guessed."""
     decision = choose_option(
         [
             Option(name="restart", stops_impact=True, restores_in=minutes(5)),
@@ -103,6 +109,7 @@ def test_missing_factors_are_named_not_guessed():
 
 
 def test_nothing_to_choose_is_said():
+    """When no option is known to stop customer impact, nothing is chosen, and the reason says so."""
     decision = choose_option([option("hope", stops=False)])
     assert decision.ranking == ()
     assert decision.chosen is None
@@ -110,6 +117,7 @@ def test_nothing_to_choose_is_said():
 
 
 def test_an_irreversible_choice_says_why():
+    """An irreversible choice says why: no reversible option stops impact, or each one risks data."""
     decision = choose_option([option("fail over", reversible=False)])
     assert decision.reason.startswith("'fail over': no reversible option is known to stop customer impact (")
     decision = choose_option([option("fail over", reversible=False), option("restore", data=True)])
@@ -119,6 +127,7 @@ def test_an_irreversible_choice_says_why():
 
 
 def test_the_policy_orders_the_factors():
+    """The policy's decision factors set the order options are compared in, and the reason names it."""
     fast_first = attrs.evolve(
         DEFAULT_POLICY, response=Response(decision_factors=("speed", "data", "reversibility", "risk"))
     )
@@ -143,6 +152,7 @@ def test_the_policy_orders_the_factors():
     ],
 )
 def test_bad_option_lists_are_refused(options, message):
+    """An empty list, a repeated name, an item that is not an Option, or no list at all is refused."""
     with pytest.raises(PlaybookError, match=message):
         choose_option(options)
 
@@ -158,6 +168,7 @@ def test_bad_option_lists_are_refused(options, message):
     ],
 )
 def test_a_bad_option_names_its_field(fields, message):
+    """An Option with a bad name, reversibility, duration or risk is refused, naming the field."""
     with pytest.raises(PlaybookError, match=message):
         Option(**fields)
 
@@ -176,6 +187,7 @@ option_lists = st.lists(options, min_size=1, max_size=8, unique_by=lambda o: o.n
 
 @given(option_lists)
 def test_an_irreversible_option_never_ranks_above_a_reversible_one_as_fast_and_no_riskier(given_options):
+    """An irreversible option ranks below a reversible one that is as fast and no riskier."""
     ranking = choose_option(given_options).ranking
     place = {ranked.option.name: ranked.place for ranked in ranking}
     for above in ranking:
@@ -193,6 +205,7 @@ def test_an_irreversible_option_never_ranks_above_a_reversible_one_as_fast_and_n
 
 @given(option_lists, st.randoms())
 def test_the_ranking_does_not_depend_on_the_order_given(given_options, random):
+    """The decision is the same whatever order the options are given in."""
     shuffled = list(given_options)
     random.shuffle(shuffled)
     assert choose_option(shuffled) == choose_option(given_options)
@@ -200,6 +213,7 @@ def test_the_ranking_does_not_depend_on_the_order_given(given_options, random):
 
 @given(option_lists)
 def test_every_option_is_ranked_or_set_aside_once(given_options):
+    """Each option is ranked or set aside, once; only options that stop impact are ranked."""
     decision = choose_option(given_options)
     names = [r.option.name for r in decision.ranking] + [s.option.name for s in decision.set_aside]
     assert sorted(names) == sorted(o.name for o in given_options)
@@ -228,6 +242,7 @@ EVERYTHING = OnCallProfile(
 
 
 def test_a_person_with_everything_is_ready():
+    """A person with every access and every duty confirmed is ready to be on call."""
     readiness = check_readiness(EVERYTHING)
     assert readiness.ready
     assert str(readiness) == "ana is ready to be on call"
@@ -245,6 +260,7 @@ def test_a_person_with_everything_is_ready():
     ],
 )
 def test_each_missing_access_is_reported(access, text):
+    """Each missing access makes a person not ready, and is reported by the guide's words."""
     readiness = check_readiness(attrs.evolve(EVERYTHING, access=EVERYTHING.access - {access}))
     assert not readiness.ready
     assert [item.text for item in readiness.missing_access] == [text]
@@ -261,6 +277,7 @@ def test_each_missing_access_is_reported(access, text):
     ],
 )
 def test_each_unconfirmed_duty_is_reported(item, text):
+    """Each before-incident duty not confirmed is reported by the guide's words."""
     readiness = check_readiness(attrs.evolve(EVERYTHING, confirmed=EVERYTHING.confirmed - {item}))
     assert [missing.text for missing in readiness.missing] == [text]
     assert f"- before incident: {text}" in str(readiness)
@@ -280,6 +297,7 @@ def test_each_unconfirmed_duty_is_reported(item, text):
     ],
 )
 def test_bad_profiles_are_refused(build, message):
+    """A profile with unknown items, items that are not a set of text, or no person is refused."""
     with pytest.raises(PlaybookError, match=message):
         build()
 
@@ -301,6 +319,7 @@ def open_incident(number, *, commander="ana"):
 
 
 def test_a_hand_off_carries_the_open_incidents_and_their_context():
+    """A hand-off carries each open incident's roles, note, next steps and late duties; closed ones apart."""
     closed = Incident.detect(id="INC-3", title="Done", source="automated_alert", at=T0).dismiss(
         at=T0 + minutes(1), reason="false_alarm"
     )
@@ -317,7 +336,7 @@ def test_a_hand_off_carries_the_open_incidents_and_their_context():
     assert first.roles == (Role.INCIDENT_COMMANDER,)
     assert second.roles == ()
     assert first.note == "rollback in progress"
-    owed = open_incident(1).next_steps(T0 + minutes(60))
+    owed = next_steps(open_incident(1), T0 + minutes(60))
     assert first.next_steps == tuple(step for step in owed if not step.overdue)
     assert {duty.detail for duty in first.late} >= {"first status-page update", "update 1"}
     assert handoff.not_carried == ("INC-3",)
@@ -329,6 +348,7 @@ def test_a_hand_off_carries_the_open_incidents_and_their_context():
 
 
 def test_a_quiet_shift_says_so():
+    """A hand-off with no open incident says so."""
     assert "No open incidents." in hand_off([], from_person="ana", to_person="bo", at=T0).render()
 
 
@@ -342,12 +362,14 @@ def test_a_quiet_shift_says_so():
     ],
 )
 def test_a_bad_hand_off_is_refused(kwargs, message):
+    """A hand-off at a naive time, to oneself, from nobody or with notes on unknown incidents is refused."""
     arguments = {"from_person": "ana", "to_person": "bo", "at": T0, **kwargs}
     with pytest.raises(PlaybookError, match=message):
         hand_off([open_incident(1)], **arguments)
 
 
 def test_a_hand_off_takes_each_incident_as_it_was_at_the_hand_off():
+    """A hand-off takes each incident as it was at the hand-off, not as later events left it."""
     later_closed = open_incident(1).resolve(at=T0 + minutes(90), last_error_at=T0 + minutes(60))
     handoff = hand_off([later_closed], from_person="ana", to_person="bo", at=T0 + minutes(30))
     [entry] = handoff.entries
@@ -365,12 +387,14 @@ def test_a_hand_off_takes_each_incident_as_it_was_at_the_hand_off():
     ],
 )
 def test_a_hand_off_of_incidents_that_cannot_be_carried_is_refused(incidents, message):
+    """An incident given twice, or detected after the hand-off, is refused."""
     at = T0 + minutes(60) if "twice" in message else T0 - minutes(1)
     with pytest.raises(PlaybookError, match=message):
         hand_off(incidents(), from_person="ana", to_person="bo", at=at)
 
 
 def test_only_incidents_are_handed_off():
+    """Only a list of incidents is handed off: text, None or a single Incident is refused."""
     with pytest.raises(PlaybookError, match=r"incidents\[0\]: expected an Incident, got str"):
         hand_off(["INC-1"], from_person="ana", to_person="bo", at=T0)
     with pytest.raises(PlaybookError, match="incidents: expected a list of incidents, got None"):
@@ -383,6 +407,7 @@ def test_only_incidents_are_handed_off():
 
 
 def test_the_response_priorities_are_the_guides():
+    """The response priorities are the guide's five, in order; shifts are handed off in #oncall-handoff."""
     assert [(p.id, p.title, p.description) for p in DEFAULT_POLICY.response.priorities] == [
         ("mitigate", "Mitigate", "Stop the bleeding (rollback, disable feature, scale up)"),
         ("communicate", "Communicate", "Keep stakeholders informed"),
@@ -394,6 +419,7 @@ def test_the_response_priorities_are_the_guides():
 
 
 def test_the_playbook_round_trips_through_a_policy_file():
+    """Checklists, decision factors and the hand-off channel are read from TOML, and round-trip."""
     policy = loads_policy(
         """
         [declaration]
@@ -496,6 +522,7 @@ STEP = '[[declaration.checklist]]\nid = "a"\ntext = "A"\n'
     ],
 )
 def test_a_bad_playbook_names_the_key(toml, path, message):
+    """A bad checklist step, decision factor, enforcement flag or access item names its key."""
     with pytest.raises(PolicyError) as error:
         loads_policy(toml)
     assert (path, True) in [(p.path, p.message.startswith(message)) for p in error.value.problems]
@@ -513,17 +540,20 @@ def test_a_factor_that_is_not_a_name_is_named():
 
 
 def test_the_priorities_are_each_of_the_five_once():
+    """The response priorities are each of the guide's five, once: four are refused."""
     with pytest.raises(PolicyError, match="priorities: expected each of mitigate, communicate"):
         Response(priorities=DEFAULT_POLICY.response.priorities[:4])
 
 
 def test_a_checklist_step_value_checks_its_fields():
+    """A ChecklistStep built in code checks its fields: an unknown severity is refused."""
     with pytest.raises(PolicyError, match=r"severities\[0\]"):
         ChecklistStep(id="a", text="A", severities=("SEV4",))
 
 
 def test_the_policy_tables_show_the_playbook():
-    from incident_process import render_policy
+    """The policy tables show each checklist step's enforcement, the priorities, factors and on-call setup."""
+    from incident_process.policy import render_policy
 
     text = render_policy(
         attrs.evolve(

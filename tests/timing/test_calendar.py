@@ -7,7 +7,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from incident_process import DEFAULT_POLICY, BusinessCalendar, CalendarError, CalendarSettings, Policy
+from incident_process import DEFAULT_POLICY, BusinessCalendar, CalendarError, Policy
+from incident_process.policy import CalendarSettings
 
 US = BusinessCalendar("America/New_York", country="US")
 NY = ZoneInfo("America/New_York")

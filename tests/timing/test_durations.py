@@ -6,8 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from incident_process import BusinessDays
-from incident_process._durations import format_duration, parse_business_days, parse_duration
+from incident_process.timing import BusinessDays, format_duration, parse_business_days, parse_duration
 
 
 @pytest.mark.parametrize(

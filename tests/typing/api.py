@@ -1,21 +1,30 @@
-"""The public API used as a caller would, checked by ``mypy --strict`` in CI (never run)."""
+"""The public API used as a caller would, checked by ``mypy --strict`` in CI (never run).
+
+The contract and the core through ``incident_process``; everything else through
+its namespace, as the documentation writes it.
+"""
 
 from datetime import UTC, datetime, timedelta
 
 import attrs
 
 import incident_process as ip
+from incident_process import comms, detection, integrations, lifecycle, policy, postincident, response, timing
+from incident_process.events import Event
+from incident_process.vocabulary import ObligationStatus, UpdateStatus
 
-policy: ip.Policy = ip.loads_policy('communication.update_cadence.SEV3 = "2h"')
-cadence: timedelta = policy.communication.update_cadence[ip.Severity.SEV3]
-review: ip.BusinessDays = policy.post_incident.review_within
-stricter: ip.Policy = attrs.evolve(policy, zone="Europe/Berlin")
+our_policy: ip.Policy = ip.loads_policy('communication.update_cadence.SEV3 = "2h"')
+cadence: timedelta = our_policy.communication.update_cadence[ip.Severity.SEV3]
+review: timing.BusinessDays = our_policy.post_incident.review_within
+stricter: ip.Policy = attrs.evolve(our_policy, zone="Europe/Berlin")
 text: str = ip.dump_policy(stricter)
-tables: str = ip.render_policy(ip.DEFAULT_POLICY)
+tables: str = policy.render_policy(ip.DEFAULT_POLICY)
+group: policy.Communication = stricter.communication
+in_words: str = timing.describe_duration(cadence)
 
 severity: ip.Severity = ip.Severity.parse("sev2")
 worst: ip.Severity = max(ip.Severity)
-verdict: ip.Classification = ip.classify_severity(ip.Impact(error_rate=0.2))
+verdict: detection.Classification = detection.classify_severity(detection.Impact(error_rate=0.2))
 
 t0 = datetime(2026, 3, 8, 9, 0, tzinfo=UTC)
 incident: ip.Incident = ip.Incident.detect(
@@ -24,16 +33,22 @@ incident: ip.Incident = ip.Incident.detect(
 incident = incident.declare(at=t0, by="ana", declarer_role="on_call_engineer", severity=ip.Severity.SEV2)
 incident = incident.start_response(at=t0)
 incident = incident.assign_role(ip.Role.TECHNICAL_LEAD, "bo", at=t0)
-incident = incident.post_update(at=t0, status=ip.UpdateStatus.INVESTIGATING, audience="status_page")
+incident = incident.post_update(at=t0, status=UpdateStatus.INVESTIGATING, audience="status_page")
 incident = incident.change_severity(ip.Severity.SEV1, at=t0, reason="auth compromised")
 phase: ip.Phase = incident.phase
 current: ip.Severity | None = incident.severity
-events: tuple[ip.Event, ...] = incident.events
+events: tuple[Event, ...] = incident.events
 version: int = incident.version
 holders: "dict[ip.Role, str]" = dict(incident.role_holders())
-unmet: tuple[ip.UnmetRoleRequirement, ...] = incident.unmet_role_requirements()
-rebuilt: ip.Incident = ip.Incident.from_events(events, policy=policy)
+unmet: tuple[lifecycle.UnmetRoleRequirement, ...] = lifecycle.unmet_role_requirements(incident)
+rebuilt: ip.Incident = ip.Incident.from_events(events, policy=our_policy)
+earlier: ip.Incident | None = incident.as_of(t0)
 resolved_in: timedelta | None = incident.time_to_resolve()
+duties: tuple[ip.Obligation, ...] = incident.obligations(t0, calendar=ip.BusinessCalendar("UTC"))
+same: tuple[ip.Obligation, ...] = lifecycle.obligations(incident, t0)
+late: bool = duties[0].status is ObligationStatus.OVERDUE
+record: str = ip.dump_record(incident)
+restored: ip.Incident = ip.loads_record(record)
 
 try:
     incident.close(at=t0 + timedelta(minutes=1))
@@ -42,34 +57,51 @@ except ip.CommandRefusedError as refusal:
 except ip.IncidentProcessError:
     pass
 
-alerts: tuple[ip.Alert, ...] = ip.parse_alertmanager(b'{"version": "4"}', policy=policy)
-page: ip.Alert = ip.parse_pagerduty({"event": {}})
-applied: ip.AlertApplied = ip.apply_alert(page, None, id="INC-2", policy=policy)
+alerts: tuple[integrations.Alert, ...] = integrations.parse_alertmanager(
+    b'{"version": "4"}', policy=our_policy
+)
+page: integrations.Alert = integrations.parse_pagerduty({"event": {}})
+applied: integrations.AlertApplied = integrations.apply_alert(page, None, id="INC-2", policy=our_policy)
 changed: bool = applied.changed
-series: tuple[ip.MetricSeries, ...] = ip.parse_prometheus_matrix("{}", metric="error_rate")
-signals: ip.Signals = ip.alert_signals(t0, alerts=alerts, series=series, p95_baselines={"checkout": 120.0})
-blocks: dict[str, object] = ip.slack_message("declaration", incident, impact="Checkout fails")
-status_page: dict[str, object] = ip.statuspage_incident(
+series: tuple[integrations.MetricSeries, ...] = integrations.parse_prometheus_matrix(
+    "{}", metric="error_rate"
+)
+signals: detection.Signals = integrations.alert_signals(
+    t0, alerts=alerts, series=series, p95_baselines={"checkout": 120.0}
+)
+assessed: detection.Assessment = ip.assess(signals)
+blocks: dict[str, object] = integrations.slack_message("declaration", incident, impact="Checkout fails")
+status_page: dict[str, object] = integrations.statuspage_incident(
     "update", incident, body="...", endpoints=["checkout"]
 )
 try:
-    ip.statuspage_incident("update", incident, body="...")
+    integrations.statuspage_incident("update", incident, body="...")
 except ip.ExternalTextError as refused:
     found: tuple[ip.Finding, ...] = refused.findings["body"]
 except ip.PayloadError as unreadable:
     problems: tuple[ip.Problem, ...] = unreadable.problems
 
-checklist: ip.Checklist = incident.checklist("declaration")
-open_steps: tuple[ip.ChecklistItem, ...] = checklist.open
+findings: list[comms.Finding] = ip.lint_external("We are aware. Next update in 30 minutes.")
+message: str = ip.render_declaration(incident, format="markdown", impact="Checkout fails")
+
+checklist: response.Checklist = response.checklist(incident, "declaration")
+open_steps: tuple[response.ChecklistItem, ...] = checklist.open
 incident = incident.complete_step("declaration", "create_channel", at=t0, by="ana", note="#incident-x")
-steps: tuple[ip.NextStep, ...] = incident.next_steps(t0)
-stage: ip.Stage = steps[0].stage
-response: tuple[ip.ResponseFinding, ...] = incident.response_findings(t0)
-level: ip.EscalationLevel | None = incident.next_escalation()
+steps: tuple[response.NextStep, ...] = response.next_steps(incident, t0)
+stage: response.Stage = steps[0].stage
+done_wrong: tuple[response.ResponseFinding, ...] = response.response_findings(incident, t0)
+level: policy.EscalationLevel | None = incident.next_escalation()
 incident = incident.escalate(at=t0, by="ana", reason="unable to resolve")
-decision: ip.Decision = ip.choose_option([ip.Option(name="roll back", risk=ip.Risk.LOW)])
-chosen: ip.Option | None = decision.chosen
-readiness: ip.Readiness = ip.check_readiness(ip.OnCallProfile(person="bo", access={"slack"}))
+decision: response.Decision = response.choose_option(
+    [response.Option(name="roll back", risk=response.Risk.LOW)]
+)
+chosen: response.Option | None = decision.chosen
+readiness: response.Readiness = response.check_readiness(
+    response.OnCallProfile(person="bo", access={"slack"})
+)
 ready: bool = readiness.ready
-handoff: ip.ShiftHandoff = ip.hand_off([incident], from_person="ana", to_person="bo", at=t0)
+handoff: response.ShiftHandoff = response.hand_off([incident], from_person="ana", to_person="bo", at=t0)
 handoff_text: str = handoff.render()
+
+report: str = ip.render_postmortem(incident)
+quarter: postincident.QuarterlyReport = ip.quarterly_review([incident], quarter="2026Q1")

@@ -7,15 +7,25 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from ._channels import channel_name
-from ._classification import Impact, classify_severity
-from ._errors import CommandRefusedError
-from ._events import Audience, Milestone, UpdateStatus
-from ._incident import Incident
-from ._messages import render_declaration, render_resolution
-from ._policy import Policy
-from ._policy_tables import render_policy
-from ._vocabulary import DetectionSource, ImpactFlag, Role
+from incident_process.comms import channel_name, render_declaration, render_resolution
+from incident_process.detection import Impact, classify_severity
+from incident_process.errors import CommandRefusedError, ExternalTextError
+from incident_process.integrations import apply_alert, parse_alertmanager, slack_message, statuspage_incident
+from incident_process.lifecycle import Incident, unmet_role_requirements
+from incident_process.policy import Policy, render_policy
+from incident_process.response import (
+    OnCallProfile,
+    Option,
+    Risk,
+    check_readiness,
+    checklist,
+    choose_option,
+    hand_off,
+    next_steps,
+    response_findings,
+)
+from incident_process.timing import describe_duration
+from incident_process.vocabulary import Audience, DetectionSource, ImpactFlag, Milestone, Role, UpdateStatus
 
 __all__ = ["EXAMPLE_IMPACTS", "demo_text", "example_incident"]
 
@@ -103,7 +113,7 @@ def example_incident(policy: Policy) -> tuple[Incident, list[str]]:
             story.append(f"- {what}: REFUSED ({refusal.rule}): {refusal.reason}")
         else:
             event = incident.events[-1]
-            unmet = "; ".join(f"{u.level.value}: {u.reason}" for u in incident.unmet_role_requirements())
+            unmet = "; ".join(f"{u.level.value}: {u.reason}" for u in unmet_role_requirements(incident))
             note = f" [roles {unmet}]" if unmet else ""
             story.append(f"- {event.at:%a %H:%M} {what}: {event.kind} -> {incident.phase.value}{note}")
     return incident, story
@@ -118,15 +128,12 @@ def _owed(incident: Incident, now: datetime) -> list[str]:
     return lines
 
 
-def _minutes(span: timedelta | None) -> str:
-    return "unknown" if span is None else f"{span.total_seconds() / 60:g} minutes"
+def _span(span: timedelta | None) -> str:
+    return "unknown" if span is None else describe_duration(span)
 
 
 def _playbook(incident: Incident, policy: Policy) -> list[str]:
     """The playbook on the walked-through incident: next steps, checklists, findings, a choice, a hand-off."""
-    from ._decision import Option, Risk, choose_option
-    from ._oncall import OnCallProfile, check_readiness, hand_off
-
     early = Incident.from_events(incident.events[:7], policy=policy)
     moment = early.events[-1].at + timedelta(minutes=1)
     lines = [
@@ -135,18 +142,18 @@ def _playbook(incident: Incident, policy: Policy) -> list[str]:
         "",
         f"What {early.id} owed next at {moment:%H:%M %Z}, in the guide's order:",
     ]
-    for step in early.next_steps(moment):
+    for step in next_steps(early, moment):
         due = f" (due {step.due_at:%H:%M})" if step.due_at else ""
         lines.append(f"- {step.stage.value}{'/' + step.priority if step.priority else ''}: {step.what}{due}")
     lines += ["", "Its checklists, once closed:"]
     for name in ("declaration", "resolution"):
-        for item in incident.checklist(name).items:
+        for item in checklist(incident, name).items:
             state = "n/a" if not item.applies else ("done" if item.done else "OPEN")
             lines.append(f"- {name}.{item.step.id}: {state}")
     lines += ["", "What the response did against the guide (audit findings):"]
     lines += [
         f"- {finding.rule}: {finding.message}"
-        for finding in incident.response_findings(incident.events[-1].at)
+        for finding in response_findings(incident, incident.events[-1].at)
     ]
     decision = choose_option(
         [
@@ -208,11 +215,6 @@ def _webhook(start: datetime) -> dict[str, object]:
 
 def _integrations(policy: Policy) -> list[str]:
     """From an Alertmanager webhook to a Slack message and a status-page update."""
-    from ._alerts import apply_alert, parse_alertmanager
-    from ._errors import ExternalTextError
-    from ._slack import slack_message
-    from ._statuspage import statuspage_incident
-
     start = datetime(2026, 3, 8, 9, 0, tzinfo=ZoneInfo(policy.zone))
     body = json.dumps(_webhook(start))
     [alert] = parse_alertmanager(body, policy=policy)
@@ -296,10 +298,10 @@ def demo_text(policy: Policy) -> str:
     parts += [
         "",
         (
-            f"Time to detect: {_minutes(incident.time_to_detect())}; "
-            f"to acknowledge: {_minutes(incident.time_to_acknowledge())}; "
-            f"to mitigate: {_minutes(incident.time_to_mitigate())}; "
-            f"to resolve: {_minutes(incident.time_to_resolve())}."
+            f"Time to detect: {_span(incident.time_to_detect())}; "
+            f"to acknowledge: {_span(incident.time_to_acknowledge())}; "
+            f"to mitigate: {_span(incident.time_to_mitigate())}; "
+            f"to resolve: {_span(incident.time_to_resolve())}."
         ),
         f"Replaying its {incident.version} events rebuilds the same incident: {rebuilt}.",
     ]

@@ -14,14 +14,22 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, TextIO
 
-from ._errors import PolicyError, Problem
-from ._policy import DEFAULT_POLICY, Policy
-from ._policy_file import dump_policy, load_policy, parse_toml, policy_from_dict, read_text
+from incident_process.errors import (
+    MessageError,
+    MissingExtraError,
+    PolicyError,
+    Problem,
+    RecordError,
+    ReviewError,
+)
+from incident_process.policy import DEFAULT_POLICY, Policy, dump_policy, load_policy
+from incident_process.policy._file import parse_toml, policy_from_dict, policy_to_dict, read_text
+from incident_process.timing._moments import aware_problem, is_aware
+from incident_process.vocabulary import ObligationStatus, RequirementLevel
 
 if TYPE_CHECKING:
-    from ._findings import Finding
-    from ._incident import Incident
-    from ._obligations import Obligation
+    from incident_process.comms import Finding
+    from incident_process.lifecycle import Incident, Obligation
 
 __all__ = ["main"]
 
@@ -125,7 +133,8 @@ def _base_policy(path: str | None) -> Policy:
 
 
 def _demo(arguments: argparse.Namespace, out: TextIO) -> int:
-    from ._classification import classify_severity
+    from incident_process.detection import classify_severity
+
     from ._demo import EXAMPLE_IMPACTS, demo_text, example_incident
 
     policy = _base_policy(arguments.policy)
@@ -164,8 +173,6 @@ def _demo(arguments: argparse.Namespace, out: TextIO) -> int:
 
 
 def _plain(policy: Policy) -> object:
-    from ._policy_file import policy_to_dict
-
     return policy_to_dict(policy)
 
 
@@ -223,7 +230,7 @@ def _read_message(name: str) -> str:
 
 
 def _lint_external(arguments: argparse.Namespace, out: TextIO) -> int:
-    from ._lint import lint_external
+    from incident_process.comms import lint_external
 
     policy = _base_policy(arguments.policy)
     return _lint_files(arguments, out, _read_message, lambda text: lint_external(text, policy))
@@ -282,7 +289,7 @@ def _write_lint(results: list[tuple[str, str | None, list[Finding]]], format: st
 
 
 def _lint_postmortem(arguments: argparse.Namespace, out: TextIO) -> int:
-    from ._postmortem_check import validate_postmortem
+    from incident_process.postincident import validate_postmortem
 
     policy = _base_policy(arguments.policy)
     return _lint_files(arguments, out, read_text, lambda text: validate_postmortem(text, policy))
@@ -315,8 +322,8 @@ def _now(text: str | None) -> datetime:
     except ValueError:
         msg = f"--now: expected an RFC 3339 time like 2026-03-08T09:00:00+00:00, got {text!r}"
         raise _Usage(msg) from None
-    if moment.utcoffset() is None:
-        msg = f"--now: {text!r} has no UTC offset; add one, like +00:00"
+    if not is_aware(moment):
+        msg = f"--now: {aware_problem(moment)}; add its UTC offset, like +00:00"
         raise _Usage(msg)
     return moment
 
@@ -326,8 +333,7 @@ def _records(names: Sequence[str], policy: Policy) -> Iterator[tuple[str, Incide
 
     One at a time, so that a command over many records holds only the one it is on.
     """
-    from ._errors import RecordError
-    from ._records import load_record
+    from incident_process.lifecycle import load_record
 
     for name in _progress(names):
         try:
@@ -379,7 +385,8 @@ def _audit_entries(incident: Incident, now: datetime) -> tuple[list[_Entry], lis
     Findings: late duties, the response's "Do NOT"s, unmet "must" roles.
     Warnings: checklist steps open when required, unmet "should" roles.
     """
-    from ._incident import RequirementLevel
+    from incident_process.lifecycle import obligations, unmet_role_requirements
+    from incident_process.response import response_findings
 
     findings: list[_Entry] = [
         {
@@ -390,13 +397,13 @@ def _audit_entries(incident: Incident, now: datetime) -> tuple[list[_Entry], lis
             "met_at": duty.met_at.isoformat() if duty.met_at else None,
             "message": f"{duty.status.value}: {duty.detail}, due {duty.due_at.isoformat()}",
         }
-        for duty in _late(incident.obligations(now))
+        for duty in _late(obligations(incident, now))
     ]
     warnings: list[_Entry] = []
     # The "Do NOT" list (going dark is the missed updates above already) as findings; open checklist
     # steps as warnings: the guide lists them without a rule that refuses (a policy that enforces a
     # checklist refuses them, so its records never have them).
-    for finding in incident.response_findings(now):
+    for finding in response_findings(incident, now):
         if finding.rule == "response.went_dark":
             continue
         entry: _Entry = {
@@ -406,7 +413,7 @@ def _audit_entries(incident: Incident, now: datetime) -> tuple[list[_Entry], lis
             "message": finding.message,
         }
         (warnings if finding.rule == "checklist.required_steps" else findings).append(entry)
-    for unmet in incident.unmet_role_requirements():
+    for unmet in unmet_role_requirements(incident):
         role: _Entry = {"rule": f"roles.{unmet.level.value}", "message": unmet.reason}
         (findings if unmet.level is RequirementLevel.MUST else warnings).append(role)
     return findings, warnings
@@ -414,8 +421,6 @@ def _audit_entries(incident: Incident, now: datetime) -> tuple[list[_Entry], lis
 
 def _late(duties: Iterable[Obligation]) -> list[Obligation]:
     """The duties missed or overdue: what the record commands report as findings."""
-    from ._obligations import ObligationStatus
-
     return [duty for duty in duties if duty.status in {ObligationStatus.OVERDUE, ObligationStatus.MISSED}]
 
 
@@ -486,9 +491,8 @@ def _deadlines(arguments: argparse.Namespace, out: TextIO) -> int:
 
 
 def _render(arguments: argparse.Namespace, out: TextIO) -> int:
-    from ._errors import MessageError
-    from ._messages import render_declaration, render_resolution, render_update
-    from ._postmortem import render_postmortem
+    from incident_process.comms import render_declaration, render_resolution, render_update
+    from incident_process.postincident import render_postmortem
 
     policy = _base_policy(arguments.policy)
     [(name, incident, error)] = _records([arguments.record], policy)
@@ -521,8 +525,7 @@ def _render(arguments: argparse.Namespace, out: TextIO) -> int:
 
 
 def _review(arguments: argparse.Namespace, out: TextIO) -> int:
-    from ._errors import MissingExtraError, ReviewError
-    from ._quarterly import quarterly_review, write_quarterly_charts
+    from incident_process.postincident import quarterly_review, write_quarterly_charts
 
     policy = _base_policy(arguments.policy)
     unreadable: list[str] = []
@@ -563,7 +566,7 @@ def _review(arguments: argparse.Namespace, out: TextIO) -> int:
 
 
 def _schema(_: argparse.Namespace, out: TextIO) -> int:
-    from ._records import record_schema
+    from incident_process.lifecycle import record_schema
 
     out.write(record_schema())
     return CLEAN

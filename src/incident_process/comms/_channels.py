@@ -11,14 +11,18 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import attrs
 
-from ._errors import MessageError
-from ._events import utc
-from ._incident import Incident
-from ._policy import DEFAULT_POLICY, Policy
-from ._vocabulary import Severity
+from incident_process.errors import MessageError
+from incident_process.policy import DEFAULT_POLICY, Policy
+from incident_process.timing._calendar import resolve_zone
+from incident_process.timing._moments import aware, utc
+from incident_process.vocabulary import Severity
+
+if TYPE_CHECKING:
+    from incident_process.lifecycle import Incident
 
 __all__ = ["SLACK_CHANNEL_LIMIT", "Stakeholders", "channel_name", "channel_name_for", "stakeholders"]
 
@@ -53,9 +57,7 @@ def channel_name_for(
     if not isinstance(brief, str):
         msg = f"brief: expected text, got {brief!r}"
         raise MessageError(msg)
-    if not isinstance(declared_at, datetime) or declared_at.utcoffset() is None:
-        msg = f"declared_at: expected a timezone-aware datetime, got {declared_at!r}"
-        raise MessageError(msg)
+    aware(declared_at, "declared_at", MessageError)
     head = f"{prefix}{declared_at.date().isoformat()}-"
     slug = _slug(brief) or "incident"
     taken_names = frozenset(taken)
@@ -75,8 +77,6 @@ def channel_name(incident: Incident, *, taken: Iterable[str] = ()) -> str:
     Raises:
         MessageError: if the incident has not been declared.
     """
-    from ._calendar import resolve_zone
-
     declared_at = incident.declared_at
     if declared_at is None:
         msg = f"{incident.id} is not declared: its channel is named at declaration"

@@ -7,13 +7,13 @@ Blame or speculation; Specific fix timelines until confident; Internal URLs or
 system names."
 
 :func:`lint_external` reports each problem as a
-:class:`~incident_process._findings.Finding` with its rule id, a message, and
+:class:`~incident_process.comms.Finding` with its rule id, a message, and
 its exact span in the original text. The words and names it looks for are the
 policy's (``communication.external``, :class:`ExternalCommunication`); the
 logic only reads them.
 
 Matching sees through spelling tricks: the text is folded (Unicode NFKC, case
-folding, invisible characters removed; see :mod:`._folding`) and every span
+folding, invisible characters removed; see ``incident_process._folding``) and every span
 found in the folded text is mapped back to the original. Every pass is linear
 in the length of the text: the patterns are alternations of literal phrases
 and possessive runs (no nested quantifiers that can backtrack), and what is
@@ -25,14 +25,16 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 import attrs
 
+from incident_process._folding import fold
+from incident_process.policy import DEFAULT_POLICY, Policy
+
 from ._findings import Finding
-from ._folding import fold
-from ._policy import DEFAULT_POLICY, ExternalCommunication, Policy
+from ._phrases import Phrases, compiled_phrases
 
 if TYPE_CHECKING:
     from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
@@ -40,7 +42,7 @@ if TYPE_CHECKING:
     _Address = IPv4Address | IPv6Address
     _Network = IPv4Network | IPv6Network
 
-__all__ = ["LINT_RULES", "lint_external"]
+__all__ = ["LINT_RULES", "blame_spans", "lint_external"]
 
 _WORD_CHAR = re.compile(r"\w")
 _WORD = re.compile(r"\w+")
@@ -111,7 +113,6 @@ _FUTURE = (
     r"(?<!\w)(?:will|shall|should|expect(?:s|ed|ing)?|anticipate[sd]?|estimated?|plan(?:s|ned|ning)?"
     r"|aim(?:s|ing)?|target(?:s|ing)?|going\s++to|hope|hoping|eta)(?!\w)|'ll(?!\w)"
 )
-_UPDATE_WORD = r"(?<!\w)updates?(?!\w)"
 #: How far a clause reaches either side of a time, in characters.
 _CLAUSE_REACH = 300
 #: How many mentions of the next update are looked around one by one.
@@ -123,7 +124,6 @@ _URL = r"(?<![\w+.\-])[a-z][a-z0-9+.\-]*+://[^\s<>\"'`{}|\\^]*+"
 _URL_TRAILING = ".,;:!?'\""
 _HOST = r"(?<![\w-])[\w-]++(?:\.[\w-]++)++"
 _IPV6 = r"(?<![\w:.])[0-9a-f.]*+:[0-9a-f.:]*+"
-_HANDLE = r"@\w++(?:[.\-]\w++)*+"
 
 #: How many words may come between a cause phrase and the person it names
 #: ("caused by one of our senior engineers").
@@ -199,7 +199,7 @@ def lint_external(text: str, policy: Policy = DEFAULT_POLICY) -> list[Finding]:
     []
     """
     folded = fold(text)
-    scan = _Scan(folded.text, _rules(policy.communication.external))
+    scan = _Scan(folded.text, compiled_phrases(policy.communication.external))
     scan.addresses()
     scan.systems()
     scan.blame()
@@ -217,106 +217,6 @@ def lint_external(text: str, policy: Policy = DEFAULT_POLICY) -> list[Finding]:
         counted = start
         result.append(Finding(rule=rule, message=message, start=start, end=end, line=line))
     return result
-
-
-# --- the policy's phrases, compiled ------------------------------------------------
-
-
-def _phrase_pattern(phrase: str, *, loose: bool = False, plural: bool = False) -> str:
-    """A phrase as a pattern that ends at a word's end; a space matches any run of white space.
-
-    A hyphen also matches white space; with *loose*, an underscore, hyphen or
-    dot matches any of them or white space (``queue_depth``, ``queue-depth``,
-    ``queue depth``); with *plural*, ``s``, ``'s`` or ``s'`` may follow. That
-    the phrase starts at a word's start is up to :func:`_alternation`.
-    """
-    parts = []
-    for char in phrase:
-        if char == " ":
-            parts.append(r"\s++")
-        elif loose and char in "_.-":
-            parts.append(r"(?:[_.\-]|\s++)")
-        elif char == "-":
-            parts.append(r"(?:-|\s++)")
-        else:
-            parts.append(re.escape(char))
-    body = "".join(parts)
-    if plural:
-        body += "(?:'s|s'|s)?"
-    if _WORD_CHAR.match(phrase[-1]):
-        body += r"(?!\w)"
-    return body
-
-
-def _alternation(phrases: Iterable[str], *, loose: bool = False, plural: bool = False) -> str:
-    """One pattern for all *phrases*, as whole words; the longest wins where two start together.
-
-    The phrases that start with a letter or digit share one look-behind for
-    the start of a word: a look-behind in front of each alternative would
-    keep the regular expression engine from skipping quickly to the places
-    where a phrase can start, and costs ten times as much.
-    """
-    ordered = sorted(set(phrases), key=lambda phrase: (-len(phrase), phrase))
-    words = [_phrase_pattern(p, loose=loose, plural=plural) for p in ordered if _WORD_CHAR.match(p)]
-    others = [_phrase_pattern(p, loose=loose, plural=plural) for p in ordered if not _WORD_CHAR.match(p)]
-    groups = []
-    if words:
-        groups.append(rf"(?<!\w)(?:{'|'.join(words)})")
-    if others:
-        groups.append(f"(?:{'|'.join(others)})")
-    return "|".join(groups)
-
-
-def _compile(pattern: str) -> re.Pattern[str] | None:
-    """*pattern* compiled, or ``None`` for an empty list of phrases."""
-    return re.compile(pattern) if pattern else None
-
-
-@attrs.frozen
-class _Rules:
-    """The policy's lists as compiled patterns (``None`` for an empty list)."""
-
-    domains: tuple[str, ...]
-    suffixes: tuple[str, ...]
-    networks: tuple[_Network, ...]
-    systems: re.Pattern[str] | None
-    blame: re.Pattern[str] | None
-    people: re.Pattern[str]
-    people_before: re.Pattern[str]
-    causes: re.Pattern[str] | None
-    actions: re.Pattern[str] | None
-    speculation: re.Pattern[str] | None
-    fixes: re.Pattern[str] | None
-    updates: re.Pattern[str]
-    acknowledgement: re.Pattern[str] | None
-    functionality: re.Pattern[str] | None
-    next_update: re.Pattern[str] | None
-
-
-@functools.lru_cache(maxsize=16)
-def _rules(external: ExternalCommunication) -> _Rules:
-    """Compile the policy's lists once per policy."""
-    import ipaddress
-
-    people = "|".join(filter(None, [_HANDLE, _alternation(external.people, plural=True)]))
-    next_update = _alternation(external.next_update_phrases)
-    return _Rules(
-        domains=external.internal_domains,
-        suffixes=external.internal_suffixes,
-        networks=tuple(ipaddress.ip_network(network) for network in external.private_networks),
-        systems=_compile(_alternation(external.internal_systems, loose=True)),
-        blame=_compile(_alternation(external.blame_phrases)),
-        people=re.compile(people),
-        people_before=re.compile(rf"(?:{people})\s++\Z"),
-        causes=_compile(_alternation(external.cause_phrases)),
-        actions=_compile(_alternation(external.blame_actions)),
-        speculation=_compile(_alternation(external.speculation_phrases)),
-        fixes=_compile(_alternation(external.fix_phrases)),
-        updates=re.compile("|".join(filter(None, [next_update, _UPDATE_WORD]))),
-        acknowledgement=_compile(_alternation(external.acknowledgement_phrases)),
-        functionality=_compile(_alternation(external.functionality_phrases)),
-        next_update=_compile(next_update),
-    )
 
 
 # --- the scan ----------------------------------------------------------------------
@@ -340,7 +240,7 @@ def _any_between(starts: list[int], low: int, high: int) -> bool:
 class _Scan:
     """One linting pass over a folded text; findings are folded spans until the end."""
 
-    def __init__(self, text: str, rules: _Rules) -> None:
+    def __init__(self, text: str, rules: Phrases) -> None:
         self.text = text
         self.rules = rules
         self.found: list[tuple[int, int, str, str]] = []
@@ -624,7 +524,7 @@ class _Scan:
 
 def blame_spans(
     text: str,
-    rules: _Rules,
+    rules: Phrases,
     *,
     people: re.Pattern[str] | None = None,
     people_before: re.Pattern[str] | None = None,

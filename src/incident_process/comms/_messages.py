@@ -27,16 +27,20 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from os import PathLike
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from ._errors import MessageError
-from ._events import Milestone, MilestoneRecorded, Reopened, UpdatePosted, utc
-from ._incident import Incident
-from ._rules import Phase
-from ._vocabulary import DetectionSource, Role
+from incident_process.errors import MessageError
+from incident_process.events import MilestoneRecorded, Reopened, UpdatePosted
+from incident_process.timing import describe_duration
+from incident_process.timing._calendar import resolve_zone
+from incident_process.timing._moments import aware, utc
+from incident_process.vocabulary import DetectionSource, Milestone, Phase, Role
+
+if TYPE_CHECKING:
+    from incident_process.lifecycle import Incident
 
 __all__ = [
     "FORMATS",
@@ -225,8 +229,6 @@ def _shipped() -> MessageTemplates:
 
 
 def _local(moment: datetime, incident: Incident) -> str:
-    from ._calendar import resolve_zone
-
     local = moment.astimezone(resolve_zone(incident.policy.zone))
     return f"{local.date().isoformat()} {local.hour:02d}:{local.minute:02d} {local.tzname()}"
 
@@ -328,9 +330,8 @@ def render_update(
         MessageError: naming every missing or unknown field, or a bad format.
     """
     at = fields.pop("at", None)
-    if at is not None and (not isinstance(at, datetime) or at.utcoffset() is None):
-        msg = f"update: at must be a timezone-aware datetime, got {at!r}"
-        raise MessageError(msg)
+    if at is not None:
+        aware(at, "at", MessageError)
     updates = [event for event in incident.events if isinstance(event, UpdatePosted)]
     latest = updates[-1] if updates else None
     moment = at if isinstance(at, datetime) else (latest.at if latest is not None else None)
@@ -369,9 +370,8 @@ def render_resolution(
     ended = incident.resolved_at
     defaults: dict[str, object] = {"severity": _severity(incident), "start": _local(started, incident)}
     if ended is not None:
-        minutes = int((ended - started) / timedelta(minutes=1))
         defaults["end"] = _local(ended, incident)
-        defaults["total_minutes"] = f"{minutes} minute{'' if minutes == 1 else 's'}"
+        defaults["total_minutes"] = describe_duration(ended - started, unit="minute")
         post = incident.policy.post_incident
         if incident.severity in post.required_for:
             due = incident.policy.business_calendar().deadline(ended, post.review_within.days)

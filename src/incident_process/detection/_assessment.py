@@ -25,12 +25,13 @@ from datetime import datetime, timedelta
 
 import attrs
 
+from incident_process.errors import DetectionError, SeverityError
+from incident_process.policy import DEFAULT_POLICY, Policy
+from incident_process.timing._moments import aware, utc
+from incident_process.vocabulary import ImpactFlag, Severity
+
 from ._classification import Impact, classify_severity
-from ._detection import sustained_breaches
-from ._errors import DetectionError, SeverityError
-from ._events import utc
-from ._policy import DEFAULT_POLICY, Policy
-from ._vocabulary import ImpactFlag, Severity
+from ._thresholds import sustained_breaches
 
 __all__ = ["Assessment", "CriterionMet", "EndpointMetrics", "Signals", "assess"]
 
@@ -120,9 +121,7 @@ class Signals:
         if self.maintenance_until is not None:
             moments.append(("maintenance_until", self.maintenance_until))
         for name, moment in moments:
-            if not isinstance(moment, datetime) or moment.utcoffset() is None:
-                msg = f"Signals.{name}: expected a timezone-aware datetime, got {moment!r}"
-                raise DetectionError(msg)
+            aware(moment, f"Signals.{name}", DetectionError)
         reporting = self.enterprise_customers_reporting
         if isinstance(reporting, bool) or not isinstance(reporting, int) or reporting < 0:
             msg = f"Signals.enterprise_customers_reporting: expected a count, got {reporting!r}"

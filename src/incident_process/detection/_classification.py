@@ -23,9 +23,9 @@ import math
 
 import attrs
 
-from ._errors import SeverityError
-from ._policy import DEFAULT_POLICY, Policy, SeverityRule
-from ._vocabulary import ImpactFlag, Severity
+from incident_process.errors import SeverityError
+from incident_process.policy import DEFAULT_POLICY, Policy, SeverityRule
+from incident_process.vocabulary import ImpactFlag, Severity
 
 __all__ = ["Classification", "Impact", "classify_severity"]
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from ._vocabulary import Role
+from incident_process.vocabulary import Role
 
 __all__ = [
     "RUNBOOKS",

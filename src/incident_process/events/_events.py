@@ -2,7 +2,10 @@
 
 An incident is the sequence of its events (event sourcing): its phase,
 severity, roles and milestones are computed from them, so the events alone
-rebuild it (:meth:`Incident.from_events <incident_process.Incident.from_events>`).
+rebuild it (:meth:`Incident.from_events <incident_process.lifecycle.Incident.from_events>`).
+The events sit below the policy, so that a policy's checklist steps, which
+name the event that completes them and conditions on its fields, are checked
+against the event classes themselves (:func:`field_choices`).
 
 Every event has an ``id`` (``"<incident id>:<sequence>"``), a timezone-aware
 ``at`` (when it was recorded; never earlier than the event before it) and an
@@ -12,32 +15,40 @@ optional caller's ``idempotency_key``.
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import ClassVar
 
 import attrs
 
-from ._errors import InvalidEventError
-from ._vocabulary import DetectionSource, Role, Severity
+from incident_process.errors import InvalidEventError
+from incident_process.timing._moments import aware_problem, is_aware, utc
+from incident_process.vocabulary import (
+    Audience,
+    DetectionSource,
+    DismissalReason,
+    Milestone,
+    Role,
+    Severity,
+    UpdateStatus,
+)
 
 __all__ = [
     "EVENT_TYPES",
     "Acknowledged",
     "ActionItemAdded",
     "ActionItemCompleted",
-    "Audience",
+    "ActionTaken",
     "ChannelArchived",
     "ChecklistStepCompleted",
     "Closed",
     "Declared",
     "Detected",
-    "DismissalReason",
     "Dismissed",
     "DocumentPublished",
     "Escalated",
     "Event",
-    "Milestone",
     "MilestoneRecorded",
     "PostIncidentStarted",
     "Reopened",
@@ -48,69 +59,8 @@ __all__ = [
     "RootCauseIdentified",
     "SeverityChanged",
     "UpdatePosted",
-    "UpdateStatus",
-    "is_aware",
-    "utc",
+    "field_choices",
 ]
-
-
-class UpdateStatus(enum.Enum):
-    """The status line of an update (guide, "Update template")."""
-
-    INVESTIGATING = "investigating"
-    IDENTIFIED = "identified"
-    MITIGATING = "mitigating"
-    RESOLVED = "resolved"
-
-
-class Milestone(enum.Enum):
-    """Points in an incident's life that its durations are measured between.
-
-    The update statuses (guide, "Update template": Investigating, Identified,
-    Mitigating, Resolved) and the start of customer impact, which usually
-    precedes detection.
-    """
-
-    CUSTOMER_IMPACT_STARTED = "customer_impact_started"
-    INVESTIGATING = "investigating"
-    IDENTIFIED = "identified"
-    MITIGATING = "mitigating"
-    RESOLVED = "resolved"
-
-
-class Audience(enum.Enum):
-    """Who an update is for (guide, "Communication Guidelines")."""
-
-    INTERNAL = "internal"
-    STATUS_PAGE = "status_page"
-
-
-class DismissalReason(enum.Enum):
-    """Why a detected incident was dismissed rather than declared."""
-
-    #: The incident criteria are not met.
-    NOT_AN_INCIDENT = "not_an_incident"
-    #: One of the guide's exclusions applies ("What Is NOT an Incident").
-    EXCLUDED = "excluded"
-    #: Another incident already covers it (``duplicate_of`` names it).
-    DUPLICATE = "duplicate"
-    #: The signal was wrong (a broken check, a test page).
-    FALSE_ALARM = "false_alarm"
-
-
-def is_aware(moment: object) -> bool:
-    """Whether *moment* is a datetime that knows its offset from UTC."""
-    return isinstance(moment, datetime) and moment.utcoffset() is not None
-
-
-def utc(moment: datetime) -> datetime:
-    """*moment* as a UTC instant.
-
-    Python adds, subtracts and orders two datetimes of the *same* zone on the
-    wall clock, ignoring DST (01:58 EDT + 5 minutes is 02:03 EST, 65 minutes
-    later). Elapsed time and order are therefore always taken in UTC.
-    """
-    return moment.astimezone(UTC)
 
 
 class _Fields:
@@ -126,10 +76,9 @@ class _Fields:
         self.problems.append(f"{self.kind}.{name}: {message}")
 
     def moment(self, name: str, value: object) -> None:
-        if not isinstance(value, datetime):
-            self.fail(name, f"expected a datetime, got {value!r}")
-        elif value.utcoffset() is None:
-            self.fail(name, f"naive datetime {value.isoformat()}; give a timezone-aware time")
+        problem = aware_problem(value)
+        if problem is not None:
+            self.fail(name, problem)
 
     def text(self, name: str, value: object) -> None:
         if not isinstance(value, str) or not value.strip():
@@ -638,3 +587,30 @@ EVENT_TYPES: Mapping[str, type[Event]] = {
         Escalated,
     )
 }
+
+
+#: The fields every event has, before its own.
+_COMMON_FIELDS = frozenset(field.name for field in attrs.fields(Event))
+
+
+@functools.cache
+def field_choices(kind: str) -> Mapping[str, tuple[str, ...] | None]:
+    """The own fields of the event named *kind* (``"update_posted"``), in order, with their values.
+
+    Each field maps to the values an enumerated field takes (``audience``:
+    ``("internal", "status_page")``), or ``None`` for a field of any other
+    type. Read from the class, so a checklist step of the policy is checked
+    against the events as they are.
+
+    Raises:
+        KeyError: for a name that is not in :data:`EVENT_TYPES`.
+    """
+    cls = attrs.resolve_types(EVENT_TYPES[kind])
+    choices: dict[str, tuple[str, ...] | None] = {}
+    for field in attrs.fields(cls):
+        if field.name in _COMMON_FIELDS:
+            continue
+        kind_of = field.type
+        is_enum = isinstance(kind_of, type) and issubclass(kind_of, enum.Enum)
+        choices[field.name] = tuple(member.value for member in kind_of) if is_enum else None
+    return choices

@@ -3,7 +3,8 @@
 Guide, "1. Detection": "Automated monitoring: PagerDuty alerts on error
 rate, latency, availability", and "Automated alert: Acknowledge within 5
 minutes". A webhook is read into :class:`Alert` values
-(:func:`parse_alertmanager`, :func:`parse_pagerduty`), which
+(:func:`~incident_process.integrations.parse_alertmanager`,
+:func:`~incident_process.integrations.parse_pagerduty`), which
 :func:`apply_alert` turns into the incident's commands:
 
 ========================  ==================================  =========================================
@@ -22,51 +23,30 @@ Every command carries the alert's identity as its idempotency key
 time. The result, :class:`AlertApplied`, always says what was done and why
 nothing was, when nothing was.
 
-:func:`alert_signals` gathers firing alerts and metric series into the
-:class:`~incident_process.Signals` that :func:`~incident_process.assess`
-takes. Labels map to endpoints and metrics through the policy's
+Labels map to endpoints and metrics through the policy's
 ``[integrations]`` group.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
 
 import attrs
 
-from ._errors import CommandRefusedError, DetectionError
-from ._events import Detected, Event, is_aware
-from ._incident import Incident
-from ._payloads import Reader, decoded, index, join
-from ._policy import DEFAULT_POLICY, DEPENDENCY_METRIC, Integrations, Policy
-from ._vocabulary import DetectionSource
+from incident_process.errors import CommandRefusedError, DetectionError
+from incident_process.events import Detected, Event
+from incident_process.lifecycle import Incident
+from incident_process.policy import DEFAULT_POLICY, Policy
+from incident_process.timing._moments import aware_problem
+from incident_process.vocabulary import DetectionSource
 
-if TYPE_CHECKING:
-    from ._assessment import Signals
-    from ._prometheus import MetricSeries
-
-__all__ = [
-    "ALERTMANAGER",
-    "PAGERDUTY",
-    "Alert",
-    "AlertApplied",
-    "AlertStatus",
-    "alert_signals",
-    "apply_alert",
-    "parse_alertmanager",
-    "parse_pagerduty",
-]
+__all__ = ["ALERTMANAGER", "PAGERDUTY", "Alert", "AlertApplied", "AlertStatus", "apply_alert"]
 
 #: The ``origin`` of alerts read from an Alertmanager webhook.
 ALERTMANAGER = "alertmanager"
 #: The ``origin`` of alerts read from a PagerDuty webhook.
 PAGERDUTY = "pagerduty"
-
-_ALERTMANAGER_WHAT = "Alertmanager webhook"
-_PAGERDUTY_WHAT = "PagerDuty webhook"
 
 
 class AlertStatus(enum.Enum):
@@ -143,8 +123,9 @@ class Alert:
             problems.append(f"status: expected an AlertStatus, got {self.status!r}")
         for field in ("started_at", "at", "ended_at"):
             value = getattr(self, field)
-            if not (value is None and field == "ended_at") and not is_aware(value):
-                problems.append(f"{field}: expected a timezone-aware datetime, got {value!r}")
+            problem = None if value is None and field == "ended_at" else aware_problem(value)
+            if problem is not None:
+                problems.append(f"{field}: {problem}")
         if self.status is AlertStatus.ACKNOWLEDGED and not (isinstance(self.by, str) and self.by.strip()):
             problems.append(f"by: an acknowledgement needs who acknowledged it, got {self.by!r}")
         if problems:
@@ -171,191 +152,6 @@ class AlertApplied:
     def changed(self) -> bool:
         """Whether the alert added any event."""
         return bool(self.events)
-
-
-# --- Alertmanager ---------------------------------------------------------------
-
-
-def parse_alertmanager(payload: object, *, policy: Policy = DEFAULT_POLICY) -> tuple[Alert, ...]:
-    """The alerts of a Prometheus Alertmanager webhook (payload ``version`` ``"4"``).
-
-    *payload* is the request body (text or bytes) or its parsed JSON. Each
-    alert keeps its own ``status``; the group's status is checked but an
-    alert's own wins. ``fingerprint`` and ``startsAt`` make the identity
-    (Alertmanager sends the same pair again on every repeat notification).
-    Keys the library does not read are ignored.
-
-    Raises:
-        PayloadError: naming every missing or mistyped field by its JSON path
-            (``alerts[0].startsAt``), an unknown status or version.
-    """
-    data = decoded(payload, _ALERTMANAGER_WHAT)
-    read = Reader(_ALERTMANAGER_WHAT)
-    top = read.mapping(data, "")
-    if top is None:
-        read.done()
-    assert top is not None  # noqa: S101 - read.done() raised otherwise
-    read.text(top, "", "version", choices=("4",))
-    read.text(top, "", "status", choices=("firing", "resolved"))
-    alerts = read.array(top, "", "alerts")
-    found = []
-    for position, item in enumerate(alerts or ()):
-        alert = _alertmanager_alert(read, index("alerts", position), item, policy.integrations)
-        if alert is not None:
-            found.append(alert)
-    read.done()
-    return tuple(found)
-
-
-def _alertmanager_alert(read: Reader, path: str, item: object, integrations: Integrations) -> Alert | None:
-    data = read.mapping(item, path)
-    if data is None:
-        return None
-    before = len(read.problems)
-    status = read.text(data, path, "status", choices=("firing", "resolved"))
-    labels = read.labels(data, path, "labels")
-    annotations = dict(read.labels(data, path, "annotations", required=False))
-    started = read.time(data, path, "startsAt")
-    ended = read.time(data, path, "endsAt", required=status == "resolved")
-    fingerprint = read.text(data, path, "fingerprint")
-    url = (
-        read.text(data, path, "generatorURL", required=False, nullable=True)
-        if data.get("generatorURL") != ""
-        else None
-    )
-    name = (
-        read.text(data["labels"], join(path, "labels"), "alertname")
-        if isinstance(data.get("labels"), Mapping)
-        else None
-    )
-    if status == "resolved" and started is not None and ended is not None and ended < started:
-        read.fail(join(path, "endsAt"), f"ends before it starts ({data['startsAt']})")
-    if len(read.problems) > before:
-        return None
-    assert status is not None  # noqa: S101 - read above
-    assert started is not None  # noqa: S101
-    assert fingerprint is not None  # noqa: S101
-    assert name is not None  # noqa: S101
-    endpoint, metric = integrations.endpoint_of(labels), integrations.metric_of(name)
-    identity = f"{fingerprint}@{started.isoformat(timespec='microseconds').replace('+00:00', 'Z')}"
-    resolved = status == "resolved"
-    return Alert(
-        origin=ALERTMANAGER,
-        identity=identity,
-        key=f"{ALERTMANAGER}:{identity}:{status}",
-        status=AlertStatus(status),
-        title=annotations.get("summary", "").strip() or name,
-        started_at=started,
-        at=ended if resolved and ended is not None else started,
-        ended_at=ended if resolved else None,
-        labels=labels,
-        endpoint=endpoint,
-        metric=metric,
-        url=url,
-    )
-
-
-# --- PagerDuty --------------------------------------------------------------------
-
-_PAGERDUTY_EVENTS = {
-    "incident.triggered": AlertStatus.FIRING,
-    "incident.acknowledged": AlertStatus.ACKNOWLEDGED,
-    "incident.resolved": AlertStatus.RESOLVED,
-}
-
-
-def parse_pagerduty(payload: object, *, policy: Policy = DEFAULT_POLICY) -> Alert:
-    """The alert of a PagerDuty V3 webhook: ``incident.triggered``, ``.acknowledged`` or ``.resolved``.
-
-    *payload* is the request body (text or bytes) or its parsed JSON. The
-    alert's identity is the PagerDuty incident's id; its labels are the
-    service's name (``service``), the ``urgency`` and the priority's name
-    (``priority``, when set), so the policy's label mapping applies to them.
-    An acknowledgement is by the event's ``agent``, or, when PagerDuty sends
-    none, by the incident's first assignee.
-
-    Raises:
-        PayloadError: naming every missing or mistyped field by its JSON path
-            (``event.data.created_at``), or another event type.
-    """
-    data = decoded(payload, _PAGERDUTY_WHAT)
-    read = Reader(_PAGERDUTY_WHAT)
-    top = read.mapping(data, "")
-    event = read.field_object(top, "", "event") if top is not None else None
-    if event is None:
-        read.done()
-    assert event is not None  # noqa: S101 - read.done() raised otherwise
-    kind = read.text(event, "event", "event_type", choices=tuple(_PAGERDUTY_EVENTS))
-    event_id = read.text(event, "event", "id")
-    occurred = read.time(event, "event", "occurred_at")
-    incident = read.field_object(event, "event", "data")
-    if incident is None:
-        read.done()
-    assert incident is not None  # noqa: S101 - read.done() raised otherwise
-    path = "event.data"
-    read.text(incident, path, "type", choices=("incident",))
-    identity = read.text(incident, path, "id")
-    title = read.text(incident, path, "title")
-    created = read.time(incident, path, "created_at")
-    url = read.text(incident, path, "html_url", required=False)
-    labels = _pagerduty_labels(read, incident, path)
-    by = None
-    if kind == "incident.acknowledged":
-        by = _acknowledger(read, event, incident)
-    read.done()
-    assert kind is not None  # noqa: S101 - read above
-    assert event_id is not None  # noqa: S101
-    assert occurred is not None  # noqa: S101
-    assert identity is not None  # noqa: S101
-    assert title is not None  # noqa: S101
-    assert created is not None  # noqa: S101
-    status = _PAGERDUTY_EVENTS[kind]
-    endpoint, metric = policy.integrations.endpoint_of(labels), policy.integrations.metric_of(title)
-    key = f"{PAGERDUTY}:{identity}:{status.value}"
-    return Alert(
-        origin=PAGERDUTY,
-        identity=identity,
-        key=f"{key}:{event_id}" if status is AlertStatus.ACKNOWLEDGED else key,
-        status=status,
-        title=title,
-        started_at=created,
-        at=occurred,
-        ended_at=occurred if status is AlertStatus.RESOLVED else None,
-        labels=labels,
-        endpoint=endpoint,
-        metric=metric,
-        by=by,
-        url=url,
-    )
-
-
-def _summary(read: Reader, data: Mapping[str, Any], path: str, key: str, *, required: bool) -> str | None:
-    reference = read.field_object(data, path, key, required=required, nullable=not required)
-    if reference is None:
-        return None
-    return read.text(reference, join(path, key), "summary")
-
-
-def _pagerduty_labels(read: Reader, incident: Mapping[str, Any], path: str) -> tuple[tuple[str, str], ...]:
-    labels = {
-        "service": _summary(read, incident, path, "service", required=True),
-        "urgency": read.text(incident, path, "urgency", choices=("high", "low")),
-        "priority": _summary(read, incident, path, "priority", required=False),
-    }
-    return tuple(sorted((name, value) for name, value in labels.items() if value is not None))
-
-
-def _acknowledger(read: Reader, event: Mapping[str, Any], incident: Mapping[str, Any]) -> str | None:
-    if event.get("agent") is not None:
-        return _summary(read, event, "event", "agent", required=True)
-    assignees = incident.get("assignees")
-    if isinstance(assignees, list) and assignees:
-        return _summary(read, {"0": assignees[0]}, "event.data.assignees", "0", required=True)
-    read.fail("event.agent", "an acknowledgement needs an agent, or an assignee in event.data.assignees")
-    return None
-
-
-# --- Applying alerts ----------------------------------------------------------------
 
 
 def apply_alert(
@@ -429,80 +225,3 @@ def _acknowledged(alert: Alert, incident: Incident, events: list[Event]) -> Aler
     first = "detected and " if isinstance(events[0], Detected) else ""
     reason = f"{first}acknowledged {after.id} by {alert.by} at {alert.at.isoformat()}"
     return AlertApplied(incident=after, events=tuple(events), reason=reason)
-
-
-# --- Signals for assess ------------------------------------------------------------------
-
-
-def alert_signals(  # noqa: PLR0913 - the signals' sources, all keyword-only
-    at: datetime,
-    *,
-    alerts: Iterable[Alert] = (),
-    series: Iterable[MetricSeries] = (),
-    p95_baselines: Mapping[str, float] | None = None,
-    max_gap: timedelta | None = None,
-    policy: Policy = DEFAULT_POLICY,
-) -> Signals:
-    """The :class:`~incident_process.Signals` that alerts and metric series show at *at*.
-
-    * *series* (from :func:`~incident_process.parse_prometheus_matrix`) of the
-      metrics ``"error_rate"`` and ``"p95_latency"`` become each endpoint's
-      :class:`~incident_process.EndpointMetrics`; an endpoint is critical as
-      the policy's ``integrations.critical_endpoints`` says, and its latency
-      needs its baseline in *p95_baselines*.
-    * Firing alerts whose name the policy maps to ``"dependency"`` name the
-      critical upstream services down (the value of the policy's
-      ``integrations.dependency_label``, else the alert's title).
-
-    Raises:
-        DetectionError: for a series without an endpoint or of a metric that
-            :func:`~incident_process.assess` does not read, a latency series
-            without its baseline, or a naive *at*.
-    """
-    from ._assessment import EndpointMetrics, Signals
-
-    integrations = policy.integrations
-    columns: dict[str, dict[str, list[tuple[datetime, float]]]] = {}
-    seen: dict[tuple[str, str], int] = {}
-    for position, one in enumerate(series):
-        if one.endpoint is None:
-            labels = ", ".join(integrations.endpoint_labels)
-            msg = f"series[{position}]: no endpoint label ({labels}) among {dict(one.labels)}"
-            raise DetectionError(msg)
-        if one.metric not in {"error_rate", "p95_latency"}:
-            msg = (
-                f"series[{position}]: assess reads 'error_rate' and 'p95_latency' series, got {one.metric!r}"
-            )
-            raise DetectionError(msg)
-        if (one.endpoint, one.metric) in seen:
-            msg = (
-                f"series[{position}]: a second {one.metric} series for endpoint {one.endpoint!r} (the first "
-                f"is series[{seen[one.endpoint, one.metric]}]); aggregate per endpoint in the query"
-            )
-            raise DetectionError(msg)
-        seen[one.endpoint, one.metric] = position
-        columns.setdefault(one.endpoint, {"error_rate": [], "p95_latency": []})[one.metric].extend(
-            one.samples
-        )
-    baselines = p95_baselines or {}
-    endpoints = []
-    for endpoint, metrics in columns.items():
-        if metrics["p95_latency"] and endpoint not in baselines:
-            msg = f"p95_baselines: no baseline for endpoint {endpoint!r}, which has latency samples"
-            raise DetectionError(msg)
-        endpoints.append(
-            EndpointMetrics(
-                endpoint=endpoint,
-                critical=integrations.is_critical(endpoint),
-                error_rate=metrics["error_rate"],
-                p95_latency=metrics["p95_latency"],
-                p95_baseline=baselines.get(endpoint),
-            )
-        )
-    down = []
-    for alert in alerts:
-        if alert.status is AlertStatus.FIRING and alert.metric == DEPENDENCY_METRIC:
-            name = alert.label(integrations.dependency_label) or alert.title
-            if name not in down:
-                down.append(name)
-    return Signals(at=at, endpoints=tuple(endpoints), max_gap=max_gap, critical_dependencies_down=tuple(down))

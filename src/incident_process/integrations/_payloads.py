@@ -5,7 +5,7 @@ reader is strict about what it uses and silent about what it does not: keys
 the library does not read are ignored (vendors add fields), while a missing
 or mistyped field that it does read is a problem at its JSON path
 (``alerts[1].startsAt``). All problems are gathered and raised together as
-one :class:`~incident_process.PayloadError`.
+one :class:`~incident_process.errors.PayloadError`.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from ._errors import PayloadError, Problem
+from incident_process._problems import join, shown
+from incident_process.errors import PayloadError, Problem
 
-__all__ = ["Reader", "decoded", "index", "is_unicode", "join", "parse_time", "shown"]
+__all__ = ["Reader", "decoded", "is_unicode", "parse_time"]
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -33,29 +34,6 @@ _RFC3339 = re.compile(
 def is_unicode(text: str) -> bool:
     """Whether *text* is valid Unicode: no lone surrogate (which a JSON escape can make)."""
     return _SURROGATE.search(text) is None
-
-
-def join(path: str, key: str) -> str:
-    """The path of *key* inside the object at *path*."""
-    return f"{path}.{key}" if path else key
-
-
-def index(path: str, position: int) -> str:
-    """The path of item *position* of the array at *path*."""
-    return f"{path}[{position}]"
-
-
-def shown(value: object) -> str:
-    """A JSON value as a message shows it: strings quoted, JSON's own spelling for the rest."""
-    if isinstance(value, str):
-        return repr(value) if len(value) <= 60 else repr(value[:57] + "...")
-    if isinstance(value, Mapping):
-        return "an object"
-    if isinstance(value, list):
-        return "an array"
-    if value is None or isinstance(value, bool | int | float):
-        return json.dumps(value)
-    return repr(value)
 
 
 def _refuse_constant(name: str) -> object:

@@ -7,8 +7,8 @@ samples over time, which Prometheus's HTTP API returns from
 of ``[unix seconds, "value"]`` pairs. :func:`parse_prometheus_matrix` reads
 it into :class:`MetricSeries`, whose ``samples`` go straight into
 :func:`~incident_process.sustained_breaches`,
-:class:`~incident_process.EndpointMetrics` or
-:func:`~incident_process.alert_signals`.
+:class:`~incident_process.detection.EndpointMetrics` or
+:func:`~incident_process.integrations.alert_signals`.
 """
 
 from __future__ import annotations
@@ -19,8 +19,11 @@ from datetime import UTC, datetime
 
 import attrs
 
-from ._payloads import Reader, decoded, index, join, shown
-from ._policy import ALERT_METRICS, DEFAULT_POLICY, Policy
+from incident_process._problems import index, join, shown
+from incident_process.errors import UnknownMetricError
+from incident_process.policy import ALERT_METRICS, DEFAULT_POLICY, Policy
+
+from ._payloads import Reader, decoded
 
 __all__ = ["MetricSeries", "parse_prometheus_matrix"]
 
@@ -72,8 +75,6 @@ def parse_prometheus_matrix(
         UnknownMetricError: for a *metric* the policy does not have.
     """
     if not isinstance(metric, str) or metric not in ALERT_METRICS:
-        from ._errors import UnknownMetricError
-
         known = ", ".join(map(repr, ALERT_METRICS))
         msg = f"metric: unknown metric {metric!r}; expected one of {known}"
         raise UnknownMetricError(msg)

@@ -22,12 +22,15 @@ joined into it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ._errors import MessageError
-from ._incident import Incident
-from ._messages import MessageTemplates, render_declaration, render_resolution, render_update
+from incident_process.comms import MessageTemplates, render_declaration, render_resolution, render_update
+from incident_process.errors import MessageError
+
 from ._payloads import is_unicode
+
+if TYPE_CHECKING:
+    from incident_process.lifecycle import Incident
 
 __all__ = ["SLACK_LIMITS", "SLACK_MESSAGE_KINDS", "slack_message"]
 

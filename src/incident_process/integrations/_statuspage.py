@@ -26,14 +26,17 @@ update comes.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ._errors import ExternalTextError, MessageError
-from ._events import Reopened, UpdatePosted, UpdateStatus
-from ._findings import Finding
-from ._incident import Incident
+from incident_process.comms import LINT_RULES, Finding, lint_external
+from incident_process.errors import ExternalTextError, MessageError
+from incident_process.events import Reopened, UpdatePosted
+from incident_process.vocabulary import Phase, UpdateStatus
+
 from ._payloads import is_unicode
-from ._rules import Phase
+
+if TYPE_CHECKING:
+    from incident_process.lifecycle import Incident
 
 __all__ = ["STATUSPAGE_KINDS", "STATUSPAGE_LIMITS", "statuspage_incident"]
 
@@ -55,8 +58,6 @@ _NOT_EXPECTED = {
 
 
 def _findings(text: str, incident: Incident, ignored: frozenset[str]) -> tuple[Finding, ...]:
-    from ._lint import lint_external
-
     return tuple(finding for finding in lint_external(text, incident.policy) if finding.rule not in ignored)
 
 
@@ -86,8 +87,6 @@ def _names(argument: str, value: Iterable[str]) -> tuple[str, ...]:
 
 
 def _check_arguments(kind: str, incident: Incident, allow: tuple[str, ...], deliver: object) -> None:
-    from ._lint import LINT_RULES
-
     if not isinstance(kind, str) or kind not in STATUSPAGE_KINDS:
         msg = f"kind: expected one of {', '.join(map(repr, STATUSPAGE_KINDS))}, got {kind!r}"
         raise MessageError(msg)
@@ -128,7 +127,7 @@ def statuspage_incident(  # noqa: PLR0913 - the payload's fields
     incident's public name (default: the incident's title); *endpoints* the
     affected endpoints, each mapped to its component by the policy's
     ``integrations.statuspage.components``. *allow* lists linter rules
-    (:data:`~incident_process.LINT_RULES`) the sender has decided to accept
+    (:data:`~incident_process.comms.LINT_RULES`) the sender has decided to accept
     (``"external.fix_timeline"`` once the team is confident of a fix time,
     as the guide allows).
 

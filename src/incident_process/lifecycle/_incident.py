@@ -1,41 +1,39 @@
 """The incident: an immutable value made of its events.
 
 Each command returns a new :class:`Incident` with exactly one event appended;
-a refused command raises :class:`~incident_process.CommandRefusedError` and the
-incident it was sent to is unchanged (it cannot change: it is frozen).
-:meth:`Incident.from_events` rebuilds an equal incident from the events alone.
+a refused command raises :class:`~incident_process.errors.CommandRefusedError`
+and the incident it was sent to is unchanged (it cannot change: it is
+frozen). :meth:`Incident.from_events` rebuilds an equal incident from the
+events alone.
 """
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import enum
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from ._errors import CommandRefusedError, InvalidEventError, ReplayError
-from ._events import (
+from incident_process.errors import CalendarError, CommandRefusedError, InvalidEventError, ReplayError
+from incident_process.events import (
     Acknowledged,
     ActionItemAdded,
     ActionItemCompleted,
     ActionTaken,
-    Audience,
     ChannelArchived,
     ChecklistStepCompleted,
     Closed,
     Declared,
     Detected,
-    DismissalReason,
     Dismissed,
     DocumentPublished,
     Escalated,
     Event,
-    Milestone,
     MilestoneRecorded,
     PostIncidentStarted,
     Reopened,
@@ -46,433 +44,32 @@ from ._events import (
     RootCauseIdentified,
     SeverityChanged,
     UpdatePosted,
-    UpdateStatus,
-    is_aware,
-    utc,
 )
-from ._policy import DEFAULT_POLICY, Policy
-from ._policy_response import step_matches, steps_by_event
-from ._rules import Check, Phase, RuleBroken
-from ._vocabulary import DetectionSource, Role, Severity
+from incident_process.policy import DEFAULT_POLICY, Policy
+from incident_process.timing._moments import aware, aware_problem, is_aware, utc
+from incident_process.vocabulary import (
+    Audience,
+    DetectionSource,
+    DismissalReason,
+    Milestone,
+    Phase,
+    Role,
+    Severity,
+    UpdateStatus,
+)
+
+from ._machine import replay_transition, run_command
+from ._obligations import Obligation, obligations
+from ._rules import Attempt, RuleBroken
+from ._state import ActionItem, Builder, IncidentState, RoleTenure
 
 if TYPE_CHECKING:
-    from ._calendar import BusinessCalendar
-    from ._obligations import Obligation
-    from ._policy import EscalationLevel
-    from ._response import Checklist, NextStep, ResponseFinding
+    from incident_process.policy import EscalationLevel
+    from incident_process.timing import BusinessCalendar
 
-__all__ = ["ActionItem", "Incident", "RequirementLevel", "RoleTenure", "UnmetRoleRequirement"]
+__all__ = ["Incident"]
 
 E = TypeVar("E", bound=enum.Enum)
-_NO_ROLES: Mapping[Role, str] = MappingProxyType({})
-
-
-@attrs.frozen(kw_only=True)
-class RoleTenure:
-    """Who held a role, from when to when.
-
-    Attributes:
-        role: The role.
-        person: Who held it.
-        since: When they took it.
-        until: When they handed it off or the incident closed; ``None``
-            while they still hold it.
-    """
-
-    role: Role
-    person: str
-    since: datetime
-    until: datetime | None = None
-
-    def duration(self, now: datetime) -> timedelta:
-        """How long the role was held, counting an open tenure up to *now*."""
-        return (self.until or now) - self.since
-
-
-@attrs.frozen(kw_only=True)
-class ActionItem:
-    """An action item and whether it is done (guide: "Action items tracked: Until completion").
-
-    Attributes:
-        item_id: Its id within the incident.
-        action: What is to be done.
-        owner: Who owns it.
-        due: The local date it is due by.
-        added_at: When it was recorded.
-        completed_at: When it was completed; ``None`` while open.
-    """
-
-    item_id: str
-    action: str
-    owner: str
-    due: date
-    added_at: datetime
-    completed_at: datetime | None = None
-
-
-class RequirementLevel(enum.Enum):
-    """How strongly the guide asks for a role.
-
-    "must" is a requirement (an audit finding when unmet), "should" a
-    recommendation (a warning). Neither refuses a command: roles are filled
-    during the response, and the check reports what is missing now.
-    """
-
-    MUST = "must"
-    SHOULD = "should"
-
-
-@attrs.frozen(kw_only=True)
-class UnmetRoleRequirement:
-    """A role requirement of the incident's severity that is not met now.
-
-    Attributes:
-        role: The role concerned.
-        level: ``MUST`` or ``SHOULD``.
-        reason: What is missing, in words.
-    """
-
-    role: Role
-    level: RequirementLevel
-    reason: str
-
-
-@attrs.frozen
-class StepDone:
-    """When a checklist step was done, by whom (when the event says), by which event and its kind."""
-
-    at: datetime
-    by: str | None
-    event_id: str
-    kind: str
-
-
-@attrs.frozen(kw_only=True)
-class _State:
-    """Everything the events say about the incident now (derived, never stored).
-
-    Every time here is a UTC instant, so that durations and order are exact
-    across DST; the events keep their times as they were given.
-    """
-
-    incident_id: str
-    title: str
-    source: DetectionSource
-    phase: Phase
-    severity: Severity | None
-    detected_at: datetime
-    acknowledged_at: datetime | None
-    declared_at: datetime | None
-    resolved_at: datetime | None
-    closed_at: datetime | None
-    channel_archived_at: datetime | None
-    review_held_at: datetime | None
-    document_published_at: datetime | None
-    last_at: datetime
-    tenures: tuple[RoleTenure, ...]
-    holders: Mapping[Role, str]
-    milestones: Mapping[Milestone, datetime]
-    keys: Mapping[str, int]
-    action_items: Mapping[str, ActionItem]
-    involved: frozenset[str]
-    root_cause: RootCauseIdentified | None
-    steps: Mapping[tuple[str, str], StepDone]
-    escalated_to: tuple[str, ...]
-
-    @property
-    def action_item_ids(self) -> frozenset[str] | set[str]:
-        """Every action item's id."""
-        return self.action_items.keys()  # type: ignore[return-value] # a set-like view
-
-    @property
-    def open_action_items(self) -> frozenset[str]:
-        """The ids of the open action items."""
-        return frozenset(i for i, item in self.action_items.items() if item.completed_at is None)
-
-
-class _Builder:
-    """Applies events one by one; mutable, so a replay of n events is O(n)."""
-
-    __slots__ = (
-        "acknowledged_at",
-        "action_items",
-        "channel_archived_at",
-        "closed_at",
-        "declared_at",
-        "detected_at",
-        "document_published_at",
-        "escalated_to",
-        "holders",
-        "incident_id",
-        "involved",
-        "keys",
-        "last_at",
-        "milestones",
-        "phase",
-        "resolved_at",
-        "review_held_at",
-        "root_cause",
-        "severity",
-        "source",
-        "step_index",
-        "steps",
-        "tenures",
-        "title",
-    )
-
-    def __init__(self, state: _State, policy: Policy) -> None:
-        self.incident_id = state.incident_id
-        self.title = state.title
-        self.source = state.source
-        self.phase = state.phase
-        self.severity = state.severity
-        self.detected_at = state.detected_at
-        self.acknowledged_at = state.acknowledged_at
-        self.declared_at = state.declared_at
-        self.resolved_at = state.resolved_at
-        self.closed_at = state.closed_at
-        self.channel_archived_at = state.channel_archived_at
-        self.review_held_at = state.review_held_at
-        self.document_published_at = state.document_published_at
-        self.last_at = state.last_at
-        self.tenures = list(state.tenures)
-        self.holders = dict(state.holders)
-        self.milestones = dict(state.milestones)
-        self.keys = dict(state.keys)
-        self.action_items = dict(state.action_items)
-        self.involved = set(state.involved)
-        self.root_cause = state.root_cause
-        self.steps = dict(state.steps)
-        self.escalated_to = list(state.escalated_to)
-        self.step_index = steps_by_event(policy.declaration.checklist, policy.resolution.checklist)
-
-    @property
-    def action_item_ids(self) -> set[str]:
-        """Every action item's id (for the guards)."""
-        return self.action_items.keys()  # type: ignore[return-value] # a set-like view
-
-    @property
-    def open_action_items(self) -> set[str]:
-        """The ids of the open action items (for the guards)."""
-        return {i for i, item in self.action_items.items() if item.completed_at is None}
-
-    @classmethod
-    def start(cls, detected: Detected, policy: Policy) -> _Builder:
-        state = _State(
-            incident_id=detected.incident_id,
-            title=detected.title,
-            source=detected.source,
-            phase=Phase.DETECTED,
-            severity=None,
-            detected_at=utc(detected.at),
-            acknowledged_at=None,
-            declared_at=None,
-            resolved_at=None,
-            closed_at=None,
-            channel_archived_at=None,
-            review_held_at=None,
-            document_published_at=None,
-            last_at=utc(detected.at),
-            tenures=(),
-            holders=_NO_ROLES,
-            milestones=MappingProxyType({}),
-            keys=MappingProxyType({}),
-            action_items=MappingProxyType({}),
-            involved=frozenset(),
-            root_cause=None,
-            steps=MappingProxyType({}),
-            escalated_to=(),
-        )
-        builder = cls(state, policy)
-        if detected.idempotency_key is not None:
-            builder.keys[detected.idempotency_key] = 0
-        builder.complete_steps(detected)
-        return builder
-
-    def freeze(self) -> _State:
-        return _State(
-            incident_id=self.incident_id,
-            title=self.title,
-            source=self.source,
-            phase=self.phase,
-            severity=self.severity,
-            detected_at=self.detected_at,
-            acknowledged_at=self.acknowledged_at,
-            declared_at=self.declared_at,
-            resolved_at=self.resolved_at,
-            closed_at=self.closed_at,
-            channel_archived_at=self.channel_archived_at,
-            review_held_at=self.review_held_at,
-            document_published_at=self.document_published_at,
-            last_at=self.last_at,
-            tenures=tuple(self.tenures),
-            holders=MappingProxyType(self.holders),
-            milestones=MappingProxyType(self.milestones),
-            keys=MappingProxyType(self.keys),
-            action_items=MappingProxyType(self.action_items),
-            involved=frozenset(self.involved),
-            root_cause=self.root_cause,
-            steps=MappingProxyType(self.steps),
-            escalated_to=tuple(self.escalated_to),
-        )
-
-    def apply(self, event: Event, phase: Phase, index: int) -> None:
-        """Record *event* (already accepted) as the *index*-th, moving to *phase*."""
-        self.phase = phase
-        self.last_at = utc(event.at)
-        if event.idempotency_key is not None:
-            self.keys[event.idempotency_key] = index
-        _APPLY.get(type(event), _nothing)(self, event)
-        self.complete_steps(event)
-
-    def complete_steps(self, event: Event) -> None:
-        """Record the checklist steps *event* completes (the first completion of each stands)."""
-        pairs = self.step_index.get(event.kind)
-        if pairs is None:
-            return
-        for checklist, step in pairs:
-            if (checklist, step.id) not in self.steps and step_matches(step, event):
-                self.steps[checklist, step.id] = StepDone(
-                    at=utc(event.at), by=getattr(event, "by", None), event_id=event.id, kind=event.kind
-                )
-
-    # One method per event type that changes more than the phase.
-
-    def _acknowledged(self, event: Acknowledged) -> None:
-        self.acknowledged_at = self.last_at
-        self.involved.add(event.by)
-
-    def _declared(self, event: Declared) -> None:
-        self.severity = event.severity
-        self.declared_at = self.last_at
-        self._hold(Role.INCIDENT_COMMANDER, event.by, self.last_at)
-
-    def _role_assigned(self, event: RoleAssigned) -> None:
-        self._hold(event.role, event.person, self.last_at)
-
-    def _severity_changed(self, event: SeverityChanged) -> None:
-        self.severity = event.severity
-
-    def _update_posted(self, event: UpdatePosted) -> None:
-        self._reach(_STATUS_MILESTONE[event.status], self.last_at)
-
-    def _milestone_recorded(self, event: MilestoneRecorded) -> None:
-        self._reach(event.milestone, utc(event.occurred_at))
-
-    def _resolved(self, _: Resolved) -> None:
-        self.resolved_at = self.last_at
-        self._reach(Milestone.RESOLVED, self.last_at)
-
-    def _reopened(self, _: Reopened) -> None:
-        self.resolved_at = None
-        # The resolution checklist starts again for the next resolution, but for
-        # a step done by archiving the channel, which happens once.
-        for key in [key for key in self.steps if key[0] == "resolution"]:
-            if self.steps[key].kind != "channel_archived":
-                del self.steps[key]
-
-    def _step_completed(self, event: ChecklistStepCompleted) -> None:
-        self.involved.add(event.by)
-        self.steps[event.checklist, event.step] = StepDone(
-            at=self.last_at, by=event.by, event_id=event.id, kind=event.kind
-        )
-
-    def _escalated(self, event: Escalated) -> None:
-        self.involved.add(event.by)
-        self.escalated_to.append(event.to)
-
-    def _ended(self, _: Event) -> None:
-        for role in list(self.holders):
-            self._release(role, self.last_at)
-
-    def _closed(self, _: Closed) -> None:
-        self.closed_at = self.last_at
-        self._ended(_)
-
-    def _channel_archived(self, _: ChannelArchived) -> None:
-        self.channel_archived_at = self.last_at
-
-    def _review_held(self, _: ReviewHeld) -> None:
-        self.review_held_at = self.last_at
-
-    def _document_published(self, _: DocumentPublished) -> None:
-        if self.document_published_at is None:
-            self.document_published_at = self.last_at
-
-    def _action_item_added(self, event: ActionItemAdded) -> None:
-        self.involved.add(event.owner)
-        self.action_items[event.item_id] = ActionItem(
-            item_id=event.item_id,
-            action=event.action,
-            owner=event.owner,
-            due=event.due,
-            added_at=self.last_at,
-        )
-
-    def _action_taken(self, event: ActionTaken) -> None:
-        self.involved.add(event.by)
-        if event.approved_by is not None:
-            self.involved.add(event.approved_by)
-
-    def _root_cause_identified(self, event: RootCauseIdentified) -> None:
-        self.root_cause = event
-
-    def _action_item_completed(self, event: ActionItemCompleted) -> None:
-        item = self.action_items[event.item_id]
-        self.action_items[event.item_id] = attrs.evolve(item, completed_at=self.last_at)
-
-    def _hold(self, role: Role, person: str, at: datetime) -> None:
-        self.involved.add(person)
-        self._release(role, at)
-        self.holders[role] = person
-        self.tenures.append(RoleTenure(role=role, person=person, since=at))
-
-    def _release(self, role: Role, at: datetime) -> None:
-        if self.holders.pop(role, None) is None:
-            return
-        for position in range(len(self.tenures) - 1, -1, -1):
-            tenure = self.tenures[position]
-            if tenure.role is role and tenure.until is None:
-                self.tenures[position] = attrs.evolve(tenure, until=at)
-                return
-
-    def _reach(self, milestone: Milestone, at: datetime) -> None:
-        known = self.milestones.get(milestone)
-        if known is None or at < known:
-            self.milestones[milestone] = at
-
-
-#: The milestone each update status marks (the guide's statuses are milestones).
-_STATUS_MILESTONE: Mapping[UpdateStatus, Milestone] = {
-    status: Milestone(status.value) for status in UpdateStatus
-}
-
-
-def _nothing(_: _Builder, __: Event) -> None:
-    """Events that change only the phase."""
-
-
-_APPLY: Mapping[type[Event], Any] = {
-    Acknowledged: _Builder._acknowledged,  # noqa: SLF001 - the builder's own dispatch table
-    Declared: _Builder._declared,  # noqa: SLF001
-    RoleAssigned: _Builder._role_assigned,  # noqa: SLF001
-    SeverityChanged: _Builder._severity_changed,  # noqa: SLF001
-    UpdatePosted: _Builder._update_posted,  # noqa: SLF001
-    MilestoneRecorded: _Builder._milestone_recorded,  # noqa: SLF001
-    Resolved: _Builder._resolved,  # noqa: SLF001
-    Reopened: _Builder._reopened,  # noqa: SLF001
-    Closed: _Builder._closed,  # noqa: SLF001
-    Dismissed: _Builder._ended,  # noqa: SLF001
-    ChannelArchived: _Builder._channel_archived,  # noqa: SLF001
-    ReviewHeld: _Builder._review_held,  # noqa: SLF001
-    DocumentPublished: _Builder._document_published,  # noqa: SLF001
-    ActionItemAdded: _Builder._action_item_added,  # noqa: SLF001
-    ActionItemCompleted: _Builder._action_item_completed,  # noqa: SLF001
-    ActionTaken: _Builder._action_taken,  # noqa: SLF001
-    RootCauseIdentified: _Builder._root_cause_identified,  # noqa: SLF001
-    ChecklistStepCompleted: _Builder._step_completed,  # noqa: SLF001
-    Escalated: _Builder._escalated,  # noqa: SLF001
-}
 
 
 def _member(kind: type[E], value: object, name: str) -> E:
@@ -513,10 +110,10 @@ class Incident:
 
     events: tuple[Event, ...]
     policy: Policy
-    _state: _State = attrs.field(eq=False, repr=False)
+    _state: IncidentState = attrs.field(eq=False, repr=False)
 
     @classmethod
-    def _make(cls, events: tuple[Event, ...], policy: Policy, state: _State) -> Incident:
+    def _make(cls, events: tuple[Event, ...], policy: Policy, state: IncidentState) -> Incident:
         incident = cls.__new__(cls)
         object.__setattr__(incident, "events", events)
         object.__setattr__(incident, "policy", policy)
@@ -559,7 +156,7 @@ class Incident:
             title=title,
             source=parsed,  # type: ignore[arg-type] # checked by Detected
         )
-        return cls._make((detected,), policy, _Builder.start(detected, policy).freeze())
+        return cls._make((detected,), policy, Builder.start(detected, policy).freeze())
 
     @classmethod
     def from_events(cls, events: Iterable[Event], *, policy: Policy = DEFAULT_POLICY) -> Incident:
@@ -581,9 +178,7 @@ class Incident:
         first = recorded[0]
         if first.id != f"{first.incident_id}:1":
             raise ReplayError(0, f"id {first.id!r} should be {first.incident_id}:1")
-        from ._lifecycle import replay_transition  # the machine's module, loaded on first use
-
-        builder = _Builder.start(first, policy)
+        builder = Builder.start(first, policy)
         for index in range(1, len(recorded)):
             event = recorded[index]
             _replay_one(builder, event, index, policy, replay_transition)
@@ -713,103 +308,40 @@ class Incident:
         resolved = self.resolved_at
         return None if resolved is None else resolved - self.detected_at
 
-    def unmet_role_requirements(self) -> tuple[UnmetRoleRequirement, ...]:
-        """Every role requirement of the current severity not met now, each with its level.
-
-        Guide, "Roles During Incident": "For SEV3: IC may handle all roles.
-        For SEV2: Minimum IC + Technical Lead. For SEV1: All roles should be
-        filled." Where the policy asks for separate people, a person holding
-        two required roles is unmet too (a "must" only if both roles are
-        musts). An incident not yet declared, or closed, owes none.
-        """
-        severity = self.severity
-        if severity is None or self.phase in {Phase.CLOSED, Phase.DISMISSED}:
-            return ()
-        required = self.policy.roles[severity]
-        holders = self._state.holders
-        unmet = [
-            UnmetRoleRequirement(
-                role=role, level=level, reason=f"{severity.value} {level.value} fill {role.value}"
-            )
-            for roles, level in (
-                (required.must, RequirementLevel.MUST),
-                (required.should, RequirementLevel.SHOULD),
-            )
-            for role in roles
-            if role not in holders
-        ]
-        if required.separate_people:
-            seen: dict[str, Role] = {}
-            for role in (*required.must, *required.should):
-                person = holders.get(role)
-                if person is None:
-                    continue
-                other = seen.setdefault(person, role)
-                if other is role:
-                    continue
-                both_must = role in required.must and other in required.must
-                level = RequirementLevel.MUST if both_must else RequirementLevel.SHOULD
-                reason = (
-                    f"{severity.value} {level.value} give {role.value} to someone other than {other.value}"
-                )
-                unmet.append(UnmetRoleRequirement(role=role, level=level, reason=f"{reason} ({person})"))
-        return tuple(unmet)
-
     def obligations(
         self, now: datetime, *, calendar: BusinessCalendar | None = None
     ) -> tuple[Obligation, ...]:
         """Every timed duty the events up to *now* give rise to, with its status as of *now*.
 
-        *calendar* counts business days (default: the policy's
-        :meth:`~incident_process.Policy.business_calendar`). The duties, and
-        the choices made where the guide leaves a gap, are listed in the
+        The same as :func:`incident_process.lifecycle.obligations`: *calendar*
+        counts business days (default: the policy's
+        :meth:`~incident_process.policy.Policy.business_calendar`). The duties,
+        and the choices made where the guide leaves a gap, are listed in the
         documentation's "Business days and obligations" page.
 
         Raises:
             CalendarError: if *now* is naive.
         """
-        from ._obligations import obligations
+        return obligations(self, now, calendar=calendar)
 
-        return obligations(self, now, calendar)
+    def as_of(self, now: datetime) -> Incident | None:
+        """The incident as its events up to *now* make it; ``None`` if it was not detected yet.
 
-    def checklist(self, name: str) -> Checklist:
-        """The checklist *name* (``"declaration"`` or ``"resolution"``): each step done or open.
-
-        Guide, "Declaration checklist" and "Resolution checklist"; the steps
-        are the policy's, each done by the event it names or by
-        :meth:`complete_step`.
-
-        Raises:
-            PlaybookError: for an unknown checklist.
-        """
-        from ._response import checklist
-
-        return checklist(self, name)
-
-    def next_steps(self, now: datetime) -> tuple[NextStep, ...]:
-        """What is owed next as of *now*, in the guide's order; never a step already done.
-
-        Stage by stage (detection, declaration checklist, response,
-        resolution checklist, post-incident), and within the response in the
-        guide's "Response Priorities": mitigate, communicate, investigate,
-        fix, verify. See the documentation's "Response playbook" page.
+        Every analysis "as of a moment" (obligations, next steps, findings, a
+        shift hand-off) reads this: what had been recorded by then, and
+        nothing after.
 
         Raises:
             CalendarError: if *now* is naive.
         """
-        from ._response import next_steps
-
-        return next_steps(self, now)
-
-    def response_findings(self, now: datetime) -> tuple[ResponseFinding, ...]:
-        """What the events up to *now* did against the guide's "Do NOT" list (``RESPONSE_RULES``).
-
-        Raises:
-            CalendarError: if *now* is naive.
-        """
-        from ._response import response_findings
-
-        return response_findings(self, now)
+        moment = utc(aware(now, "now", CalendarError))
+        events = self.events
+        count = bisect.bisect_right([utc(event.at) for event in events], moment)
+        if count == len(events):
+            return self
+        if count == 0:
+            return None
+        return Incident.from_events(events[:count], policy=self.policy)
 
     # --- commands --------------------------------------------------------------
 
@@ -1074,10 +606,7 @@ class Incident:
         state = self._state
         if key is not None and key in state.keys:
             if not is_aware(at):
-                shown = at.isoformat() if isinstance(at, datetime) else repr(at)
-                raise self._refused(
-                    kind.command, "time.timezone_aware", f"at={shown} is not a timezone-aware time"
-                )
+                raise self._refused(kind.command, "time.timezone_aware", f"at: {aware_problem(at)}")
             return self._repeat(kind, key, values)
         _check_time(at, state.last_at, self._refused, kind.command)
         try:
@@ -1086,13 +615,11 @@ class Incident:
             )
         except InvalidEventError as error:
             raise self._refused(kind.command, "event.fields", str(error)) from None
-        from ._lifecycle import run_command  # the machine's module, loaded on first use
-
         try:
-            phase = run_command(state.phase, Check(state, event, self.policy))
+            phase = run_command(state.phase, Attempt(state, event, self.policy))
         except RuleBroken as broken:
             raise self._refused(kind.command, broken.rule, broken.reason) from None
-        builder = _Builder(state, self.policy)
+        builder = Builder(state, self.policy)
         builder.apply(event, phase, len(self.events))
         return Incident._make((*self.events, event), self.policy, builder.freeze())
 
@@ -1118,22 +645,20 @@ def _check_time(
     at: object, last_at: datetime, refuse: Callable[[str, str, str], CommandRefusedError], command: str
 ) -> None:
     if not is_aware(at):
-        shown = at.isoformat() if isinstance(at, datetime) else repr(at)
-        raise refuse(command, "time.timezone_aware", f"at={shown} is not a timezone-aware time")
-    assert isinstance(at, datetime)  # noqa: S101 - is_aware implies it
+        raise refuse(command, "time.timezone_aware", f"at: {aware_problem(at)}")
     if utc(at) < last_at:
         reason = f"at={at.isoformat()} is earlier than the previous event ({last_at.isoformat()})"
         raise refuse(command, "time.order", reason)
 
 
 def _replay_one(
-    builder: _Builder,
+    builder: Builder,
     event: object,
     index: int,
     policy: Policy,
-    transition: Callable[[Phase, Event, _Builder, Policy], Phase],
+    transition: Callable[[Phase, Event, Builder, Policy], Phase],
 ) -> None:
-    """Check and apply one recorded event, or raise a ReplayError naming its index."""
+    """Attempt and apply one recorded event, or raise a ReplayError naming its index."""
     if not isinstance(event, Event) or isinstance(event, Detected):
         raise ReplayError(index, f"expected an event after detection, got {type(event).__name__}")
     if event.id != f"{builder.incident_id}:{index + 1}":

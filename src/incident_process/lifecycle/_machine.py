@@ -22,13 +22,14 @@ from collections.abc import Mapping
 from statemachine import State, StateMachine
 from statemachine.exceptions import TransitionNotAllowed
 
-from ._events import Event
-from ._policy import Policy
+from incident_process.events import Event
+from incident_process.policy import Policy
+from incident_process.vocabulary import Phase
+
 from ._rules import (
-    Check,
+    Attempt,
     Guard,
     IncidentView,
-    Phase,
     RuleBroken,
     approved_when_required,
     first_acknowledgement,
@@ -184,17 +185,17 @@ def _machine() -> tuple[Lifecycle, _PhaseHolder]:
     return pair
 
 
-def run_command(phase: Phase, check: Check) -> Phase:
+def run_command(phase: Phase, attempt: Attempt) -> Phase:
     """Send the event's command to the machine at *phase*; the phase it moves to.
 
     Raises:
         RuleBroken: if the phase does not allow the command, or a guard refuses it.
     """
     machine, holder = _machine()
-    command = check.event.command
+    command = attempt.event.command
     machine.current_state_value = phase.value
     try:
-        machine.send(command, check=check)
+        machine.send(command, attempt=attempt)
     except TransitionNotAllowed:
         raise RuleBroken("lifecycle.phase", _not_allowed(phase, command)) from None
     except BaseException:
@@ -224,7 +225,7 @@ def replay_transition(phase: Phase, event: Event, incident: IncidentView, policy
         raise RuleBroken("lifecycle.phase", _not_allowed(phase, event.command))
     target, guards = found
     if guards:
-        check = Check(incident, event, policy)
+        attempt = Attempt(incident, event, policy)
         for guard in guards:
-            guard(check)
+            guard(attempt)
     return target

@@ -34,17 +34,13 @@ Where the guide leaves a gap, the choice made here:
 
 from __future__ import annotations
 
-import bisect
-import enum
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, TypeGuard
 
 import attrs
 
-from ._errors import CalendarError
-from ._events import (
-    Audience,
+from incident_process.events import (
     Closed,
     Declared,
     Dismissed,
@@ -54,71 +50,24 @@ from ._events import (
     Resolved,
     SeverityChanged,
     UpdatePosted,
-    UpdateStatus,
-    utc,
 )
-from ._policy import DetectionDuty
-from ._rules import Phase
-from ._vocabulary import Severity
+from incident_process.timing._moments import utc
+from incident_process.vocabulary import (
+    Audience,
+    DetectionDuty,
+    ObligationKind,
+    ObligationStatus,
+    Phase,
+    Severity,
+    UpdateStatus,
+)
 
 if TYPE_CHECKING:
-    from ._calendar import BusinessCalendar
+    from incident_process.timing import BusinessCalendar
+
     from ._incident import Incident
 
-__all__ = ["Obligation", "ObligationKind", "ObligationStatus", "as_of", "aware_now", "obligations"]
-
-
-class ObligationKind(enum.Enum):
-    """A timed duty of the guide."""
-
-    #: Acknowledge an automated page.
-    #: Guide, "Automated alert: Acknowledge within 5 minutes".
-    ACKNOWLEDGE = "acknowledge"
-    #: Correlate customer reports.
-    #: Guide, "Customer reports: Correlate within 15 minutes".
-    CORRELATE = "correlate"
-    #: Declare an internally discovered incident.
-    #: Guide, "Internal discovery: Declare immediately if criteria met".
-    DECLARE = "declare"
-    #: Escalate an unacknowledged page to the next level.
-    #: Guide, "Escalation Path": the next level, while a page is not acknowledged.
-    ESCALATE = "escalate"
-    #: Post the first status-page update.
-    #: Guide, "Status page updates: First update: Within 10 minutes of declaration".
-    FIRST_STATUS_PAGE_UPDATE = "first_status_page_update"
-    #: Post the next internal update.
-    #: Guide, "Internal Communication: Frequency by severity".
-    INTERNAL_UPDATE = "internal_update"
-    #: Post the next status-page update.
-    #: Guide, "Subsequent updates: Match internal frequency".
-    STATUS_PAGE_UPDATE = "status_page_update"
-    #: Post the final status-page update.
-    #: Guide, "Final update: When resolved, with summary".
-    FINAL_STATUS_PAGE_UPDATE = "final_status_page_update"
-    #: Wait out the quiet period before resolving.
-    #: Guide, "No new error reports for 15 minutes (SEV1/2) or 30 minutes (SEV3)".
-    RESOLUTION_QUIET_PERIOD = "resolution_quiet_period"
-    #: Archive the incident channel.
-    #: Guide, "Close incident channel (archive after 24h)".
-    ARCHIVE_CHANNEL = "archive_channel"
-    #: Hold the post-incident review.
-    #: Guide, "Post-incident review: Within 3 business days".
-    POST_INCIDENT_REVIEW = "post_incident_review"
-    #: Publish the post-incident document.
-    #: Guide, "Post-incident document: Within 5 business days".
-    POST_INCIDENT_DOCUMENT = "post_incident_document"
-    #: Complete an action item.
-    #: Guide, "Action items tracked: Until completion".
-    ACTION_ITEM = "action_item"
-
-
-class ObligationStatus(enum.Enum):
-    """Where a duty stands as of ``now``."""
-
-    PENDING = "pending"
-    MET = "met"
-    OVERDUE = "overdue"
-    MISSED = "missed"
+__all__ = ["Obligation", "obligations"]
 
 
 @attrs.frozen(kw_only=True)
@@ -150,7 +99,7 @@ class Obligation:
 def _status(
     due_at: datetime, met_at: datetime | None, ended_at: datetime | None, now: datetime
 ) -> ObligationStatus:
-    """All four times are UTC instants (see :func:`~incident_process._events.utc`)."""
+    """All four times are UTC instants."""
     if met_at is not None:
         return ObligationStatus.MET if met_at <= due_at else ObligationStatus.MISSED
     if ended_at is not None:
@@ -208,12 +157,19 @@ class _Collector:
 
 
 def obligations(
-    incident: Incident, now: datetime, calendar: BusinessCalendar | None = None
+    incident: Incident, now: datetime, *, calendar: BusinessCalendar | None = None
 ) -> tuple[Obligation, ...]:
-    """Every timed duty the incident's events up to *now* give rise to; see the module docstring."""
-    aware_now(now)
+    """Every timed duty the incident's events up to *now* give rise to, with its status as of *now*.
+
+    *calendar* counts business days (default: the policy's
+    :meth:`~incident_process.policy.Policy.business_calendar`); see the module
+    docstring for the duties and the choices made where the guide leaves a gap.
+
+    Raises:
+        CalendarError: if *now* is naive.
+    """
+    known = incident.as_of(now)
     calendar = calendar if calendar is not None else incident.policy.business_calendar()
-    known = as_of(incident, now)
     if known is None:
         return ()  # not detected yet, as of now
     incident, events = known, known.events
@@ -224,27 +180,6 @@ def obligations(
     _after_resolution(incident, calendar, found)
     _follow_ups(incident, calendar, found)
     return tuple(sorted(found.found, key=lambda o: (utc(o.due_at), o.kind.value, o.detail)))
-
-
-def aware_now(now: object) -> None:
-    """Refuse a *now* that is not a timezone-aware datetime, naming it."""
-    if not isinstance(now, datetime) or now.utcoffset() is None:
-        shown = now.isoformat() if isinstance(now, datetime) else repr(now)
-        msg = f"now: expected a timezone-aware datetime, got {shown}"
-        raise CalendarError(msg)
-
-
-def as_of(incident: Incident, now: datetime) -> Incident | None:
-    """*incident* as its events up to *now* make it; ``None`` before it was detected."""
-    events = incident.events
-    count = bisect.bisect_right([utc(event.at) for event in events], utc(now))
-    if count == len(events):
-        return incident
-    if count == 0:
-        return None
-    from ._incident import Incident
-
-    return Incident.from_events(events[:count], policy=incident.policy)
 
 
 def _first(events: tuple[Event, ...], kinds: type | tuple[type, ...]) -> datetime | None:

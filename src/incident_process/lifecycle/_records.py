@@ -41,12 +41,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
-from ._errors import InvalidEventError, Problem, RecordError, ReplayError, under
-from ._events import EVENT_TYPES, Event
+from incident_process._problems import shown, under
+from incident_process.errors import InvalidEventError, Problem, RecordError, ReplayError
+from incident_process.events import EVENT_TYPES, Event
+from incident_process.policy import DEFAULT_POLICY, Policy
+from incident_process.policy._file import read_text
+
 from ._incident import Incident
-from ._payloads import shown
-from ._policy import DEFAULT_POLICY, Policy
-from ._policy_file import read_text
 
 if TYPE_CHECKING:
     import cattrs
@@ -316,7 +317,9 @@ def parse_moment(text: str) -> datetime:
         message = f"expected an RFC 3339 date-time such as '2026-03-08T09:00:00-04:00', got {shown(text)}"
         raise _fail(message)
     if match["offset"] is None:
-        message = f"naive datetime {shown(text)}; give its UTC offset, such as 'Z' or '-04:00'"
+        message = (
+            f"expected a timezone-aware datetime, got naive {shown(text)}; give its UTC offset, such as 'Z'"
+        )
         raise _fail(message)
     try:
         moment = datetime.fromisoformat(match["stamp"] + match["offset"])

@@ -1,15 +1,14 @@
-"""The guide's rules for the lifecycle: the phases, and one guard per rule.
+"""The guide's rules for the lifecycle: one guard per rule.
 
-Each guard is a function of a :class:`Check` (the incident before the event,
-the event, the policy) that returns why it refuses, or ``None``; ``@guard``
-names its rule. :mod:`incident_process._lifecycle` attaches them to the
-python-statemachine machine; this module needs no machine, so code that only
-reads incidents never loads python-statemachine.
+Each guard is a function of an :class:`Attempt` (the incident before the
+event, the event, the policy) that returns why it refuses, or ``None``;
+``@guard`` names its rule (``"resolution.quiet_period"``). The machine
+(:mod:`incident_process.lifecycle._machine`) attaches them to its
+transitions; replaying recorded events calls the same guards.
 """
 
 from __future__ import annotations
 
-import enum
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
@@ -17,7 +16,7 @@ from typing import Protocol
 
 import attrs
 
-from ._events import (
+from incident_process.events import (
     ActionItemAdded,
     ActionItemCompleted,
     ActionTaken,
@@ -29,25 +28,13 @@ from ._events import (
     ReviewHeld,
     RoleAssigned,
     SeverityChanged,
-    utc,
 )
-from ._policy import Policy
-from ._policy_response import CHECKLISTS, ChecklistStep
-from ._vocabulary import Role, Severity
+from incident_process.policy import CHECKLISTS, ChecklistStep, Policy
+from incident_process.timing import describe_duration
+from incident_process.timing._moments import utc
+from incident_process.vocabulary import Role, Severity
 
-__all__ = ["Check", "Guard", "IncidentView", "Phase", "RuleBroken", "guard"]
-
-
-class Phase(enum.Enum):
-    """Where an incident is in its lifecycle (guide, "Incident Lifecycle")."""
-
-    DETECTED = "detected"
-    DECLARED = "declared"
-    RESPONDING = "responding"
-    RESOLVED = "resolved"
-    POST_INCIDENT = "post_incident"
-    CLOSED = "closed"
-    DISMISSED = "dismissed"
+__all__ = ["Attempt", "Guard", "IncidentView", "RuleBroken", "guard"]
 
 
 class RuleBroken(Exception):  # noqa: N818 - a guard's verdict, turned into CommandRefusedError or ReplayError
@@ -104,7 +91,7 @@ class IncidentView(Protocol):
 
 
 @attrs.frozen
-class Check:
+class Attempt:
     """What a guard is given: the incident before the event, the event, the policy."""
 
     incident: IncidentView
@@ -112,7 +99,7 @@ class Check:
     policy: Policy
 
 
-Guard = Callable[[Check], bool]
+Guard = Callable[[Attempt], bool]
 
 
 # --- guards: one rule of the guide each ------------------------------------------
@@ -121,13 +108,13 @@ Guard = Callable[[Check], bool]
 # turns a refusal into RuleBroken, for the machine and for replay alike.
 
 
-def guard(rule: str) -> Callable[[Callable[[Check], str | None]], Guard]:
-    """Make a check that returns a reason into a guard of *rule* (``guard.rule``)."""
+def guard(rule: str) -> Callable[[Callable[[Attempt], str | None]], Guard]:
+    """Make a function that returns why it refuses into a guard of *rule* (``guard.rule``)."""
 
-    def decorate(check_rule: Callable[[Check], str | None]) -> Guard:
-        @functools.wraps(check_rule)
-        def run(check: Check) -> bool:
-            reason = check_rule(check)
+    def decorate(refusal_of: Callable[[Attempt], str | None]) -> Guard:
+        @functools.wraps(refusal_of)
+        def run(attempt: Attempt) -> bool:
+            reason = refusal_of(attempt)
             if reason is not None:
                 raise RuleBroken(rule, reason)
             return True
@@ -139,10 +126,10 @@ def guard(rule: str) -> Callable[[Callable[[Check], str | None]], Guard]:
 
 
 @guard("declaration.who_may_declare")
-def may_declare(check: Check) -> str | None:
+def may_declare(attempt: Attempt) -> str | None:
     """Guide, "Who can declare an incident": any on-call engineer, support lead or engineering manager."""
-    event = check.event
-    allowed = check.policy.declaration.who_may_declare
+    event = attempt.event
+    allowed = attempt.policy.declaration.who_may_declare
     if isinstance(event, Declared) and event.declarer_role not in allowed:
         return (
             f"declarer role {event.declarer_role!r} may not declare; only {', '.join(map(repr, allowed))} may"
@@ -151,98 +138,100 @@ def may_declare(check: Check) -> str | None:
 
 
 @guard("resolution.quiet_period")
-def quiet_period_passed(check: Check) -> str | None:
+def quiet_period_passed(attempt: Attempt) -> str | None:
     """Guide, "Resolution is declared when": no new error reports for 15 min (SEV1/2) or 30 min (SEV3)."""
-    event, severity = check.event, check.incident.severity
+    event, severity = attempt.event, attempt.incident.severity
     if isinstance(event, Resolved) and severity is not None:
-        quiet = check.policy.resolution.quiet_period[severity]
+        quiet = attempt.policy.resolution.quiet_period[severity]
         waited = utc(event.at) - utc(event.last_error_at)
         if waited < quiet:
             return (
-                f"{severity.value} needs no new error reports for {_minutes(quiet.total_seconds())}; "
-                f"the last was {_minutes(waited.total_seconds())} before"
+                f"{severity.value} needs no new error reports for {describe_duration(quiet)}; "
+                f"the last was {describe_duration(waited)} before"
             )
     return None
 
 
 @guard("post_incident.required")
-def post_incident_optional(check: Check) -> str | None:
+def post_incident_optional(attempt: Attempt) -> str | None:
     """Guide, "5. Post-Incident": required for all SEV1 and SEV2 incidents, optional for SEV3."""
-    severity = check.incident.severity
-    if severity is not None and severity in check.policy.post_incident.required_for:
+    severity = attempt.incident.severity
+    if severity is not None and severity in attempt.policy.post_incident.required_for:
         return f"a {severity.value} incident needs its post-incident process before it closes"
     return None
 
 
 @guard("severity.unchanged")
-def severity_changes(check: Check) -> str | None:
+def severity_changes(attempt: Attempt) -> str | None:
     """Every change of severity is an event with its reason; a "change" to the same one is none."""
-    event = check.event
-    if isinstance(event, SeverityChanged) and event.severity is check.incident.severity:
+    event = attempt.event
+    if isinstance(event, SeverityChanged) and event.severity is attempt.incident.severity:
         return f"the incident is already {event.severity.value}"
     return None
 
 
 @guard("roles.already_held")
-def role_changes_hands(check: Check) -> str | None:
+def role_changes_hands(attempt: Attempt) -> str | None:
     """Assigning a role to the person who holds it records nothing."""
-    event = check.event
-    if isinstance(event, RoleAssigned) and check.incident.holders.get(event.role) == event.person:
+    event = attempt.event
+    if isinstance(event, RoleAssigned) and attempt.incident.holders.get(event.role) == event.person:
         return f"{event.person} already holds {event.role.value}"
     return None
 
 
 @guard("detection.acknowledged_once")
-def first_acknowledgement(check: Check) -> str | None:
+def first_acknowledgement(attempt: Attempt) -> str | None:
     """Guide, "Acknowledge pages within 5 minutes": a page is acknowledged once."""
-    acknowledged_at = check.incident.acknowledged_at
+    acknowledged_at = attempt.incident.acknowledged_at
     return None if acknowledged_at is None else f"already acknowledged at {acknowledged_at.isoformat()}"
 
 
 @guard("channel.archived_once")
-def first_archive(check: Check) -> str | None:
+def first_archive(attempt: Attempt) -> str | None:
     """Guide, "Close incident channel (archive after 24h)": a channel is archived once."""
-    archived_at = check.incident.channel_archived_at
+    archived_at = attempt.incident.channel_archived_at
     return None if archived_at is None else f"the channel was archived at {archived_at.isoformat()}"
 
 
 @guard("post_incident.review_once")
-def first_review(check: Check) -> str | None:
+def first_review(attempt: Attempt) -> str | None:
     """Guide, "Post-Incident Review Process": one review meeting per incident."""
-    held_at = check.incident.review_held_at
+    held_at = attempt.incident.review_held_at
     return None if held_at is None else f"the review was held at {held_at.isoformat()}"
 
 
 @guard("post_incident.facilitator_uninvolved")
-def uninvolved_facilitator(check: Check) -> str | None:
+def uninvolved_facilitator(attempt: Attempt) -> str | None:
     """Guide, "Facilitator: Rotating, not someone involved in incident".
 
     Involved: anyone who held a role or acted in an event (acknowledged,
     declared, owns an action item).
     """
-    event = check.event
-    rule_applies = check.policy.post_incident.review.facilitator_uninvolved
-    if isinstance(event, ReviewHeld) and rule_applies and event.facilitator in check.incident.involved:
+    event = attempt.event
+    rule_applies = attempt.policy.post_incident.review.facilitator_uninvolved
+    if isinstance(event, ReviewHeld) and rule_applies and event.facilitator in attempt.incident.involved:
         return f"{event.facilitator} was involved in the incident and may not facilitate its review"
     return None
 
 
 @guard("runbook.approval")
-def approved_when_required(check: Check) -> str | None:
+def approved_when_required(attempt: Attempt) -> str | None:
     """Guide, "Runbooks for Specific Systems": "Failover to read replica (requires IC approval)".
 
     A runbook step that needs a role's approval must name, as ``approved_by``,
-    the person who holds that role when the step is taken.
+    the person who holds that role when the step is taken. The runbooks
+    (:data:`~incident_process.detection.RUNBOOKS`) load with the first action
+    recorded, so that incidents that record none never load detection.
     """
-    from ._playbook import runbook_step
+    from incident_process.detection._scenarios import runbook_step
 
-    event = check.event
+    event = attempt.event
     if not isinstance(event, ActionTaken):
         return None
     step = runbook_step(event.action)
     if step is None or step.approval_by is None:
         return None
-    holder = check.incident.holders.get(step.approval_by)
+    holder = attempt.incident.holders.get(step.approval_by)
     if holder is None:
         return (
             f"{event.action} needs the approval of the {step.approval_by.value}, and nobody holds that role"
@@ -254,20 +243,22 @@ def approved_when_required(check: Check) -> str | None:
 
 
 @guard("action_items.duplicate_id")
-def new_action_item(check: Check) -> str | None:
+def new_action_item(attempt: Attempt) -> str | None:
     """Action items are tracked by an id unique within the incident."""
-    event = check.event
-    if isinstance(event, ActionItemAdded) and event.item_id in check.incident.action_item_ids:
+    event = attempt.event
+    if isinstance(event, ActionItemAdded) and event.item_id in attempt.incident.action_item_ids:
         return f"an action item {event.item_id!r} exists already"
     return None
 
 
 @guard("action_items.not_open")
-def open_action_item(check: Check) -> str | None:
+def open_action_item(attempt: Attempt) -> str | None:
     """Guide, "Action items tracked: Until completion": only an open item can be completed."""
-    event = check.event
-    if isinstance(event, ActionItemCompleted) and event.item_id not in check.incident.open_action_items:
-        state = "is complete already" if event.item_id in check.incident.action_item_ids else "does not exist"
+    event = attempt.event
+    if isinstance(event, ActionItemCompleted) and event.item_id not in attempt.incident.open_action_items:
+        state = (
+            "is complete already" if event.item_id in attempt.incident.action_item_ids else "does not exist"
+        )
         return f"action item {event.item_id!r} {state}"
     return None
 
@@ -278,54 +269,54 @@ def _checklist(policy: Policy, name: str) -> tuple[ChecklistStep, ...]:
 
 
 @guard("checklist.known_step")
-def known_step(check: Check) -> str | None:
+def known_step(attempt: Attempt) -> str | None:
     """Guide, "Declaration checklist", "Resolution checklist": a step the policy has, for this severity."""
-    event = check.event
+    event = attempt.event
     if not isinstance(event, ChecklistStepCompleted):
         return None
     if event.checklist not in CHECKLISTS:
         return f"unknown checklist {event.checklist!r}; expected one of {', '.join(map(repr, CHECKLISTS))}"
-    steps = _checklist(check.policy, event.checklist)
+    steps = _checklist(attempt.policy, event.checklist)
     step = next((step for step in steps if step.id == event.step), None)
     if step is None:
         known = ", ".join(step.id for step in steps) or "none"
         return f"the {event.checklist} checklist has no step {event.step!r} (its steps: {known})"
-    severity = check.incident.severity
+    severity = attempt.incident.severity
     if severity is not None and not step.applies_to(severity):
         return f"{event.checklist}.{event.step} does not apply to a {severity.value} incident"
     return None
 
 
 @guard("checklist.step_once")
-def step_once(check: Check) -> str | None:
+def step_once(attempt: Attempt) -> str | None:
     """A checklist step is done once (by its event, or by completing it)."""
-    event = check.event
+    event = attempt.event
     if isinstance(event, ChecklistStepCompleted):
-        done = check.incident.steps.get((event.checklist, event.step))
+        done = attempt.incident.steps.get((event.checklist, event.step))
         if done is not None:
             return f"{event.checklist}.{event.step} was done already ({getattr(done, 'event_id', done)})"
     return None
 
 
 @guard("checklist.required_steps")
-def required_steps_done(check: Check) -> str | None:
+def required_steps_done(attempt: Attempt) -> str | None:
     """Guide, "Declaration checklist" and "Resolution checklist", where the policy enforces them.
 
     With ``enforce_checklist`` set, a step required before resolving (or
     closing) must be done first; otherwise open steps are reported by audits.
     """
-    command = type(check.event).command
+    command = type(attempt.event).command
     open_steps = []
     for name in CHECKLISTS:
-        group = getattr(check.policy, name)
+        group = getattr(attempt.policy, name)
         if not group.enforce_checklist:
             continue
         open_steps += [
             f"{name}.{step.id} ({step.text})"
             for step in group.checklist
             if step.before == command
-            and step.applies_to(check.incident.severity)
-            and (name, step.id) not in check.incident.steps
+            and step.applies_to(attempt.incident.severity)
+            and (name, step.id) not in attempt.incident.steps
         ]
     if open_steps:
         return f"checklist steps required before {command} are open: {'; '.join(open_steps)}"
@@ -333,26 +324,21 @@ def required_steps_done(check: Check) -> str | None:
 
 
 @guard("escalation.next_level")
-def next_escalation_level(check: Check) -> str | None:
+def next_escalation_level(attempt: Attempt) -> str | None:
     """Guide, "Follow escalation path if unable to resolve": one level at a time, in the path's order.
 
     The first level (the on-call engineer) is where the response starts; each
     escalation goes to the next level of the path for the incident's
     severity (VP Engineering only for SEV1).
     """
-    event = check.event
+    event = attempt.event
     if not isinstance(event, Escalated):
         return None
-    escalation = check.policy.escalation
-    level = escalation.next_level(check.incident.severity, check.incident.escalated_to)
+    escalation = attempt.policy.escalation
+    level = escalation.next_level(attempt.incident.severity, attempt.incident.escalated_to)
     if level is None:
-        path = escalation.path_for(check.incident.severity)
+        path = escalation.path_for(attempt.incident.severity)
         return f"no level of the escalation path is left above {path[-1].who if path else 'nobody'}"
     if event.to != level.who:
         return f"the next level is {level.who}, not {event.to}"
     return None
-
-
-def _minutes(seconds: float) -> str:
-    minutes = seconds / 60
-    return f"{minutes:g} minute{'' if minutes == 1 else 's'}"

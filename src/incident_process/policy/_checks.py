@@ -15,10 +15,16 @@ from collections.abc import Iterator
 from datetime import timedelta
 from typing import TypeVar
 
-from ._durations import BUSINESS_DAYS_FORM, DURATION_FORM, BusinessDays
-from ._errors import PolicyError, Problem
+from incident_process._folding import fold_phrase
+from incident_process.errors import PolicyError, Problem
+from incident_process.timing._durations import (
+    BUSINESS_DAYS_FORM,
+    DURATION_FORM,
+    BusinessDays,
+    format_duration,
+)
 
-__all__ = ["Checker"]
+__all__ = ["Checker", "show_span"]
 
 E = TypeVar("E", bound=enum.Enum)
 T = TypeVar("T")
@@ -28,13 +34,18 @@ _WORD = re.compile(r"\w")
 _HOST_NAME = re.compile(r"[\w-]+(?:\.[\w-]+)*")
 
 
-def _show(span: timedelta) -> str:
-    from ._durations import format_duration
+def show_span(value: object) -> str:
+    """A span as a policy file writes it (``"1h30m"``), for a message about a value of the file.
 
+    A span the file form cannot write (negative, a fraction of a second) as
+    Python writes it; anything else by its ``repr``.
+    """
+    if not isinstance(value, timedelta):
+        return repr(value)
     try:
-        return format_duration(span)
+        return format_duration(value)
     except ValueError:
-        return str(span)
+        return str(value)
 
 
 class Checker:
@@ -130,8 +141,6 @@ class Checker:
 
     def phrases(self, path: str, value: object, *, non_empty: bool = True) -> None:
         """A list of distinct phrases, each written as it is matched (folded: lower case, single spaces)."""
-        from ._folding import fold_phrase
-
         for item_path, item in self.items(path, value, non_empty=non_empty):
             if not self.text(item_path, item) or not isinstance(item, str):
                 continue
@@ -143,8 +152,6 @@ class Checker:
 
     def host_names(self, path: str, value: object, *, non_empty: bool = True) -> None:
         """A list of distinct host names or name suffixes, like ``corp.example.com``, in lower case."""
-        from ._folding import fold_phrase
-
         for item_path, item in self.items(path, value, non_empty=non_empty):
             if not self.text(item_path, item) or not isinstance(item, str):
                 continue
@@ -186,6 +193,15 @@ class Checker:
         self.fail(path, f"expected one of {choices}, got {value!r}")
         return False
 
+    def one_of(self, path: str, value: object, allowed: tuple[str, ...]) -> bool:
+        """One of the strings *allowed* (a vendor's fixed values, a command's name)."""
+        if not self.text(path, value):
+            return False
+        if value not in allowed:
+            self.fail(path, f"expected one of {', '.join(map(repr, allowed))}, got {value!r}")
+            return False
+        return True
+
     def members(self, path: str, value: object, kind: type[E], *, non_empty: bool = True) -> None:
         """A list of distinct members of *kind*."""
         for item_path, item in self.items(path, value, non_empty=non_empty):
@@ -198,7 +214,7 @@ class Checker:
             return False
         if value < timedelta(0) or (value == timedelta(0) and not allow_zero):
             bound = "must not be negative" if allow_zero else "must be longer than zero"
-            self.fail(path, f"{bound}, got {_show(value)}")
+            self.fail(path, f"{bound}, got {show_span(value)}")
             return False
         if value.microseconds:
             self.fail(path, f"must be a whole number of seconds, got {value}")

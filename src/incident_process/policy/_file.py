@@ -22,7 +22,6 @@ import enum
 import json
 import os
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from functools import cache
@@ -30,10 +29,13 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast, get_args, get_origin
 
 import attrs
 
-from ._durations import BusinessDays, format_duration, parse_business_days, parse_duration
-from ._errors import PolicyError, Problem, RecordError, under
-from ._policy import DEFAULT_POLICY, PerSeverity, Policy
-from ._vocabulary import Severity
+from incident_process._problems import under
+from incident_process.errors import PolicyError, Problem, RecordError
+from incident_process.timing import BusinessDays, format_duration, parse_business_days, parse_duration
+from incident_process.vocabulary import Severity
+
+from ._per_severity import PerSeverity
+from ._policy import DEFAULT_POLICY, Policy
 
 if TYPE_CHECKING:
     import cattrs
@@ -91,6 +93,8 @@ def read_text(source: str, *, error: type[PolicyError | RecordError] = PolicyErr
 
 def parse_toml(text: str, *, source: str | None = None) -> dict[str, Any]:
     """Parse TOML, or raise a :class:`PolicyError` with the line of the first syntax error."""
+    import tomllib  # only policy files need it: kept off the import path
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -1,112 +1,57 @@
-"""The guide's playbook as policy data: checklists, response priorities, the decision framework, on-call.
+"""The guide's playbook as policy data: roles, checklists, response priorities, decisions, on-call.
 
-Guide, "2. Declaration" (declaration checklist), "3. Response" (response
-priorities, decision framework), "4. Resolution" (resolution checklist) and
-"On-Call Responsibilities" / "Tools and Access". The groups live in the
-:class:`~incident_process.Policy` like every other table of the guide; the
-rules that read them are in the response module.
+Guide, "2. Declaration" (who may declare, the declaration checklist), "3.
+Response" (roles per severity, response priorities, decision framework), "4.
+Resolution" (the quiet period, the resolution checklist) and "On-Call
+Responsibilities" / "Tools and Access". The groups live in the
+:class:`~incident_process.policy.Policy` like every other table of the guide;
+the rules that read them are in :mod:`incident_process.lifecycle` (guards)
+and :mod:`incident_process.response` (next steps and findings).
 
 Checklist steps name the event that completes them by its record name
 (``"update_posted"``) and, optionally, conditions on its fields
-(``"audience=status_page"``). The policy is built at import, before the
-event classes load, so the names are checked against :data:`EVENT_FIELDS`,
-which a test keeps equal to the event classes' own fields.
+(``"audience=status_page"``); both are checked against the event classes
+themselves (:mod:`incident_process.events`), and a step's deadline against
+:class:`~incident_process.vocabulary.ObligationKind`.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
+from datetime import timedelta
 
 import attrs
 
+from incident_process.vocabulary import ObligationKind, Role, Severity
+
 from ._checks import Checker
-from ._vocabulary import DetectionSource, Role, Severity
+from ._per_severity import PerSeverity, each
 
 __all__ = [
     "CHECKLISTS",
     "DECISION_FACTORS",
-    "EVENT_FIELDS",
-    "FIELD_VALUES",
-    "OBLIGATION_KINDS",
     "RESPONSE_PRIORITIES",
     "ChecklistStep",
+    "Declaration",
     "OnCall",
     "ReadinessItem",
+    "Resolution",
     "Response",
     "ResponsePriority",
+    "RoleRequirements",
+    "step_matches",
+    "steps_by_event",
 ]
-
-#: Every event's record name and its own fields (besides ``id``, ``at`` and
-#: ``idempotency_key``): what a checklist step may name.
-EVENT_FIELDS: Mapping[str, tuple[str, ...]] = {
-    "detected": ("incident_id", "title", "source"),
-    "acknowledged": ("by",),
-    "declared": ("by", "declarer_role", "severity"),
-    "response_started": (),
-    "role_assigned": ("role", "person"),
-    "severity_changed": ("severity", "reason"),
-    "update_posted": ("status", "audience"),
-    "milestone_recorded": ("milestone", "occurred_at"),
-    "resolved": ("last_error_at",),
-    "reopened": ("reason",),
-    "post_incident_started": (),
-    "closed": (),
-    "dismissed": ("reason", "duplicate_of", "note"),
-    "channel_archived": (),
-    "review_held": ("facilitator",),
-    "document_published": ("location",),
-    "action_item_added": ("item_id", "action", "owner", "due"),
-    "action_item_completed": ("item_id",),
-    "action_taken": ("action", "by", "approved_by"),
-    "root_cause_identified": ("key", "summary"),
-    "checklist_step_completed": ("checklist", "step", "by", "note"),
-    "escalated": ("to", "by", "reason"),
-}
-
-#: The values a condition may compare an event's enumerated field with
-#: (``update_posted.audience`` is ``internal`` or ``status_page``); a test
-#: keeps them equal to the enumerations.
-FIELD_VALUES: Mapping[tuple[str, str], tuple[str, ...]] = {
-    ("detected", "source"): tuple(member.value for member in DetectionSource),
-    ("declared", "severity"): tuple(member.value for member in Severity),
-    ("severity_changed", "severity"): tuple(member.value for member in Severity),
-    ("role_assigned", "role"): tuple(member.value for member in Role),
-    ("update_posted", "status"): ("investigating", "identified", "mitigating", "resolved"),
-    ("update_posted", "audience"): ("internal", "status_page"),
-    ("milestone_recorded", "milestone"): (
-        "customer_impact_started",
-        "investigating",
-        "identified",
-        "mitigating",
-        "resolved",
-    ),
-    ("dismissed", "reason"): ("not_an_incident", "excluded", "duplicate", "false_alarm"),
-}
-
-#: The values of :class:`~incident_process.ObligationKind`: the timed duties a
-#: checklist step may take its deadline from.
-OBLIGATION_KINDS = (
-    "acknowledge",
-    "correlate",
-    "declare",
-    "escalate",
-    "first_status_page_update",
-    "internal_update",
-    "status_page_update",
-    "final_status_page_update",
-    "resolution_quiet_period",
-    "archive_channel",
-    "post_incident_review",
-    "post_incident_document",
-    "action_item",
-)
 
 #: The checklists, by name: the policy group that holds each.
 CHECKLISTS = ("declaration", "resolution")
 
 #: The commands before which a checklist step can be required.
 _BEFORE = ("resolve", "close")
+
+#: The timed duties a checklist step may take its deadline from.
+_DEADLINES = tuple(kind.value for kind in ObligationKind)
 
 _ALL = (Severity.SEV1, Severity.SEV2, Severity.SEV3)
 
@@ -120,11 +65,11 @@ class ChecklistStep:
         text: The guide's words for it.
         done_by: The event, by record name, that completes the step when it
             is recorded (``"declared"``); any step can also be completed with
-            :meth:`Incident.complete_step <incident_process.Incident.complete_step>`.
+            :meth:`Incident.complete_step <incident_process.lifecycle.Incident.complete_step>`.
         where: Conditions on that event's fields, as ``"field=value"``
             (``"audience=status_page"``); all must hold.
         deadline: The timed duty whose due time the step has (an
-            :class:`~incident_process.ObligationKind` value), if any.
+            :class:`~incident_process.vocabulary.ObligationKind` value), if any.
         before: The command the step must be done before (``"resolve"`` or
             ``"close"``); ``None``: it is never required by a command.
         severities: The severities the step applies to.
@@ -142,13 +87,10 @@ class ChecklistStep:
         check = Checker()
         check.identifier("id", self.id)
         check.text("text", self.text)
-        fields: tuple[str, ...] | None = None  # the named event's fields, once it is known
-        if self.done_by is not None and check.text("done_by", self.done_by):
-            if self.done_by in EVENT_FIELDS:
-                fields = EVENT_FIELDS[self.done_by]
-            else:
-                known = ", ".join(EVENT_FIELDS)
-                check.fail("done_by", f"unknown event {self.done_by!r}; expected one of {known}")
+        fields: Mapping[str, tuple[str, ...] | None] | None = None  # the named event's, once known
+        named = self.done_by is not None and check.text("done_by", self.done_by)
+        if named and _guide_steps is not None and self not in _guide_steps:
+            fields = _event_fields(check, str(self.done_by))
         for path, condition in check.items("where", self.where, non_empty=False):
             if not isinstance(condition, str) or condition.count("=") != 1 or not all(condition.split("=")):
                 check.fail(path, f"expected 'field=value', got {condition!r}")
@@ -156,20 +98,22 @@ class ChecklistStep:
                 check.fail(path, "a condition needs the event it is about, in done_by")
             elif fields is not None:
                 self._check_condition(check, path, condition, fields)
-        for field, allowed in (("deadline", OBLIGATION_KINDS), ("before", _BEFORE)):
+        for field, allowed in (("deadline", _DEADLINES), ("before", _BEFORE)):
             value = getattr(self, field)
-            if value is not None and check.text(field, value) and value not in allowed:
-                check.fail(field, f"expected one of {', '.join(map(repr, allowed))}, got {value!r}")
+            if value is not None:
+                check.one_of(field, value, allowed)
         check.members("severities", self.severities, Severity)
         check.done()
 
-    def _check_condition(self, check: Checker, path: str, condition: str, fields: tuple[str, ...]) -> None:
+    def _check_condition(
+        self, check: Checker, path: str, condition: str, fields: Mapping[str, tuple[str, ...] | None]
+    ) -> None:
         field, _, value = condition.partition("=")
         if field not in fields:
             shown = ", ".join(fields) or "none"
             check.fail(path, f"{self.done_by} has no field {field!r} (its fields: {shown})")
             return
-        allowed = FIELD_VALUES.get((str(self.done_by), field))
+        allowed = fields[field]
         if allowed is not None and value not in allowed:
             listed = ", ".join(map(repr, allowed))
             check.fail(path, f"{self.done_by}.{field} is one of {listed}, got {value!r}")
@@ -179,13 +123,30 @@ class ChecklistStep:
         return severity is None or severity in self.severities
 
 
+def _event_fields(check: Checker, kind: str) -> Mapping[str, tuple[str, ...] | None] | None:
+    """The own fields of the event named *kind*, with their values; ``None`` (and a problem) if unknown.
+
+    Read from the event classes themselves, which load here the first time a
+    step other than one of the guide's own names an event: reading or checking
+    a policy whose checklists are the guide's loads no event class (see
+    :data:`_guide_steps`).
+    """
+    from incident_process.events._events import EVENT_TYPES, field_choices
+
+    if kind in EVENT_TYPES:
+        return field_choices(kind)
+    known = ", ".join(EVENT_TYPES)
+    check.fail("done_by", f"unknown event {kind!r}; expected one of {known}")
+    return None
+
+
 def _shown(value: object) -> str:
     """A field's value as a condition compares it: an enumeration by its value."""
     return str(getattr(value, "value", value))
 
 
 def step_matches(step: ChecklistStep, event: object) -> bool:
-    """Whether *event* (an :class:`~incident_process.Event`) completes *step*."""
+    """Whether *event* (an :class:`~incident_process.events.Event`) completes *step*."""
     if step.done_by is None or getattr(event, "kind", None) != step.done_by:
         return False
     for condition in step.where:
@@ -207,6 +168,12 @@ def steps_by_event(
                 index.setdefault(step.done_by, []).append((name, step))
     return {kind: tuple(pairs) for kind, pairs in index.items()}
 
+
+#: The guide's own steps, whose events and conditions the tests check against
+#: the event classes, so that building one (at import, or as a policy file is
+#: read) loads no event class; ``None`` while they are built below. A tuple:
+#: a step is looked up by equality, since a step with a wrong field may not hash.
+_guide_steps: tuple[ChecklistStep, ...] | None = None
 
 #: Guide, "Declaration checklist".
 DECLARATION_CHECKLIST = (
@@ -274,13 +241,127 @@ RESOLUTION_CHECKLIST = (
     ),
 )
 
+_guide_steps = DECLARATION_CHECKLIST + RESOLUTION_CHECKLIST
+
+
+# --- Roles, declaration and resolution ------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class RoleRequirements:
+    """Which roles a severity requires; "must" is a requirement, "should" a recommendation.
+
+    Guide, "Roles During Incident": "For SEV3: IC may handle all roles. For
+    SEV2: Minimum IC + Technical Lead. For SEV1: All roles should be filled."
+    The Incident Commander is a "must" at every severity: the declarer
+    assumes the role until it is handed off (guide, "On-Call
+    Responsibilities").
+
+    Attributes:
+        must: Roles that must be filled.
+        should: Roles that should be filled.
+        separate_people: Whether the required roles must be held by
+            different people (``False``: the IC may hold them all).
+    """
+
+    must: tuple[Role, ...]
+    should: tuple[Role, ...] = ()
+    separate_people: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        check.members("must", self.must, Role)
+        check.members("should", self.should, Role, non_empty=False)
+        check.flag("separate_people", self.separate_people)
+        if isinstance(self.must, tuple) and Role.INCIDENT_COMMANDER not in self.must:
+            check.fail("must", "every severity must require the incident_commander role")
+        if isinstance(self.must, tuple) and isinstance(self.should, tuple):
+            for index, role in enumerate(self.should):
+                if role in self.must:
+                    check.fail(f"should[{index}]", f"{role.value!r} is already a 'must'")
+        check.done()
+
+
+_ALL_ROLES_BUT_IC = (Role.TECHNICAL_LEAD, Role.COMMUNICATIONS_LEAD, Role.SCRIBE)
+
+
+DEFAULT_ROLES = PerSeverity(
+    sev1=RoleRequirements(must=(Role.INCIDENT_COMMANDER,), should=_ALL_ROLES_BUT_IC, separate_people=True),
+    sev2=RoleRequirements(must=(Role.INCIDENT_COMMANDER, Role.TECHNICAL_LEAD), separate_people=True),
+    sev3=RoleRequirements(must=(Role.INCIDENT_COMMANDER,)),
+)
+
+
+@attrs.frozen(kw_only=True)
+class Declaration:
+    """Guide, "2. Declaration".
+
+    Attributes:
+        who_may_declare: "Any on-call engineer, any support lead, any
+            engineering manager", as identifiers.
+        channel_prefix: "Create incident channel:
+            ``#incident-YYYY-MM-DD-brief-name``": the part before the date.
+        notify_group: "Notify stakeholders via ``@incident-notify`` Slack group".
+        checklist: "Declaration checklist", its six steps in order.
+        enforce_checklist: Whether resolving is refused while a step
+            required before it is open (``False``: the open steps are
+            reported by audits; the guide says what to do, not what to refuse).
+    """
+
+    who_may_declare: tuple[str, ...] = ("on_call_engineer", "support_lead", "engineering_manager")
+    channel_prefix: str = "#incident-"
+    notify_group: str = "@incident-notify"
+    checklist: tuple[ChecklistStep, ...] = DECLARATION_CHECKLIST
+    enforce_checklist: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        for path, who in check.items("who_may_declare", self.who_may_declare):
+            check.identifier(path, who)
+        check.text("channel_prefix", self.channel_prefix)
+        check.text("notify_group", self.notify_group)
+        check.keyed("checklist", self.checklist, ChecklistStep, "id")
+        check.flag("enforce_checklist", self.enforce_checklist)
+        check.done()
+
+
+@attrs.frozen(kw_only=True)
+class Resolution:
+    """Guide, "4. Resolution".
+
+    Attributes:
+        quiet_period: "No new error reports for 15 minutes (SEV1/2) or 30
+            minutes (SEV3)".
+        archive_channel_after: "Close incident channel (archive after 24h)".
+        checklist: "Resolution checklist", its five steps in order.
+        enforce_checklist: Whether closing is refused while a step required
+            before it is open (``False``: reported by audits).
+    """
+
+    quiet_period: PerSeverity[timedelta] = PerSeverity(
+        sev1=timedelta(minutes=15), sev2=timedelta(minutes=15), sev3=timedelta(minutes=30)
+    )
+    archive_channel_after: timedelta = timedelta(hours=24)
+    checklist: tuple[ChecklistStep, ...] = RESOLUTION_CHECKLIST
+    enforce_checklist: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        if check.instance("quiet_period", self.quiet_period, PerSeverity):
+            for path, _, value in each("quiet_period", self.quiet_period):
+                check.duration(path, value)
+        check.duration("archive_channel_after", self.archive_channel_after)
+        check.keyed("checklist", self.checklist, ChecklistStep, "id")
+        check.flag("enforce_checklist", self.enforce_checklist)
+        check.done()
+
 
 # --- Response priorities and the decision framework ------------------------------
 
 #: The response priorities the library knows how to follow, in the guide's order.
 RESPONSE_PRIORITIES = ("mitigate", "communicate", "investigate", "fix", "verify")
 
-#: The decision framework's factors, by the name :func:`~incident_process.choose_option` uses.
+#: The decision framework's factors, by the name :func:`~incident_process.response.choose_option` uses.
 DECISION_FACTORS = ("data", "reversibility", "risk", "speed")
 
 
@@ -318,7 +399,7 @@ class Response:
             solution; 5. Verify - Confirm resolution", in the order they
             come: each of the five once.
         decision_factors: The order in which
-            :func:`~incident_process.choose_option` compares options, each of
+            :func:`~incident_process.response.choose_option` compares options, each of
             the guide's four factors once: ``"data"`` ("Are we risking data
             loss or corruption?"), ``"reversibility"`` ("Can we undo this if
             it doesn't work?"), ``"risk"`` ("What could go wrong with each

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
-from ._durations import format_duration
-from ._policy import ALERT_METRICS, DEFAULT_POLICY, SLO_METRICS, Direction, Policy
-from ._policy_response import ChecklistStep
-from ._vocabulary import Role, Severity
+from incident_process.timing._durations import describe_duration
+from incident_process.vocabulary import Direction, Role, Severity
+
+from ._alerting import ALERT_METRICS, SLO_METRICS
+from ._playbook import ChecklistStep
+from ._policy import DEFAULT_POLICY, Policy
 
 __all__ = ["render_policy"]
 
@@ -25,15 +27,8 @@ def _percent(fraction: float) -> str:
 
 
 def _span(span: timedelta) -> str:
-    """A span as the guide writes it: "immediately", "5 minutes", "1 hour", "1h30m"."""
-    if span == timedelta(0):
-        return "immediately"
-    seconds = int(span.total_seconds())
-    for unit, size in (("hour", 3600), ("minute", 60), ("second", 1)):
-        count, rest = divmod(seconds, size)
-        if count and not rest:
-            return f"{count} {unit}{'' if count == 1 else 's'}"
-    return format_duration(span)
+    """A span as the guide writes it: "immediately" for none ("Declare immediately"), else in words."""
+    return "immediately" if span == timedelta(0) else describe_duration(span)
 
 
 def _names(items: Iterable[object]) -> str:

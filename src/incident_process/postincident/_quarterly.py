@@ -19,16 +19,20 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import attrs
 
-from ._calendar import resolve_zone
-from ._errors import MissingExtraError, ReviewError
-from ._events import Acknowledged, utc
-from ._incident import Incident
-from ._policy import DEFAULT_POLICY, Policy, QuarterlyMetric
-from ._rules import Phase
-from ._vocabulary import Severity
+from incident_process.errors import MissingExtraError, ReviewError
+from incident_process.events import Acknowledged
+from incident_process.policy import DEFAULT_POLICY, Policy
+from incident_process.timing import describe_duration
+from incident_process.timing._calendar import resolve_zone
+from incident_process.timing._moments import aware, utc
+from incident_process.vocabulary import Phase, QuarterlyMetric, Severity
+
+if TYPE_CHECKING:
+    from incident_process.lifecycle import Incident
 
 __all__ = [
     "DEFINITIONS",
@@ -255,9 +259,8 @@ def quarterly_review(  # noqa: C901, PLR0912, PLR0915 - one pass, one tally per 
         CalendarError: if the policy's zone is unknown.
     """
     year, number = parse_quarter(quarter)
-    if now is not None and (not isinstance(now, datetime) or now.utcoffset() is None):
-        msg = f"now: expected a timezone-aware datetime, got {now!r}"
-        raise ReviewError(msg)
+    if now is not None:
+        aware(now, "now", ReviewError)
     zone = resolve_zone(policy.zone)
     first_month = 3 * (number - 1) + 1
     bounds = [
@@ -377,16 +380,8 @@ def quarterly_review(  # noqa: C901, PLR0912, PLR0915 - one pass, one tally per 
 
 
 def _duration(value: timedelta | None) -> str:
-    """``"2 h 05 min"``, ``"45 min 30 s"``; ``"-"`` for none."""
-    if value is None:
-        return "-"
-    sign = "-" if value < _ZERO else ""
-    seconds = round(abs(value).total_seconds())
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    if hours:
-        return f"{sign}{hours} h {minutes:02d} min"
-    return f"{sign}{minutes} min {seconds:02d} s"
+    """A mean in words (``"2 hours 5 minutes"``); ``"-"`` for none."""
+    return "-" if value is None else describe_duration(value)
 
 
 def render_quarterly_report(report: QuarterlyReport) -> str:

@@ -1,28 +1,22 @@
-"""The post-incident report skeleton and the review meeting (guide, "Post-Incident Review Process").
+"""Guide, "Post-Incident Document": the report's skeleton, filled in from the events.
 
 :func:`render_postmortem` writes the guide's "Incident Report" Markdown
 skeleton for an incident, filled in with what the events know (title, impact
 duration, the timeline with local timestamps, root cause, action items) and
 with the fields a caller gives; what nobody knows yet keeps the guide's
-``[placeholder]``, so :func:`~incident_process.validate_postmortem` reports it
-until someone fills it in.
-
-:func:`review_plan` lays out the review meeting from the policy: its length,
-the agenda with minutes, who must attend (by name, from the role tenures), the
-deadlines, and whether the facilitator may facilitate ("not someone involved
-in incident").
+``[placeholder]``, so :func:`~incident_process.postincident.validate_postmortem`
+reports it until someone fills it in.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
+from typing import TYPE_CHECKING
 
-import attrs
-
-from ._errors import MessageError
-from ._events import (
+from incident_process.errors import MessageError
+from incident_process.events import (
     Acknowledged,
     ActionItemAdded,
     ActionItemCompleted,
@@ -36,7 +30,6 @@ from ._events import (
     DocumentPublished,
     Escalated,
     Event,
-    Milestone,
     MilestoneRecorded,
     PostIncidentStarted,
     Reopened,
@@ -47,12 +40,16 @@ from ._events import (
     RootCauseIdentified,
     SeverityChanged,
     UpdatePosted,
-    utc,
 )
-from ._incident import Incident
-from ._vocabulary import Role
+from incident_process.timing import describe_duration
+from incident_process.timing._calendar import resolve_zone
+from incident_process.timing._moments import utc
+from incident_process.vocabulary import Milestone
 
-__all__ = ["ReviewPlan", "render_postmortem", "review_plan"]
+if TYPE_CHECKING:
+    from incident_process.lifecycle import Incident
+
+__all__ = ["render_postmortem"]
 
 _INLINE = re.compile(r"[\\`*_\[\]<>|]")
 
@@ -78,15 +75,8 @@ def _text(value: object) -> str:
 
 
 def _local(moment: datetime, incident: Incident) -> str:
-    from ._calendar import resolve_zone
-
     local = moment.astimezone(resolve_zone(incident.policy.zone))
     return f"{local.date().isoformat()} {local.hour:02d}:{local.minute:02d} {local.tzname()}"
-
-
-def _minutes(span: timedelta) -> str:
-    minutes = round(span / timedelta(minutes=1))
-    return f"{minutes} minute{'' if minutes == 1 else 's'}"
 
 
 def _describe(event: Event) -> str:  # noqa: C901, PLR0911, PLR0912 - one line per event type
@@ -139,9 +129,8 @@ def _describe(event: Event) -> str:  # noqa: C901, PLR0911, PLR0912 - one line p
 
 def _step_done(event: ChecklistStepCompleted, incident: Incident) -> str:
     """A checklist step, in the policy's words for it."""
-    text = next(
-        item.step.text for item in incident.checklist(event.checklist).items if item.step.id == event.step
-    )
+    steps = getattr(incident.policy, event.checklist).checklist  # each checklist is its policy group's
+    text = next(step.text for step in steps if step.id == event.step)
     note = f" ({_text(event.note)})" if event.note else ""
     return f"{_text(event.checklist).capitalize()} checklist: {_text(text)}, by {_text(event.by)}{note}"
 
@@ -184,7 +173,8 @@ def render_postmortem(incident: Incident, **fields: object) -> str:
     if incident.resolved_at is not None:
         span = incident.resolved_at - started
         known["duration"] = (
-            f"{_minutes(span)} ({_local(started, incident)} to {_local(incident.resolved_at, incident)})"
+            f"{describe_duration(span, unit='minute')} "
+            f"({_local(started, incident)} to {_local(incident.resolved_at, incident)})"
         )
     if incident.root_cause is not None and incident.root_cause.summary:
         known["root_cause"] = _text(incident.root_cause.summary)
@@ -229,75 +219,3 @@ def render_postmortem(incident: Incident, **fields: object) -> str:
         *rows,
     ]
     return "\n".join(lines) + "\n"
-
-
-@attrs.frozen(kw_only=True)
-class ReviewPlan:
-    """The post-incident review meeting, laid out from the policy.
-
-    Attributes:
-        incident_id: The incident.
-        min_duration: "Duration: 30-60 minutes" (the low end).
-        max_duration: ... (the high end).
-        agenda: Each agenda item with its length, in order.
-        required_attendees: Each required role, with everyone who held it
-            during the incident.
-        other_attendees: "relevant engineers, support if involved".
-        review_due: The review's deadline, if the severity requires one.
-        document_due: The document's deadline, if the severity requires one.
-        facilitator: The facilitator proposed, if any.
-        facilitator_problem: Why they may not facilitate, if they may not.
-    """
-
-    incident_id: str
-    min_duration: timedelta
-    max_duration: timedelta
-    agenda: tuple[tuple[str, timedelta], ...]
-    required_attendees: tuple[tuple[Role, tuple[str, ...]], ...]
-    other_attendees: tuple[str, ...]
-    review_due: datetime | None
-    document_due: datetime | None
-    facilitator: str | None = None
-    facilitator_problem: str | None = None
-
-
-def review_plan(incident: Incident, *, facilitator: str | None = None) -> ReviewPlan:
-    """The review meeting for *incident*: length, agenda, attendees by name, deadlines, facilitator.
-
-    Guide: "Attendees: IC, Technical Lead, relevant engineers, support if
-    involved. Facilitator: Rotating, not someone involved in incident." The
-    deadlines are "within 3 business days" and "within 5 business days" of
-    the (last) resolution, for the severities that require a post-incident
-    process.
-    """
-    policy = incident.policy
-    review, post = policy.post_incident.review, policy.post_incident
-    holders = incident.role_tenures()
-    attendees = tuple(
-        (role, tuple(dict.fromkeys(t.person for t in holders if t.role is role)))
-        for role in review.required_attendees
-    )
-    review_due = document_due = None
-    if incident.resolved_at is not None and incident.severity in post.required_for:
-        calendar = policy.business_calendar()
-        review_due = calendar.deadline(incident.resolved_at, post.review_within.days)
-        document_due = calendar.deadline(incident.resolved_at, post.document_within.days)
-    problem = None
-    if (
-        facilitator is not None
-        and review.facilitator_uninvolved
-        and facilitator in incident.involved_people()
-    ):
-        problem = f"{facilitator} was involved in the incident; the guide wants a facilitator who was not"
-    return ReviewPlan(
-        incident_id=incident.id,
-        min_duration=review.min_duration,
-        max_duration=review.max_duration,
-        agenda=tuple((item.topic, item.duration) for item in review.agenda),
-        required_attendees=attendees,
-        other_attendees=review.other_attendees,
-        review_due=review_due,
-        document_due=document_due,
-        facilitator=facilitator,
-        facilitator_problem=problem,
-    )

@@ -8,7 +8,7 @@ What could be improved); ## Action Items (| Action | Owner | Due Date | Status |
 Its "Goals": "NO blame, only learning".
 
 :func:`validate_postmortem` parses the Markdown with markdown-it-py (CommonMark
-and tables) and reports each problem as a :class:`~incident_process._findings.Finding`;
+and tables) and reports each problem as a :class:`~incident_process.comms.Finding`;
 :data:`POSTMORTEM_RULES` lists the rules. The required shape is the policy's
 (``policy.post_incident.document``, :class:`PostIncidentDocument`), and the
 blame words are the external linter's (``policy.communication.external``):
@@ -29,9 +29,11 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ._findings import Finding
-from ._folding import fold, fold_phrase
-from ._policy import DEFAULT_POLICY, Policy, PostIncidentDocument
+from incident_process._folding import fold, fold_phrase
+from incident_process.comms import Finding
+from incident_process.comms._lint import blame_spans
+from incident_process.comms._phrases import alternation, compiled_phrases
+from incident_process.policy import DEFAULT_POLICY, Policy, PostIncidentDocument
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -444,9 +446,7 @@ class _Check:
         column of the Action Items table. Case is ignored; a name that is in
         neither list is not known to be a person.
         """
-        from ._lint import _alternation, _rules, blame_spans
-
-        rules = _rules(policy.communication.external)
+        rules = compiled_phrases(policy.communication.external)
         folded = fold(self.doc.text)
         names = {
             fold_phrase(part)
@@ -456,7 +456,7 @@ class _Check:
         }
         people = rules.people.pattern
         if names:
-            people = f"{people}|{_alternation(names, plural=True)}"
+            people = f"{people}|{alternation(names, plural=True)}"
         spans = blame_spans(
             folded.text,
             rules,

@@ -31,9 +31,9 @@ from datetime import timedelta
 
 import attrs
 
-from ._errors import PlaybookError
-from ._policy import DEFAULT_POLICY, Policy
-from ._policy_response import DECISION_FACTORS
+from incident_process.errors import PlaybookError
+from incident_process.policy import DECISION_FACTORS, DEFAULT_POLICY, Policy
+from incident_process.timing import describe_duration
 
 __all__ = ["Decision", "Option", "RankedOption", "Risk", "SetAside", "choose_option"]
 
@@ -159,16 +159,13 @@ _FACTORS: dict[str, tuple[str, Callable[[Option], object], Callable[[Option], st
     "speed": (
         "restores_in",
         lambda o: o.restores_in,
-        lambda o: f"restores service in {_minutes(o.restores_in)}",
+        lambda o: f"restores service in {_span(o.restores_in)}",
     ),
 }
 
 
-def _minutes(span: timedelta | None) -> str:
-    if span is None:
-        return "?"
-    minutes = span.total_seconds() / 60
-    return f"{minutes:g} minute{'' if minutes == 1 else 's'}"
+def _span(span: timedelta | None) -> str:
+    return "?" if span is None else describe_duration(span)
 
 
 def _missing(option: Option) -> list[str]:

@@ -22,14 +22,13 @@ from datetime import datetime
 
 import attrs
 
-from ._errors import PlaybookError
-from ._incident import Incident
-from ._obligations import Obligation, ObligationStatus, as_of
-from ._policy import DEFAULT_POLICY, Policy
-from ._policy_response import ReadinessItem
-from ._response import NextStep
-from ._rules import Phase
-from ._vocabulary import Role, Severity
+from incident_process.errors import PlaybookError
+from incident_process.lifecycle import Incident, Obligation, obligations
+from incident_process.policy import DEFAULT_POLICY, Policy, ReadinessItem
+from incident_process.timing._moments import aware
+from incident_process.vocabulary import ObligationStatus, Phase, Role, Severity
+
+from ._next_steps import NextStep, next_steps
 
 __all__ = ["HandoffEntry", "OnCallProfile", "Readiness", "ShiftHandoff", "check_readiness", "hand_off"]
 
@@ -211,7 +210,7 @@ def _as_of_hand_off(incidents: Iterable[Incident], at: datetime) -> list[Inciden
         if not isinstance(incident, Incident):
             msg = f"incidents[{index}]: expected an Incident, got {type(incident).__name__}"
             raise PlaybookError(msg)
-        known = as_of(incident, at)
+        known = incident.as_of(at)
         if known is None:
             msg = f"incidents[{index}]: {incident.id} was detected after the hand-off"
             raise PlaybookError(msg)
@@ -246,9 +245,7 @@ def hand_off(  # noqa: PLR0913 - the hand-off's own fields
             that is not an incident, an incident detected after *at* or given
             twice, or a note for an incident not given.
     """
-    if not isinstance(at, datetime) or at.utcoffset() is None:
-        msg = f"at: expected a timezone-aware datetime, got {at!r}"
-        raise PlaybookError(msg)
+    aware(at, "at", PlaybookError)
     for name, person in (("from_person", from_person), ("to_person", to_person)):
         if not isinstance(person, str) or not person.strip():
             msg = f"{name}: expected non-empty text, got {person!r}"
@@ -274,8 +271,8 @@ def hand_off(  # noqa: PLR0913 - the hand-off's own fields
                 roles=tuple(
                     role for role, person in incident.role_holders().items() if person == from_person
                 ),
-                next_steps=tuple(step for step in incident.next_steps(at) if not step.overdue),
-                late=tuple(duty for duty in incident.obligations(at) if duty.status in _LATE),
+                next_steps=tuple(step for step in next_steps(incident, at) if not step.overdue),
+                late=tuple(duty for duty in obligations(incident, at) if duty.status in _LATE),
                 note=(notes or {}).get(incident.id, ""),
             )
         )

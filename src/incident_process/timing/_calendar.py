@@ -26,7 +26,9 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ._errors import CalendarError
+from incident_process.errors import CalendarError
+
+from ._moments import aware
 
 if TYPE_CHECKING:
     from holidays import HolidayBase
@@ -86,14 +88,6 @@ def _closed(value: object) -> frozenset[date]:
         msg = f"closed: expected dates (datetime.date), got {value!r}"
         raise CalendarError(msg)
     return frozenset(days)
-
-
-def _aware(name: str, moment: object) -> datetime:
-    if not isinstance(moment, datetime) or moment.utcoffset() is None:
-        shown = moment.isoformat() if isinstance(moment, datetime) else repr(moment)
-        msg = f"{name}: expected a timezone-aware datetime, got {shown}"
-        raise CalendarError(msg)
-    return moment
 
 
 @attrs.frozen(init=False)
@@ -191,7 +185,7 @@ class BusinessCalendar:
 
     def local_date(self, moment: datetime) -> date:
         """The date of *moment* in the calendar's zone."""
-        return _aware("moment", moment).astimezone(self.tz).date()
+        return aware(moment, "moment", CalendarError).astimezone(self.tz).date()
 
     def _next_business_days(self, day: date, count: int) -> date:
         """The *count*-th business day strictly after *day* (``day`` itself for 0)."""
@@ -222,7 +216,7 @@ class BusinessCalendar:
         the gap. So adding *n* then *m* lands on the same day as adding
         *n + m*, and at the same time unless the first step's time was moved.
         """
-        local = _aware("moment", moment).astimezone(self.tz)
+        local = aware(moment, "moment", CalendarError).astimezone(self.tz)
         _count(n)
         if n == 0:
             return local
@@ -253,7 +247,8 @@ class BusinessCalendar:
 
     def business_days_between(self, a: datetime, b: datetime) -> int:
         """Business days after *a*'s local date up to and including *b*'s; negative if *b* is earlier."""
-        first, last = self.local_date(_aware("a", a)), self.local_date(_aware("b", b))
+        first = self.local_date(aware(a, "a", CalendarError))
+        last = self.local_date(aware(b, "b", CalendarError))
         if last < first:
             return -self.business_days_between(b, a)
         count = 0

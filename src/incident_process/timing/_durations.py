@@ -8,16 +8,31 @@ quiet period of 30 minutes) are exact spans of seconds: a
 Business-day rules ("Post-incident review: Within 3 business days") depend on a
 calendar, not on elapsed seconds: a :class:`BusinessDays`. In policy files
 they are written ``"3 business days"``.
+
+A span is written in one of two ways, each by one function: in the policy
+file's form by :func:`format_duration` (``"1h30m"``, what
+:func:`parse_duration` reads back), and in words for people by
+:func:`describe_duration` (``"1 hour 30 minutes"``: messages, refusals,
+reports and tables).
 """
 
 from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Literal
 
 import attrs
 
-__all__ = ["BusinessDays", "format_duration", "parse_business_days", "parse_duration"]
+__all__ = [
+    "BUSINESS_DAYS_FORM",
+    "DURATION_FORM",
+    "BusinessDays",
+    "describe_duration",
+    "format_duration",
+    "parse_business_days",
+    "parse_duration",
+]
 
 _DURATION = re.compile(r"(?:(?P<h>[0-9]+)h)?(?:(?P<m>[0-9]+)m)?(?:(?P<s>[0-9]+)s)?")
 _BUSINESS_DAYS = re.compile(r"(?P<n>[0-9]+) business days?")
@@ -58,6 +73,42 @@ def format_duration(span: timedelta) -> str:
     parts = [f"{hours}h" if hours else "", f"{minutes}m" if minutes else ""]
     parts.append(f"{seconds}s" if seconds else "")
     return "".join(parts) or "0m"
+
+
+_UNITS = (("hour", 3600), ("minute", 60), ("second", 1))
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def describe_duration(span: timedelta, *, unit: Literal["minute"] | None = None) -> str:
+    """Write *span* in words, the way every message, refusal, report and table of the library does.
+
+    Hours, minutes and seconds, largest first, leaving out those that are
+    zero, rounded to the nearest second; with ``unit="minute"``, the whole span
+    in minutes, rounded to the nearest minute (the resolution message's "total
+    minutes"). A negative span has a leading minus sign.
+
+    >>> describe_duration(timedelta(minutes=15))
+    '15 minutes'
+    >>> describe_duration(timedelta(hours=1, minutes=30, seconds=1))
+    '1 hour 30 minutes 1 second'
+    >>> describe_duration(timedelta(hours=1, minutes=30), unit="minute")
+    '90 minutes'
+    """
+    sign = "-" if span < timedelta(0) else ""
+    micro = abs(span) // _MICROSECOND
+    if unit == "minute":
+        parts = [((micro + 30_000_000) // 60_000_000, "minute")]  # halves round up
+    else:
+        seconds = (micro + 500_000) // 1_000_000
+        parts = []
+        for name, size in _UNITS:
+            count, seconds = divmod(seconds, size)
+            if count:
+                parts.append((count, name))
+        parts = parts or [(0, "second")]
+    if parts[0][0] == 0:
+        sign = ""  # nothing left of a tiny negative span once rounded
+    return sign + " ".join(f"{count} {name}{'' if count == 1 else 's'}" for count, name in parts)
 
 
 @attrs.frozen

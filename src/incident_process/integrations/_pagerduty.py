@@ -1,0 +1,120 @@
+"""PagerDuty V3 webhooks in: an incident's trigger, acknowledgement or resolution as an ``Alert``.
+
+Guide, "1. Detection": "Automated monitoring: PagerDuty alerts on error
+rate, latency, availability" and "Automated alert: Acknowledge within 5
+minutes": PagerDuty's ``incident.triggered``, ``incident.acknowledged`` and
+``incident.resolved`` events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from incident_process._problems import join
+from incident_process.policy import DEFAULT_POLICY, Policy
+
+from ._alerts import PAGERDUTY, Alert, AlertStatus
+from ._payloads import Reader, decoded
+
+__all__ = ["parse_pagerduty"]
+
+_PAGERDUTY_WHAT = "PagerDuty webhook"
+
+
+_PAGERDUTY_EVENTS = {
+    "incident.triggered": AlertStatus.FIRING,
+    "incident.acknowledged": AlertStatus.ACKNOWLEDGED,
+    "incident.resolved": AlertStatus.RESOLVED,
+}
+
+
+def parse_pagerduty(payload: object, *, policy: Policy = DEFAULT_POLICY) -> Alert:
+    """The alert of a PagerDuty V3 webhook: ``incident.triggered``, ``.acknowledged`` or ``.resolved``.
+
+    *payload* is the request body (text or bytes) or its parsed JSON. The
+    alert's identity is the PagerDuty incident's id; its labels are the
+    service's name (``service``), the ``urgency`` and the priority's name
+    (``priority``, when set), so the policy's label mapping applies to them.
+    An acknowledgement is by the event's ``agent``, or, when PagerDuty sends
+    none, by the incident's first assignee.
+
+    Raises:
+        PayloadError: naming every missing or mistyped field by its JSON path
+            (``event.data.created_at``), or another event type.
+    """
+    data = decoded(payload, _PAGERDUTY_WHAT)
+    read = Reader(_PAGERDUTY_WHAT)
+    top = read.mapping(data, "")
+    event = read.field_object(top, "", "event") if top is not None else None
+    if event is None:
+        read.done()
+    assert event is not None  # noqa: S101 - read.done() raised otherwise
+    kind = read.text(event, "event", "event_type", choices=tuple(_PAGERDUTY_EVENTS))
+    event_id = read.text(event, "event", "id")
+    occurred = read.time(event, "event", "occurred_at")
+    incident = read.field_object(event, "event", "data")
+    if incident is None:
+        read.done()
+    assert incident is not None  # noqa: S101 - read.done() raised otherwise
+    path = "event.data"
+    read.text(incident, path, "type", choices=("incident",))
+    identity = read.text(incident, path, "id")
+    title = read.text(incident, path, "title")
+    created = read.time(incident, path, "created_at")
+    url = read.text(incident, path, "html_url", required=False)
+    labels = _pagerduty_labels(read, incident, path)
+    by = None
+    if kind == "incident.acknowledged":
+        by = _acknowledger(read, event, incident)
+    read.done()
+    assert kind is not None  # noqa: S101 - read above
+    assert event_id is not None  # noqa: S101
+    assert occurred is not None  # noqa: S101
+    assert identity is not None  # noqa: S101
+    assert title is not None  # noqa: S101
+    assert created is not None  # noqa: S101
+    status = _PAGERDUTY_EVENTS[kind]
+    endpoint, metric = policy.integrations.endpoint_of(labels), policy.integrations.metric_of(title)
+    key = f"{PAGERDUTY}:{identity}:{status.value}"
+    return Alert(
+        origin=PAGERDUTY,
+        identity=identity,
+        key=f"{key}:{event_id}" if status is AlertStatus.ACKNOWLEDGED else key,
+        status=status,
+        title=title,
+        started_at=created,
+        at=occurred,
+        ended_at=occurred if status is AlertStatus.RESOLVED else None,
+        labels=labels,
+        endpoint=endpoint,
+        metric=metric,
+        by=by,
+        url=url,
+    )
+
+
+def _summary(read: Reader, data: Mapping[str, Any], path: str, key: str, *, required: bool) -> str | None:
+    reference = read.field_object(data, path, key, required=required, nullable=not required)
+    if reference is None:
+        return None
+    return read.text(reference, join(path, key), "summary")
+
+
+def _pagerduty_labels(read: Reader, incident: Mapping[str, Any], path: str) -> tuple[tuple[str, str], ...]:
+    labels = {
+        "service": _summary(read, incident, path, "service", required=True),
+        "urgency": read.text(incident, path, "urgency", choices=("high", "low")),
+        "priority": _summary(read, incident, path, "priority", required=False),
+    }
+    return tuple(sorted((name, value) for name, value in labels.items() if value is not None))
+
+
+def _acknowledger(read: Reader, event: Mapping[str, Any], incident: Mapping[str, Any]) -> str | None:
+    if event.get("agent") is not None:
+        return _summary(read, event, "event", "agent", required=True)
+    assignees = incident.get("assignees")
+    if isinstance(assignees, list) and assignees:
+        return _summary(read, {"0": assignees[0]}, "event.data.assignees", "0", required=True)
+    read.fail("event.agent", "an acknowledgement needs an agent, or an assignee in event.data.assignees")
+    return None
