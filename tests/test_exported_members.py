@@ -127,6 +127,17 @@ def test_the_top_level_lists_exactly_its_public_names():
     assert set(dir(incident_process)) >= set(incident_process.__all__)
 
 
+def test_type_checkers_see_what_loads_on_first_use():
+    """The top level's TYPE_CHECKING imports are exactly the names and namespaces it loads on first use."""
+    tree = ast.parse(inspect.getsource(incident_process))
+    [block] = [
+        node for node in tree.body if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"
+    ]
+    seen = {alias.asname or alias.name for node in block.body for alias in node.names}
+    lazy = incident_process._LAZY  # noqa: SLF001
+    assert seen == {name for names in lazy.values() for name in names} | set(lazy)
+
+
 def test_the_top_level_is_the_contract_the_core_and_the_namespaces():
     """About 60 names: the pinned contract, every error, the core, the namespaces; nothing more."""
     from incident_process import errors

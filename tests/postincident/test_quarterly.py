@@ -217,10 +217,16 @@ def test_bad_quarters_are_review_errors(quarter):
     assert isinstance(caught.value, IncidentProcessError)
 
 
+#: When the generated incidents are detected: 270 days from April 2026, and the quarter reviewed (2026Q3).
+SPAN = (T(4, 1, 0), T(4, 1, 0) + timedelta(days=270) + MINUTE)
+IN_Q3 = (T(7, 1, 4), T(10, 1, 4))
+
+
 @st.composite
-def incidents(draw):
-    """An incident detected between April and December 2026, in some phase, with optional extras."""
-    start = T(4, 1, 0) + timedelta(minutes=draw(st.integers(0, 270 * 24 * 60)))
+def incidents(draw, within=SPAN):
+    """An incident detected in ``[within[0], within[1])``, in some phase, with optional extras."""
+    first, end = within
+    start = first + timedelta(minutes=draw(st.integers(0, (end - first) // MINUTE - 1)))
     number = draw(st.integers(0, 10**6))
     incident = detect(f"INC-{number}", start)
     if draw(st.booleans()):
@@ -252,8 +258,10 @@ def incidents(draw):
     return incident
 
 
-in_q3 = incidents().filter(lambda i: T(7, 1, 4) <= i.detected_at < T(10, 1, 4))
-not_in_q3 = incidents().filter(lambda i: not T(7, 1, 4) <= i.detected_at < T(10, 1, 4))
+# Drawn in their windows rather than filtered (a filter keeping a third of the draws fails Hypothesis's
+# health check now and then).
+in_q3 = incidents(within=IN_Q3)
+not_in_q3 = st.one_of(incidents(within=(SPAN[0], IN_Q3[0])), incidents(within=(IN_Q3[1], SPAN[1])))
 
 
 @given(st.lists(incidents(), max_size=8))
