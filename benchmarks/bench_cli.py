@@ -45,7 +45,9 @@ from pathlib import Path
 
 from _report import BenchmarkError, non_negative_int, positive_int, round_robin, write_section
 from incident_process import Policy, load_record, loads_policy, loads_record
-from incident_process.cli._main import _audit_entries  # exactly what `audit` does with a record it has read
+from incident_process.cli._common import (
+    audit_entries as _audit_entries,
+)  # exactly what `audit` does with a record it has read
 from incident_process.lifecycle import dump_record, unmet_role_requirements
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,6 +14,7 @@ from incident_process import Incident, Policy, dump_record, loads_policy, render
 HERE = Path(__file__).resolve().parent
 POLICY_TEXT = """\
 # Our changes to the guide: New York time, US holidays, a faster SEV3 cadence.
+name = "example-co-2026"
 zone = "America/New_York"
 
 [calendar]
@@ -53,25 +54,56 @@ def sev1_on_time(policy: Policy) -> Incident:
         source="automated_alert",
         at=t0,
         policy=policy,
+        labels={"alertname": "HighErrorRate", "service": "api-gateway", "endpoint": "checkout"},
+        references={
+            "alertmanager.fingerprint": "5e6b1a4b2c3d7f80",
+            "alertmanager.group_key": '{}:{alertname="HighErrorRate"}',
+        },
     )
     i = i.record_milestone("customer_impact_started", at=at(t0, 1), occurred_at=at(t0, -3))
     i = i.acknowledge(at=at(t0, 2), by="ana")
     i = i.complete_step("declaration", "confirm_criteria", at=at(t0, 3), by="ana", note="every request fails")
-    i = i.declare(at=at(t0, 3), by="ana", declarer_role="on_call_engineer", severity="SEV1")
+    i = i.declare(
+        at=at(t0, 3),
+        by="ana",
+        declarer_role="on_call_engineer",
+        severity="SEV1",
+        impact="Every API request fails with 503; all customers are affected",
+    )
     i = i.complete_step(
         "declaration", "create_channel", at=at(t0, 3), by="ana", note="#incident-2026-07-14-api-503"
     )
     i = i.complete_step("declaration", "notify_stakeholders", at=at(t0, 4), by="ana", note="@incident-notify")
     i = i.start_response(at=at(t0, 4)).assign_role("technical_lead", "bo", at=at(t0, 5))
     i = i.assign_role("communications_lead", "cy", at=at(t0, 5)).assign_role("scribe", "di", at=at(t0, 6))
-    i = i.post_update(at=at(t0, 8), status="investigating", audience="status_page")
-    i = i.post_update(at=at(t0, 15), status="identified")
-    i = i.post_update(at=at(t0, 22), status="identified", audience="status_page")
+    i = i.post_update(
+        at=at(t0, 8),
+        status="investigating",
+        audience="status_page",
+        by="cy",
+        text="We are aware that API requests are failing and are investigating. Next update by 13:25 UTC.",
+    )
+    i = i.post_update(at=at(t0, 15), status="identified", by="cy", text="A deploy at 12:55 pinned a bad tag.")
+    i = i.post_update(
+        at=at(t0, 22),
+        status="identified",
+        audience="status_page",
+        by="cy",
+        text="We have identified the cause of the failing API requests. Next update by 13:40 UTC.",
+    )
     i = i.record_action("api_gateway.rollback", at=at(t0, 25), by="bo")
-    i = i.post_update(at=at(t0, 29), status="mitigating")
-    i = i.post_update(at=at(t0, 36), status="mitigating", audience="status_page")
-    i = i.post_update(at=at(t0, 42), status="mitigating")
-    i = i.resolve(at=at(t0, 44), last_error_at=at(t0, 28))
+    # The alert's end (errors stopped at 13:28) reached the bot after the 13:29 update: a late fact.
+    i = i.post_update(at=at(t0, 29), status="mitigating", by="cy", text="Rolled back; error rate falling.")
+    i = i.record_errors_stopped(at=at(t0, 28), by="alertmanager")
+    i = i.post_update(
+        at=at(t0, 36),
+        status="mitigating",
+        audience="status_page",
+        by="cy",
+        text="A fix is in place and API requests are succeeding again. Next update by 13:55 UTC.",
+    )
+    i = i.post_update(at=at(t0, 42), status="mitigating", by="cy", text="No errors for 14 minutes.")
+    i = i.resolve(at=at(t0, 44))
     i = i.post_update(at=at(t0, 46), status="resolved", audience="status_page")
     i = i.post_update(at=at(t0, 46), status="resolved")
     i = i.identify_root_cause("bad-image-tag", at=at(t0, 60), summary="A deploy pinned a broken image tag")
@@ -96,9 +128,15 @@ def sev2_late(policy: Policy) -> Incident:
         at=t0,
         policy=policy,
     )
-    i = i.acknowledge(at=at(t0, 9), by="fay").declare(
-        at=at(t0, 12), by="fay", declarer_role="on_call_engineer", severity="SEV2"
+    # PagerDuty's acknowledgement (15:09) reached the bot after fay declared in Slack (15:12).
+    i = i.declare(
+        at=at(t0, 12),
+        by="fay",
+        declarer_role="on_call_engineer",
+        severity="SEV2",
+        impact="About 15% of checkouts from the EU fail",
     )
+    i = i.acknowledge(at=at(t0, 9), by="fay")
     i = i.start_response(at=at(t0, 13)).assign_role("technical_lead", "gus", at=at(t0, 20))
     i = i.post_update(at=at(t0, 30), status="investigating", audience="status_page")
     i = i.post_update(at=at(t0, 95), status="identified")
@@ -118,7 +156,13 @@ def sev3_closed(policy: Policy) -> Incident:
         policy=policy,
     )
     i = i.complete_step("declaration", "confirm_criteria", at=at(t0, 9), by="ivy", note="three tickets")
-    i = i.declare(at=at(t0, 10), by="ivy", declarer_role="support_lead", severity="SEV3")
+    i = i.declare(
+        at=at(t0, 10),
+        by="ivy",
+        declarer_role="support_lead",
+        severity="SEV3",
+        impact="CSV exports of accounts with over 100,000 rows take minutes",
+    )
     i = i.complete_step("declaration", "create_channel", at=at(t0, 10), by="ivy", note="#incident-csv")
     i = i.complete_step("declaration", "page_on_call", at=at(t0, 11), by="ivy", note="data on-call paged")
     i = i.complete_step("declaration", "notify_stakeholders", at=at(t0, 11), by="ivy")

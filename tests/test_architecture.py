@@ -239,7 +239,12 @@ def test_every_module_says_what_it_holds(module):
 
 
 #: Modules longer than about 700 lines, each one cohesive thing.
-LONG_MODULES = {}
+LONG_MODULES = {
+    "incident_process.lifecycle._incident": (
+        "the Incident value: what its events add up to, and its commands (one keyword signature over one "
+        "runner each), which callers read as one class"
+    ),
+}
 
 
 def test_no_module_is_longer_than_about_700_lines():

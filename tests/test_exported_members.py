@@ -71,7 +71,13 @@ CONTRACT = {
     "validate_postmortem": "postincident",
     "parse_action_items": "postincident",
     "quarterly_review": "postincident",
+    # issue 15, "History that holds"
+    "encode_event": "lifecycle",
+    "decode_event": "lifecycle",
 }
+
+#: Pinned after the namespaces were cut (issue 14), when the top level had 64 names.
+PINNED_SINCE_NAMESPACES = {"encode_event", "decode_event"}
 
 #: What the top level holds beside the contract: the core a newcomer needs and the namespaces.
 CORE = {"loads_policy", "dump_record", "load_record", "loads_record"}
@@ -144,7 +150,7 @@ def test_the_top_level_is_the_contract_the_core_and_the_namespaces():
 
     namespaces = {name.rpartition(".")[2] for name in NAMESPACES[1:]}
     assert set(incident_process.__all__) == set(CONTRACT) | set(errors.__all__) | CORE | namespaces
-    assert len(incident_process.__all__) <= 64
+    assert len(incident_process.__all__) <= 64 + len(PINNED_SINCE_NAMESPACES)
 
 
 @pytest.mark.parametrize("name", sorted(CONTRACT))

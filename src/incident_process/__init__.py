@@ -73,7 +73,15 @@ if TYPE_CHECKING:
         stakeholders,
     )
     from .detection import AlertLevel, Breach, alert_level, assess, match_scenarios, sustained_breaches
-    from .lifecycle import Incident, Obligation, dump_record, load_record, loads_record
+    from .lifecycle import (
+        Incident,
+        Obligation,
+        decode_event,
+        dump_record,
+        encode_event,
+        load_record,
+        loads_record,
+    )
     from .postincident import parse_action_items, quarterly_review, render_postmortem, validate_postmortem
 
 __all__ = [
@@ -113,9 +121,11 @@ __all__ = [
     "channel_name_for",
     "cli",
     "comms",
+    "decode_event",
     "detection",
     "dump_policy",
     "dump_record",
+    "encode_event",
     "errors",
     "events",
     "integrations",
@@ -161,7 +171,15 @@ _LAZY: Final[dict[str, tuple[str, ...]]] = {
     "detection": ("AlertLevel", "Breach", "alert_level", "assess", "match_scenarios", "sustained_breaches"),
     "events": (),
     "integrations": (),
-    "lifecycle": ("Incident", "Obligation", "dump_record", "load_record", "loads_record"),
+    "lifecycle": (
+        "Incident",
+        "Obligation",
+        "decode_event",
+        "dump_record",
+        "encode_event",
+        "load_record",
+        "loads_record",
+    ),
     "postincident": ("parse_action_items", "quarterly_review", "render_postmortem", "validate_postmortem"),
     "response": (),
 }

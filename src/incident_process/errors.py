@@ -242,18 +242,25 @@ class CommandRefusedError(IncidentProcessError):
         phase: The value of the phase the incident was in (``"responding"``).
         rule: The rule that refused it (``"resolution.quiet_period"``).
         reason: Why, in words.
+        contradicts: The id of the recorded event the command contradicts,
+            for a command dated before events already recorded
+            (``"INC-7:4"``); ``None`` otherwise.
     """
 
     command: str
     phase: str
     rule: str
     reason: str
+    contradicts: str | None
 
-    def __init__(self, *, command: str, phase: str, rule: str, reason: str) -> None:
+    def __init__(
+        self, *, command: str, phase: str, rule: str, reason: str, contradicts: str | None = None
+    ) -> None:
         self.command = command
         self.phase = phase
         self.rule = rule
         self.reason = reason
+        self.contradicts = contradicts
         super().__init__(f"{command} refused in phase {phase!r} by rule {rule}: {reason}")
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from test_cli import run
 
-from incident_process import loads_policy, loads_record
+from incident_process import DEFAULT_POLICY, loads_policy, loads_record
 from incident_process.lifecycle import RECORD_SCHEMA, record_schema
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -21,6 +21,7 @@ ON_TIME = RECORDS / "sev1-on-time.json"
 LATE = RECORDS / "sev2-late.json"
 CLOSED = RECORDS / "sev3-closed.json"
 NOW = "2026-12-01T00:00:00Z"
+EXAMPLE = loads_policy(POLICY.read_text())
 
 
 def test_the_examples_are_what_the_generator_writes(tmp_path):
@@ -37,8 +38,12 @@ def test_audit_of_clean_records_exits_zero():
     """Records that met every obligation audit to 0 findings each, and the command exits 0."""
     result = run("audit", "--policy", POLICY, "--now", NOW, ON_TIME, CLOSED)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "INC-2026-101), as of 2026-12-01T00:00:00+00:00: 0 findings" in result.stdout
-    assert "INC-2026-123), as of 2026-12-01T00:00:00+00:00: 0 findings" in result.stdout
+    assert result.stdout.startswith(
+        "Audited as of 2026-12-01T00:00:00+00:00 under 'example-co-2026' "
+        f"(fingerprint {EXAMPLE.fingerprint[:12]}).\n"
+    )
+    assert "INC-2026-101), in America/New_York: 0 findings" in result.stdout
+    assert "INC-2026-123), in America/New_York: 0 findings" in result.stdout
 
 
 def test_audit_reports_each_missed_obligation_with_its_rule():
@@ -71,19 +76,34 @@ def test_audit_json_is_one_document_for_programs():
 
 
 def test_audit_github_format_annotates_the_record():
-    """--format github prints one ::error annotation per finding, on the record's file."""
+    """--format github prints the policy as a notice, then one ::error annotation per finding."""
     result = run("audit", "--policy", POLICY, "--now", NOW, "--format", "github", LATE)
     assert result.returncode == 1
-    lines = result.stdout.splitlines()
+    notice, *lines = result.stdout.splitlines()
+    assert notice.startswith("::notice title=incident-process::audited under 'example-co-2026'")
     assert len(lines) == 9
     assert lines[0].startswith(f"::error file={LATE},title=detection.responses[0]::missed: acknowledge")
 
 
-def test_audit_under_the_wrong_policy_names_the_zone_and_exits_two():
-    """A record is read with the policy it was written under; deadlines never shift silently."""
+def test_audit_under_another_policy_reads_in_the_records_zone_and_says_which_policy_judged():
+    """A record written in New York is judged in New York under the guide; the output names both."""
     result = run("audit", "--now", NOW, ON_TIME)
-    assert result.returncode == 2
-    assert "zone: the record was written under the zone 'America/New_York'" in result.stdout + result.stderr
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"under the guide (fingerprint {DEFAULT_POLICY.fingerprint[:12]})" in result.stdout
+    assert "INC-2026-101), in America/New_York: 0 findings" in result.stdout
+
+
+def test_every_audit_output_names_the_policy_that_judged():
+    """Text, JSON and GitHub annotations each say the policy's name and fingerprint."""
+    as_json = json.loads(run("audit", "--policy", POLICY, "--now", NOW, "--format", "json", LATE).stdout)
+    assert as_json["policy"] == {"name": "example-co-2026", "fingerprint": EXAMPLE.fingerprint}
+    assert as_json["records"][0]["zone"] == "America/New_York"
+    github = run("audit", "--policy", POLICY, "--now", NOW, "--format", "github", LATE).stdout
+    assert github.startswith("::notice title=incident-process::audited under 'example-co-2026' (fingerprint ")
+    deadlines = run("deadlines", "--policy", POLICY, "--now", NOW, "--format", "json", LATE).stdout
+    assert json.loads(deadlines)["policy"]["fingerprint"] == EXAMPLE.fingerprint
+    text = run("deadlines", "--policy", POLICY, "--now", NOW, LATE).stdout
+    assert "under 'example-co-2026' (fingerprint" in text.splitlines()[0]
 
 
 @pytest.mark.parametrize(
@@ -126,7 +146,10 @@ def test_deadlines_shows_met_missed_and_pending_duties():
     result = run("deadlines", "--policy", POLICY, LATE, "--now", "2026-08-18T16:00:00Z")
     assert result.returncode == 1
     out = result.stdout
-    assert out.startswith("INC-2026-117 as of 2026-08-18T16:00:00+00:00:")
+    assert out.startswith(
+        "INC-2026-117 as of 2026-08-18T16:00:00+00:00, under 'example-co-2026' (fingerprint "
+        f"{EXAMPLE.fingerprint[:12]}), in America/New_York:"
+    )
     assert "met at 2026-08-18T11:09:00-04:00: escalate to On-call Lead" in out
     assert "overdue: update 1, due 2026-08-18T11:42:00-04:00 (communication.update_cadence.SEV2)" in out
     assert "pending: update 1, due 2026-08-18T12:00:00-04:00" in out
@@ -201,11 +224,11 @@ def test_review_refuses_a_bad_quarter():
 
 
 def test_schema_prints_the_shipped_schema():
-    """``schema`` prints the JSON schema shipped with the package: version 1 of the record format."""
+    """``schema`` prints the JSON schema shipped with the package: version 2 of the record format."""
     result = run("schema")
     assert result.returncode == 0
     assert json.loads(result.stdout) == json.loads(record_schema())
-    assert json.loads(record_schema())["$id"].endswith(":v1")
+    assert json.loads(record_schema())["$id"].endswith(":v2")
     assert RECORD_SCHEMA.startswith("incident-process/record/")
 
 
@@ -223,8 +246,8 @@ def test_the_readme_main_job_audits_the_examples_after_the_walk_through():
     assert result.returncode == 0, result.stderr
     audited = result.stdout.split("## Incident records, audited", 1)[1]
     assert "3 records, as of 2026-12-01T00:00:00+00:00:" in audited
-    assert "sev2-late.json (INC-2026-117), as of 2026-12-01T00:00:00+00:00: 9 findings" in audited
-    assert "sev1-on-time.json (INC-2026-101), as of 2026-12-01T00:00:00+00:00: 0 findings" in audited
+    assert "sev2-late.json (INC-2026-117), in America/New_York: 9 findings" in audited
+    assert "sev1-on-time.json (INC-2026-101), in America/New_York: 0 findings" in audited
 
 
 def test_the_demo_exits_two_on_an_unreadable_record(tmp_path):
@@ -255,9 +278,9 @@ def _set(path, value):
 
 
 def _swap_times(data):
-    """Events 3 and 4 keep their places and ids, but 4 now happened before 3."""
+    """The declaration (events[2]) now dated before a checklist step recorded before it."""
     events = data["events"]
-    events[3]["at"], events[4]["at"] = events[4]["at"], events[3]["at"]
+    events[1]["at"], events[2]["at"] = events[2]["at"], events[1]["at"]
 
 
 def _huge(data):
@@ -279,14 +302,14 @@ MALFORMED = {
         lambda: _example(c=_set(("events", 2, "at"), "2026-09-02T18:11:00")),
         "events[2].at: expected a timezone-aware datetime, got naive",
     ),
-    "events out of order": (lambda: _example(c=_swap_times), "events[4]: "),
+    "a decision out of order": (lambda: _example(c=_swap_times), "events[2]: declare refused"),
     "an unknown event type": (
         lambda: _example(c=_set(("events", 2, "type"), "teleported")),
         "events[2].type",
     ),
     "an unknown schema version": (
-        lambda: _example(c=_set(("schema",), "incident-process/record/v2")),
-        "incident-process/record/v2",
+        lambda: _example(c=_set(("schema",), "incident-process/record/v9")),
+        "incident-process/record/v9",
     ),
     "a 10 MB record with one bad time": (
         lambda: _example(c=_huge),
@@ -304,7 +327,8 @@ def test_a_malformed_record_exits_two_with_one_line_naming_the_path(tmp_path, ca
     record.write_text(content if isinstance(content, str) else json.dumps(content))
     result = run("audit", "--policy", POLICY, "--now", NOW, record)
     assert result.returncode == 2, result.stdout
-    lines = result.stdout.splitlines()
+    header, *lines = result.stdout.splitlines()
+    assert header.startswith("Audited as of 2026-12-01T00:00:00+00:00 under 'example-co-2026'")
     assert len(lines) == 1, lines
     assert lines[0].startswith(f"{record}: ")
     assert expected in lines[0]
@@ -333,7 +357,8 @@ def test_deadlines_as_github_annotations_only_the_late_duties():
     """``deadlines --format github`` annotates only the missed and overdue duties, not met or pending."""
     result = run("deadlines", "--policy", POLICY, LATE, "--now", "2026-08-18T16:00:00Z", "--format", "github")
     assert result.returncode == 1
-    lines = result.stdout.splitlines()
+    notice, *lines = result.stdout.splitlines()
+    assert notice.startswith("::notice title=incident-process::INC-2026-117 judged under 'example-co-2026'")
     assert lines[0] == (
         f"::error file={LATE},title=detection.responses[0]::missed: acknowledge the page, "
         "due 2026-08-18T11:05:00-04:00"
@@ -371,3 +396,84 @@ def test_render_declaration_of_a_closed_incident_names_its_last_commander():
     assert result.returncode == 0, result.stderr
     assert "INCIDENT DECLARED - SEV1" in result.stdout
     assert "Incident commander: @ana" in result.stdout
+
+
+# --- policy diff ------------------------------------------------------------------------
+
+
+STRICTER = """\
+name = "stricter"
+zone = "America/New_York"
+[calendar]
+country = "US"
+[communication.update_cadence]
+SEV1 = "10m"
+SEV3 = "45m"
+[resolution.quiet_period]
+SEV2 = "30m"
+[post_incident]
+review_within = "2 business days"
+"""
+
+
+def test_policy_diff_reports_what_a_change_does_to_each_record(tmp_path):
+    """A 10-minute SEV1 cadence makes the on-time SEV1 late: worse, exit 1; each change named."""
+    new = tmp_path / "new.toml"
+    new.write_text(STRICTER)
+    result = run("policy", "diff", POLICY, new, *sorted(RECORDS.glob("*.json")), "--now", NOW)
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("From 'example-co-2026' (fingerprint ")
+    assert "to 'stricter' (fingerprint " in lines[0]
+    assert "examples/records/sev1-on-time.json (INC-2026-101): worse" in result.stdout
+    assert (
+        "  worse newly missed: update 1, due 2026-07-14T09:13:00-04:00 (was 2026-07-14T09:18:00-04:00) "
+        "(communication.update_cadence.SEV1)"
+    ) in lines
+    assert (
+        "  due moved: within 2 business days of resolution, due 2026-07-16T23:59:59.999999-04:00 "
+        "(was 2026-07-17T23:59:59.999999-04:00) (post_incident.review_within)"
+    ) in lines
+    assert "examples/records/sev2-late.json (INC-2026-117): changed" in result.stdout
+    assert "examples/records/sev3-closed.json (INC-2026-123): unchanged" in result.stdout
+
+
+def test_policy_diff_of_the_same_policy_changes_nothing_and_exits_zero():
+    """The same policy on both sides: every record unchanged."""
+    result = run("policy", "diff", POLICY, POLICY, *sorted(RECORDS.glob("*.json")), "--now", NOW)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count(": unchanged") == 3
+
+
+def test_policy_diff_for_programs_and_for_github(tmp_path):
+    """JSON says both policies and each change; GitHub gets an error annotation per worse change."""
+    new = tmp_path / "new.toml"
+    new.write_text(STRICTER)
+    document = json.loads(
+        run("policy", "diff", POLICY, new, ON_TIME, "--now", NOW, "--format", "json").stdout
+    )
+    assert document["old"] == {"name": "example-co-2026", "fingerprint": EXAMPLE.fingerprint}
+    assert document["new"]["name"] == "stricter"
+    (record,) = document["records"]
+    assert record["worse"] is True
+    assert {change["change"] for change in record["changes"]} == {"newly missed", "due moved"}
+    github = run(
+        "policy", "diff", POLICY, new, ON_TIME, "--now", NOW, "--format", "github"
+    ).stdout.splitlines()
+    assert github[0].startswith("::notice title=incident-process::compared with 'example-co-2026'")
+    assert len(github) == 1 + sum(change["worse"] for change in record["changes"])
+    assert all(line.startswith("::error file=") for line in github[1:])
+
+
+def test_policy_diff_of_an_unreadable_record_or_policy_exits_two(tmp_path):
+    """A record that does not read, or a policy that is invalid, is named; exit 2."""
+    broken = tmp_path / "broken.json"
+    broken.write_text("{")
+    result = run("policy", "diff", POLICY, POLICY, broken, "--now", NOW)
+    assert result.returncode == 2
+    assert "broken.json: line 1: not valid JSON" in result.stdout
+    bad = tmp_path / "bad.toml"
+    bad.write_text("zone = 5")
+    result = run("policy", "diff", POLICY, bad, ON_TIME, "--now", NOW)
+    assert result.returncode == 2
+    assert "zone: expected" in result.stderr

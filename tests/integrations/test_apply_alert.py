@@ -83,17 +83,28 @@ def test_a_second_acknowledgement_changes_nothing():
     assert applied.reason == "INC-1 was already acknowledged at 2026-08-18T12:00:00+00:00"
 
 
-def test_an_acknowledgement_that_arrives_late_changes_nothing_and_says_why():
-    """Webhooks come at least once and in any order: a refused command is reported, not raised."""
+def test_an_acknowledgement_that_arrives_late_is_recorded_when_it_happened():
+    """Webhooks come at least once and in any order: a late acknowledgement keeps its time."""
     incident = Incident.detect(id="INC-1", title="x", source="automated_alert", at=T0)
     incident = incident.declare(
         at=T0 + timedelta(minutes=5), by="ana", declarer_role="on_call_engineer", severity=2
     )
     ack = parse_pagerduty(pagerduty("acknowledged", occurred=T0 + timedelta(minutes=1)))
     applied = apply_alert(ack, incident)
+    assert applied.changed
+    assert applied.incident.acknowledged_at == T0 + timedelta(minutes=1)
+    assert [event.kind for event in applied.incident.timeline] == ["detected", "acknowledged", "declared"]
+    assert apply_alert(ack, applied.incident).incident is applied.incident  # delivered again: nothing
+
+
+def test_a_webhook_the_lifecycle_refuses_changes_nothing_and_says_why():
+    """A refused command is reported, not raised: an acknowledgement before the detection."""
+    incident = Incident.detect(id="INC-1", title="x", source="automated_alert", at=T0)
+    ack = parse_pagerduty(pagerduty("acknowledged", occurred=T0 - timedelta(minutes=1)))
+    applied = apply_alert(ack, incident)
     assert applied.incident is incident
     assert not applied.changed
-    assert applied.reason.startswith("INC-1 is unchanged: acknowledge refused in phase 'declared' by rule")
+    assert applied.reason.startswith("INC-1 is unchanged: acknowledge refused in phase 'detected' by rule time.order")
 
 
 def test_a_resolved_alert_never_resolves_the_incident():

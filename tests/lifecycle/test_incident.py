@@ -407,10 +407,13 @@ def test_naive_time_is_refused():
     assert (refused.rule, refused.phase) == ("time.timezone_aware", "declared")
 
 
-def test_time_earlier_than_the_previous_event_is_refused():
-    """Event times never go backwards."""
-    refused = refusal(lambda: declared().start_response(at=at(2)))
+def test_a_decision_dated_before_a_recorded_event_is_refused_naming_it():
+    """A decision changes the phase, so it is never dated before what is recorded (time.order)."""
+    incident = declared()
+    refused = refusal(lambda: incident.start_response(at=at(2)))
     assert refused.rule == "time.order"
+    assert refused.contradicts == incident.events[-1].id
+    assert incident.events[-1].id in refused.reason
 
 
 def test_a_page_is_acknowledged_once():
@@ -591,10 +594,12 @@ def test_replay_refuses_malformed_sequences(events, message):
         Incident.from_events(events)
 
 
-def test_replay_refuses_events_out_of_order():
-    """Times never go backwards in a record either."""
+def test_replay_refuses_events_before_the_detection():
+    """Nothing happens before the detection, in a record either."""
     early = Acknowledged(id="INC-1:2", at=T0 - timedelta(minutes=1), by="ana")
-    with pytest.raises(ReplayError, match=r"events\[1\]: at=.* is earlier than the previous event"):
+    with pytest.raises(
+        ReplayError, match=r"events\[1\]: .*time.order: at=.* is before the detection, INC-1:1"
+    ):
         Incident.from_events((*detected().events, early))
 
 

@@ -3,11 +3,14 @@
 import json
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import attrs
+import jsonschema
 import pendulum
 import pytest
+import record_schema as record_schema_builder
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -19,12 +22,15 @@ from incident_process import (
     Policy,
     Role,
     Severity,
+    loads_policy,
 )
-from incident_process.errors import Problem, RecordError
+from incident_process.errors import Problem, RecordError, ReplayError
 from incident_process.events import EVENT_TYPES, UpdatePosted
 from incident_process.lifecycle._records import (
     RECORD_SCHEMA,
+    decode_event,
     dump_record,
+    encode_event,
     format_moment,
     load_record,
     loads_record,
@@ -43,6 +49,10 @@ DST_CHANGES = (
     datetime(2026, 10, 3, 15, 30, tzinfo=UTC),
 )
 NY_POLICY = Policy(zone="America/New_York")
+ROOT = Path(__file__).parents[2]
+EXAMPLES = ROOT / "examples" / "records"
+V1_RECORDS = ROOT / "tests" / "fixtures" / "records-v1"
+EXAMPLE_POLICY = loads_policy((ROOT / "examples" / "policy.toml").read_text())
 
 
 # --- building incidents -------------------------------------------------------------
@@ -56,14 +66,28 @@ def complete_incident():
         return start + timedelta(minutes=minutes)
 
     incident = Incident.detect(
-        id="INC-9", title="Checkout errors ü", source="customer_reports", at=start, policy=NY_POLICY
+        id="INC-9",
+        title="Checkout errors ü",
+        source="customer_reports",
+        at=start,
+        policy=NY_POLICY,
+        labels={"service": "checkout", "endpoint": "/pay"},
+        references={"zendesk.ticket": "4711"},
     )
     incident = incident.acknowledge(at=m(2), by="ana")
-    incident = incident.declare(at=m(3), by="ana", declarer_role="on_call_engineer", severity="SEV2")
-    incident = incident.start_response(at=m(4))
+    incident = incident.declare(
+        at=m(3), by="ana", declarer_role="on_call_engineer", severity="SEV2", impact="12% of checkouts fail"
+    )
+    incident = incident.start_response(at=m(4), recorded_at=m(4.5))
     incident = incident.assign_role(Role.TECHNICAL_LEAD, "bo", at=m(5))
     incident = incident.change_severity("SEV1", at=m(6), reason="spreading")
-    incident = incident.post_update(at=m(7), status=UpdateStatus.INVESTIGATING, audience=Audience.STATUS_PAGE)
+    incident = incident.post_update(
+        at=m(7),
+        status=UpdateStatus.INVESTIGATING,
+        audience=Audience.STATUS_PAGE,
+        text="We are aware that checkout fails for some customers.",
+        by="dee",
+    )
     incident = incident.record_milestone(Milestone.CUSTOMER_IMPACT_STARTED, at=m(8), occurred_at=m(-30))
     incident = incident.record_action(
         "database.failover_to_read_replica", at=m(9), by="bo", approved_by="ana"
@@ -71,7 +95,9 @@ def complete_incident():
     incident = incident.identify_root_cause("expired-cert", at=m(10), summary="The certificate expired")
     incident = incident.resolve(at=m(200), last_error_at=m(100))
     incident = incident.reopen(at=m(210), reason="errors again")
-    incident = incident.resolve(at=m(400), last_error_at=m(300))
+    incident = incident.record_errors_stopped(at=m(300), by="alertmanager")
+    incident = incident.resolve(at=m(400))
+    incident = incident.post_update(at=m(350), status="mitigating", text="Recovering.")  # recorded late
     incident = incident.start_post_incident(at=m(500))
     incident = incident.hold_review(at=m(600), facilitator="cy")
     incident = incident.publish_document(at=m(700), location="docs/INC-9.md")
@@ -137,7 +163,12 @@ def incidents(draw):
     incident = attempt(incident, "start_response", at=tick())
     for _ in range(draw(st.integers(0, 3))):
         status = draw(st.sampled_from(list(UpdateStatus)))
-        incident = attempt(incident, "post_update", at=tick(), status=status)
+        text = draw(
+            st.none() | st.text(st.characters(exclude_categories=("Cs",)), min_size=1).filter(str.strip)
+        )
+        # Now and then an update recorded late: it happened up to an hour before the latest event.
+        at = tick() - timedelta(minutes=draw(st.sampled_from([0, 0, 5, 60])))
+        incident = attempt(incident, "post_update", at=at, status=status, text=text, by="cy")
     if draw(st.booleans()):
         at = tick()
         incident = attempt(
@@ -202,7 +233,7 @@ def test_the_two_incidents_cover_every_event_type():
     """The round-trip test above really covers every event type."""
     kinds = {event.kind for event in complete_incident().events + dismissed_incident().events}
     assert set(EVENT_TYPES) == kinds
-    assert len(kinds) == 22
+    assert len(kinds) == 23
 
 
 def test_the_format():
@@ -210,12 +241,16 @@ def test_the_format():
     text = dump_record(complete_incident())
     data = json.loads(text)
     assert text.endswith("}\n")
-    assert text.startswith('{\n  "schema": "incident-process/record/v1",\n  "id": "INC-9",')
+    assert text.startswith('{\n  "schema": "incident-process/record/v2",\n  "id": "INC-9",')
     assert "Checkout errors ü" in text
-    assert list(data) == ["schema", "id", "title", "zone", "events"]
-    assert data["zone"] == "America/New_York"
+    assert list(data) == ["schema", "id", "title", "policy", "events"]
+    assert data["policy"] == {"name": "", "fingerprint": NY_POLICY.fingerprint, "zone": "America/New_York"}
+    assert data["events"][0]["labels"] == {"endpoint": "/pay", "service": "checkout"}
+    assert data["events"][0]["references"] == {"zendesk.ticket": "4711"}
+    assert "labels" not in data["events"][1]
     declared = data["events"][2]
-    assert list(declared) == ["type", "id", "at", "by", "declarer_role", "severity"]
+    assert list(declared) == ["type", "id", "at", "by", "declarer_role", "severity", "impact"]
+    assert list(data["events"][3]) == ["type", "id", "at", "recorded_at"]
     assert declared["at"] == "2026-03-07T23:03:00-05:00[America/New_York]"
     assert declared["severity"] == "SEV2"
     completed = data["events"][-2]
@@ -362,10 +397,43 @@ MALFORMED = {
         "schema",
         "missing; this version reads " + RECORD_SCHEMA,
     ),
-    "schema v2": (
-        edited(setting(("schema",), "incident-process/record/v2")),
+    "schema v3": (
+        edited(setting(("schema",), "incident-process/record/v3")),
         "schema",
-        "unknown record schema 'incident-process/record/v2'; this version reads incident-process/record/v1",
+        (
+            "unknown record schema 'incident-process/record/v3'; this version reads "
+            "incident-process/record/v2 and incident-process/record/v1"
+        ),
+    ),
+    "policy missing": (edited(removing(("policy",))), "policy", "missing"),
+    "policy not an object": (edited(setting(("policy",), "NY")), "policy", "expected an object, got 'NY'"),
+    "policy zone missing": (edited(removing(("policy", "zone"))), "policy.zone", "missing"),
+    "policy name not text": (edited(setting(("policy", "name"), 7)), "policy.name", "expected text, got 7"),
+    "unknown policy key": (edited(setting(("policy", "colour"), "red")), "policy.colour", "unknown key"),
+    "fingerprint not a SHA-256": (
+        edited(setting(("policy", "fingerprint"), "abc")),
+        "policy.fingerprint",
+        "expected 64 hexadecimal digits (a SHA-256), got 'abc'",
+    ),
+    "unknown policy zone": (
+        edited(setting(("policy", "zone"), "Mars/Base")),
+        "policy.zone",
+        "unknown",
+    ),
+    "labels not an object": (
+        edited(setting(("events", 0, "labels"), ["service"])),
+        "events[0].labels",
+        "expected an object of texts, got an array",
+    ),
+    "label not text": (
+        edited(setting(("events", 0, "labels", "service"), 5)),
+        "events[0].labels.service",
+        "expected text, got 5",
+    ),
+    "recorded_at naive": (
+        edited(setting(("events", 3, "recorded_at"), "2026-03-07T23:04:00")),
+        "events[3].recorded_at",
+        "expected a timezone-aware datetime",
     ),
     "title not text": (edited(setting(("title",), 5)), "title", "expected text, got 5"),
     "id missing": (edited(removing(("id",))), "id", "missing"),
@@ -434,9 +502,18 @@ MALFORMED = {
     ),
     "missing field": (edited(removing(("events", 1, "by"))), "events[1].by", "missing"),
     "unknown event key": (edited(setting(("events", 1, "colour"), "red")), "events[1].colour", "unknown key"),
-    "bad date": (edited(setting(("events", 16, "due"), "2026-02-30")), "events[16].due", "not a valid date"),
-    "date not ISO": (edited(setting(("events", 16, "due"), "20260320")), "events[16].due", "expected a date"),
-    "out of order": (edited(swapping(4, 5)), "events[5]", "is earlier than the previous event"),
+    "bad date": (edited(setting(("events", 18, "due"), "2026-02-30")), "events[18].due", "not a valid date"),
+    "date not ISO": (edited(setting(("events", 18, "due"), "20260320")), "events[18].due", "expected a date"),
+    "a decision out of order": (
+        edited(swapping(2, 3)),
+        "events[3]",
+        "time.order: at=2026-03-07T23:03:00-05:00 is earlier than INC-9:3 (declared at 2026-03-07T23:04:00",
+    ),
+    "a fact before the detection": (
+        edited(setting(("events", 1, "at"), "2026-03-07T22:59:00-05:00[America/New_York]")),
+        "events[1]",
+        "time.order: at=2026-03-07T22:59:00-05:00 is before the detection, INC-9:1",
+    ),
     "wrong event id": (
         edited(setting(("events", 4, "id"), "INC-9:9")),
         "events[4]",
@@ -452,10 +529,12 @@ MALFORMED = {
         "id",
         "'INC-8' does not match the first event's 'INC-9'",
     ),
-    "zone disagrees": (
-        edited(setting(("zone",), "UTC")),
-        "zone",
-        "the record was written under the zone 'UTC'",
+    "a v2 field in a v1 record": (
+        edited(
+            lambda data: (data.update(schema="incident-process/record/v1", zone="UTC"), data.pop("policy"))
+        ),
+        "events[0].labels",
+        "unknown key (added in incident-process/record/v2)",
     ),
     "duplicate top key": (
         VALID.replace('"id": "INC-9",', '"id": "INC-9", "id": "INC-9",', 1),
@@ -474,7 +553,7 @@ MALFORMED = {
     ),
     "Infinity": (
         VALID.replace('"due": "2026-03-20"', '"due": -Infinity', 1),
-        "events[16].due",
+        "events[18].due",
         "got -Infinity (not valid JSON)",
     ),
 }
@@ -501,9 +580,9 @@ def test_truncated_json_names_line_and_column():
     with pytest.raises(RecordError) as caught:
         loads_record(VALID[:200])
     (problem,) = caught.value.problems
-    assert problem.line == 10
+    assert problem.line == 7
     assert re.fullmatch(r"not valid JSON: .* \(column [0-9]+\)", problem.message)
-    assert str(problem).startswith("line 10: not valid JSON")
+    assert str(problem).startswith("line 7: not valid JSON")
 
 
 def test_every_problem_at_once():
@@ -552,95 +631,196 @@ def test_a_10_mb_record_loads():
 
 
 SCHEMA = json.loads(record_schema())
+VALIDATOR = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
 
 
-def resolve(schema):
-    """Follow a local ``$ref``."""
-    while "$ref" in schema:
-        node = SCHEMA
-        for part in schema["$ref"].removeprefix("#/").split("/"):
-            node = node[part]
-        schema = {**node, **{key: value for key, value in schema.items() if key != "$ref"}}
-    return schema
+def schema_errors(data):
+    """What the shipped schema finds wrong with *data*, by the jsonschema package."""
+    return [f"{error.json_path}: {error.message}" for error in VALIDATOR.iter_errors(data)]
 
 
-TYPES = {"object": dict, "array": list, "string": str, "null": type(None)}
-
-
-def errors(instance, schema, path="$"):
-    """The errors of *instance* against *schema*: the keywords the shipped schema uses, by hand."""
-    schema = resolve(schema)
-    if "type" in schema and not isinstance(instance, TYPES[schema["type"]]):
-        return [f"{path}: not {schema['type']}"]
-    found = []
-    if "const" in schema and instance != schema["const"]:
-        found.append(f"{path}: not {schema['const']!r}")
-    if "enum" in schema and instance not in schema["enum"]:
-        found.append(f"{path}: not one of {schema['enum']}")
-    if "pattern" in schema and not re.search(schema["pattern"], instance):
-        found.append(f"{path}: does not match {schema['pattern']}")
-    if "oneOf" in schema and sum(not errors(instance, option, path) for option in schema["oneOf"]) != 1:
-        found.append(f"{path}: not exactly one of the options")
-    if "anyOf" in schema and all(errors(instance, option, path) for option in schema["anyOf"]):
-        found.append(f"{path}: none of the options")
-    if isinstance(instance, dict):
-        found += object_errors(instance, schema, path)
-    if isinstance(instance, list):
-        found += array_errors(instance, schema, path)
-    return found
-
-
-def object_errors(instance, schema, path):
-    """``required``, ``properties`` and ``additionalProperties``."""
-    found = [f"{path}.{key}: required" for key in schema.get("required", ()) if key not in instance]
-    properties = schema.get("properties", {})
-    for key, value in instance.items():
-        if key in properties:
-            found += errors(value, properties[key], f"{path}.{key}")
-        elif schema.get("additionalProperties") is False:
-            found.append(f"{path}.{key}: not allowed")
-    return found
-
-
-def array_errors(instance, schema, path):
-    """``minItems``, ``prefixItems`` and ``items``."""
-    found = [f"{path}: too few items"] if len(instance) < schema.get("minItems", 0) else []
-    prefix = schema.get("prefixItems", [])
-    for index, item in enumerate(instance):
-        rule = prefix[index] if index < len(prefix) else schema.get("items", {})
-        found += errors(item, rule, f"{path}[{index}]")
-    return found
-
-
-def test_schema_describes_the_format():
-    """The shipped schema is draft 2020-12 and names every key and event type the format has."""
-    assert SCHEMA["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert SCHEMA["required"] == ["schema", "id", "title", "zone", "events"]
+def test_the_shipped_schema_is_built_from_the_event_classes():
+    """The schema follows the events (tests/lifecycle/record_schema.py writes it), and is valid draft 2020-12."""
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    assert record_schema() == record_schema_builder.text()
     assert SCHEMA["properties"]["schema"] == {"const": RECORD_SCHEMA}
+    assert SCHEMA["required"] == ["schema", "id", "title", "policy", "events"]
     assert SCHEMA["$defs"]["event"]["properties"]["type"]["enum"] == list(EVENT_TYPES)
-    assert [option["$ref"] for option in SCHEMA["$defs"]["event"]["oneOf"]] == [
-        f"#/$defs/{kind}" for kind in EVENT_TYPES
-    ]
-    for kind, event_type in EVENT_TYPES.items():
-        definition = SCHEMA["$defs"][kind]
-        fields = attrs.fields(event_type)
-        assert list(definition["properties"]) == ["type", *(field.name for field in fields)], kind
-        assert definition["properties"]["type"] == {"const": kind}
-        required = [field.name for field in fields if field.default is attrs.NOTHING]
-        assert definition["required"] == ["type", *required], kind
-        assert definition["additionalProperties"] is False
 
 
 @pytest.mark.parametrize("build", [complete_incident, dismissed_incident])
 def test_records_conform_to_the_schema(build):
     """What dump_record writes conforms to the shipped schema."""
-    assert errors(json.loads(dump_record(build())), SCHEMA) == []
+    assert schema_errors(json.loads(dump_record(build()))) == []
+
+
+@given(incidents())
+def test_every_record_the_library_writes_conforms_to_the_schema(incident):
+    """Random incidents, late facts and all, are valid records by the shipped schema."""
+    assert schema_errors(json.loads(dump_record(incident))) == []
+
+
+def test_the_example_records_conform_to_the_schema():
+    """The records shipped in examples/ are valid v2 records."""
+    for path in sorted(EXAMPLES.glob("*.json")):
+        assert schema_errors(json.loads(path.read_text())) == [], path.name
 
 
 @pytest.mark.parametrize(
     "name",
-    ["naive time", "unknown event type", "schema v2", "unknown event key", "missing field", "no events"],
+    [
+        "naive time",
+        "unknown event type",
+        "schema v3",
+        "unknown event key",
+        "missing field",
+        "no events",
+        "policy missing",
+        "fingerprint not a SHA-256",
+        "labels not an object",
+        "label not text",
+        "event before detection",
+    ],
 )
 def test_the_schema_refuses_malformed_records(name):
     """The schema refuses what the reader refuses, where a schema can tell."""
-    assert errors(json.loads(MALFORMED[name][0]), SCHEMA)
+    assert schema_errors(json.loads(MALFORMED[name][0]))
+
+
+def _dismissal(**fields):
+    data = json.loads(dump_record(dismissed_incident()))
+    dismissal = data["events"][-1]
+    dismissal.pop("duplicate_of")
+    dismissal.update(fields)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("fields", "valid"),
+    [
+        ({"reason": "duplicate", "duplicate_of": "INC-9"}, True),
+        ({"reason": "duplicate"}, False),
+        ({"reason": "duplicate", "duplicate_of": " "}, False),
+        ({"reason": "false_alarm"}, True),
+        ({"reason": "false_alarm", "duplicate_of": "INC-9"}, False),
+    ],
+)
+def test_the_schema_says_duplicate_of_is_for_a_duplicate_only(fields, valid):
+    """The conditional rule of a dismissal is in the schema itself, as the reader has it."""
+    data = _dismissal(**fields)
+    assert (schema_errors(data) == []) is valid
+    try:
+        loads_record(json.dumps(data), policy=NY_POLICY)
+    except RecordError:
+        assert not valid
+    else:
+        assert valid
+
+
+def test_the_schema_has_the_detection_first_and_only_first():
+    """A second detected event is refused by the schema, as by the reader."""
+    data = json.loads(dump_record(dismissed_incident()))
+    data["events"].append(dict(data["events"][0], id="INC-10:4"))
+    assert schema_errors(data)
+    with pytest.raises(RecordError, match="expected an event after detection"):
+        loads_record(json.dumps(data), policy=NY_POLICY)
+
+
+# --- one event at a time ---------------------------------------------------------------
+
+
+@given(incidents())
+def test_encode_event_and_decode_event_round_trip(incident):
+    """Each event reads back equal from what encode_event writes, through JSON text."""
+    for event in incident.events:
+        data = json.loads(json.dumps(encode_event(event)))
+        assert decode_event(data) == event
+        assert encode_event(decode_event(data)) == encode_event(event)
+
+
+def test_a_record_is_its_events_encoded_one_by_one():
+    """A store that keeps one event per row writes what a record holds."""
+    incident = complete_incident()
+    assert json.loads(dump_record(incident))["events"] == [encode_event(e) for e in incident.events]
+
+
+@pytest.mark.parametrize(
+    ("data", "path", "message"),
+    [
+        ([], "", "expected an object, got an array"),
+        ({"id": "INC-1:2"}, "type", "missing"),
+        ({"type": "exploded"}, "type", "unknown event type 'exploded'"),
+        ({"type": "acknowledged", "id": "INC-1:2", "at": "2026-03-08T09:00:00"}, "at", "naive"),
+        ({"type": "acknowledged", "id": "INC-1:2", "at": "2026-03-08T09:00:00Z"}, "by", "missing"),
+        (
+            {"type": "acknowledged", "id": "INC-1:2", "at": "2026-03-08T09:00:00Z", "by": "a", "x": 1},
+            "x",
+            "unknown key",
+        ),
+    ],
+)
+def test_decode_event_names_what_is_wrong(data, path, message):
+    """A bad event is a RecordError naming the path within the event."""
+    with pytest.raises(RecordError) as caught:
+        decode_event(data)
+    found = [problem for problem in caught.value.problems if problem.path == path]
+    assert found, caught.value
+    assert message in found[0].message
+
+
+# --- version 1, and reading under another policy ------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["sev1-on-time", "sev2-late", "sev3-closed"])
+def test_every_v1_record_of_the_examples_reads_as_v2(name):
+    """The examples as version 1 wrote them read; written again as v2, they read back equal."""
+    text = (V1_RECORDS / f"{name}.json").read_text()
+    assert json.loads(text)["schema"] == "incident-process/record/v1"
+    incident = loads_record(text, policy=EXAMPLE_POLICY)
+    again = dump_record(incident)
+    assert json.loads(again)["schema"] == RECORD_SCHEMA
+    assert schema_errors(json.loads(again)) == []
+    assert loads_record(again, policy=EXAMPLE_POLICY) == incident
+
+
+def _resolved_after_15_minutes():
+    start = datetime(2026, 3, 9, 14, 0, tzinfo=UTC)
+    incident = Incident.detect(id="INC-3", title="Slow API", source="automated_alert", at=start)
+    incident = incident.declare(at=start, by="ana", declarer_role="on_call_engineer", severity="SEV2")
+    incident = incident.start_response(at=start + timedelta(minutes=1))
+    return incident.resolve(at=start + timedelta(minutes=40), last_error_at=start + timedelta(minutes=25))
+
+
+def test_a_record_written_under_one_policy_reads_under_a_changed_one():
+    """Reading never re-judges: a 15-minute quiet period's resolution reads under a 30-minute rule."""
+    text = dump_record(_resolved_after_15_minutes())
+    stricter = attrs.evolve(
+        Policy(name="stricter"),
+        resolution=attrs.evolve(
+            Policy().resolution,
+            quiet_period=attrs.evolve(Policy().resolution.quiet_period, sev2=timedelta(minutes=30)),
+        ),
+    )
+    incident = loads_record(text, policy=stricter)
+    assert incident.phase.value == "resolved"
+    assert incident.policy is stricter
+    # Judged under the new policy, the resolution came too early: the audit says so.
+    quiet = next(
+        duty
+        for duty in incident.obligations(incident.resolved_at)
+        if duty.kind.value == "resolution_quiet_period"
+    )
+    assert quiet.status.value == "missed"
+    # Judging the same events again, as commands would, refuses the resolution.
+    with pytest.raises(ReplayError, match="resolution.quiet_period"):
+        Incident.from_events(incident.events, policy=stricter)
+
+
+def test_a_record_is_read_in_its_own_zone_unless_told_otherwise():
+    """Local dates and deadlines use the zone the record was written under; an explicit zone wins."""
+    text = dump_record(complete_incident())  # written in New York
+    assert loads_record(text).policy.zone == "America/New_York"
+    assert loads_record(text, policy=Policy(name="utc")).policy == Policy(name="utc", zone="America/New_York")
+    assert loads_record(text, zone="Europe/Berlin").policy.zone == "Europe/Berlin"
+    with pytest.raises(RecordError, match="zone"):
+        loads_record(text, zone="Mars/Base")

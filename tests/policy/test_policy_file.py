@@ -150,7 +150,8 @@ LEAVES = [(path, keys, value) for path, keys, value in _leaves(policy_to_dict(DE
 @st.composite
 def single_invalid_values(draw):
     path, keys, value = draw(st.sampled_from(LEAVES))
-    bad = draw(st.sampled_from(_invalid_for(value)))
+    # A name may be empty (no name): it is wrong when it is not text on one line.
+    bad = draw(st.sampled_from([7, [], {}, "two\nlines"] if path == "name" else _invalid_for(value)))
     return path, _replace(policy_to_dict(DEFAULT_POLICY), keys, bad), bad
 
 

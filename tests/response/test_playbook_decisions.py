@@ -459,7 +459,7 @@ STEP = '[[declaration.checklist]]\nid = "a"\ntext = "A"\n'
         (
             STEP + 'done_by = "update_posted"\nwhere = ["channel=x"]',
             "declaration.checklist[0].where[0]",
-            "update_posted has no field 'channel' (its fields: status, audience)",
+            "update_posted has no field 'channel' (its fields: status, audience, text, by)",
         ),
         (
             '[[declaration.checklist]]\nid = "a"\ntext = "A"\nwhere = ["audience=status_page"]',

@@ -10,8 +10,8 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, TextIO
 
 from incident_process.errors import (
@@ -19,25 +19,32 @@ from incident_process.errors import (
     MissingExtraError,
     PolicyError,
     Problem,
-    RecordError,
     ReviewError,
 )
-from incident_process.policy import DEFAULT_POLICY, Policy, dump_policy, load_policy
+from incident_process.policy import Policy, dump_policy
 from incident_process.policy._file import parse_toml, policy_from_dict, policy_to_dict, read_text
-from incident_process.timing._moments import aware_problem, is_aware
-from incident_process.vocabulary import ObligationStatus, RequirementLevel
+
+from ._common import (
+    CLEAN,
+    FINDINGS,
+    UNREADABLE,
+    Usage,
+    annotation,
+    audit_entries,
+    base_policy,
+    judged_under,
+    late,
+    notice,
+    now_from,
+    progress,
+    records,
+)
 
 if TYPE_CHECKING:
     from incident_process.comms import Finding
-    from incident_process.lifecycle import Incident, Obligation
+    from incident_process.lifecycle import Incident
 
 __all__ = ["main"]
-
-CLEAN, FINDINGS, UNREADABLE = 0, 1, 2
-
-
-class _Usage(Exception):  # noqa: N818 - private signal, not an error the library raises
-    """Bad input on the command line itself: exit code 2."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -81,6 +88,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("files", metavar="FILE", nargs="+", help="policy TOML files to check")
     check.add_argument("--show", action="store_true", help="print each effective policy as TOML")
+    diff = policy_commands.add_parser(
+        "diff",
+        parents=[common],
+        help="what a policy change does to incident records",
+        description=(
+            "Audit every record under OLD and NEW and report what changes: duties newly missed or "
+            "overdue, no longer owed, newly owed, due at another time; findings that appear or go. "
+            "Exit 1 when any record gets worse under NEW."
+        ),
+    )
+    diff.add_argument("old", metavar="OLD", help="the policy file before the change")
+    diff.add_argument("new", metavar="NEW", help="the policy file after the change")
+    diff.add_argument("files", metavar="RECORD", nargs="+", help="incident records (JSON)")
+    diff.add_argument("--now", metavar="TIME", help="the moment to audit as of (RFC 3339; default: now)")
     lint = commands.add_parser("lint", help="lint messages and documents")
     lint_commands = lint.add_subparsers(dest="lint_command", metavar="COMMAND", required=True)
     external = lint_commands.add_parser(
@@ -123,22 +144,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _base_policy(path: str | None) -> Policy:
-    if path is None:
-        return DEFAULT_POLICY
-    try:
-        return load_policy(path)
-    except PolicyError as error:
-        raise _Usage(str(error)) from None
-
-
 def _demo(arguments: argparse.Namespace, out: TextIO) -> int:
     from incident_process.detection import classify_severity
 
     from ._demo import EXAMPLE_IMPACTS, demo_text, example_incident
 
-    policy = _base_policy(arguments.policy)
-    now = _now(arguments.now)
+    policy = base_policy(arguments.policy)
+    now = now_from(arguments.now)
     audited, records = _audited(arguments.files, policy, now)
     # A demonstration shows findings without failing on them; only unreadable input is an error.
     code = UNREADABLE if audited == UNREADABLE else CLEAN
@@ -148,7 +160,7 @@ def _demo(arguments: argparse.Namespace, out: TextIO) -> int:
             out.write(
                 f"\n## Incident records, audited\n\n{len(records)} records, as of {now.isoformat()}:\n\n"
             )
-            _write_report(records, "text", out, header=f"as of {now.isoformat()}")
+            _write_report(records, "text", out, now=now, policy=policy)
         return code
     incident, story = example_incident(policy)
     examples = []
@@ -177,7 +189,7 @@ def _plain(policy: Policy) -> object:
 
 
 def _check(arguments: argparse.Namespace, out: TextIO) -> int:
-    base = _base_policy(arguments.policy)
+    base = base_policy(arguments.policy)
     reports: list[tuple[str, int, tuple[Problem, ...], Policy | None]] = []
     worst = CLEAN
     for name in arguments.files:
@@ -211,7 +223,7 @@ def _check(arguments: argparse.Namespace, out: TextIO) -> int:
         return worst
     for name, status, problems, policy in reports:
         if arguments.format == "github":
-            out.writelines(_annotation(name, problem) + "\n" for problem in problems)
+            out.writelines(annotation(name, problem) + "\n" for problem in problems)
         elif status == CLEAN:
             out.write(f"{name}: valid\n")
         else:
@@ -232,7 +244,7 @@ def _read_message(name: str) -> str:
 def _lint_external(arguments: argparse.Namespace, out: TextIO) -> int:
     from incident_process.comms import lint_external
 
-    policy = _base_policy(arguments.policy)
+    policy = base_policy(arguments.policy)
     return _lint_files(arguments, out, _read_message, lambda text: lint_external(text, policy))
 
 
@@ -244,7 +256,7 @@ def _lint_files(
 ) -> int:
     """Lint each file; an unreadable one is reported and the others still linted."""
     results: list[tuple[str, str | None, list[Finding]]] = []  # (file, error, findings)
-    for name in _progress(arguments.files):
+    for name in progress(arguments.files):
         shown = "<stdin>" if name == "-" else name
         try:
             text = read(name)
@@ -279,7 +291,7 @@ def _write_lint(results: list[tuple[str, str | None, list[Finding]]], format: st
         if format == "github":
             problems = [Problem(path="file", message=error)] if error is not None else []
             problems += [Problem(path=f.rule, message=f.message, line=f.line) for f in findings]
-            out.writelines(_annotation(name, problem) + "\n" for problem in problems)
+            out.writelines(annotation(name, problem) + "\n" for problem in problems)
         elif error is not None:
             out.write(f"{name}: {error}\n")
         elif not findings:
@@ -291,62 +303,15 @@ def _write_lint(results: list[tuple[str, str | None, list[Finding]]], format: st
 def _lint_postmortem(arguments: argparse.Namespace, out: TextIO) -> int:
     from incident_process.postincident import validate_postmortem
 
-    policy = _base_policy(arguments.policy)
+    policy = base_policy(arguments.policy)
     return _lint_files(arguments, out, read_text, lambda text: validate_postmortem(text, policy))
 
 
-def _progress(names: Sequence[str]) -> Iterator[str]:
-    """*names* one by one, counted on a terminal's standard error as each is taken.
-
-    Only for many files on a terminal: quiet in CI and for a few files.
-    """
-    counting = len(names) >= _PROGRESS_FROM and sys.stderr.isatty()
-    for number, name in enumerate(names, start=1):
-        if counting:
-            sys.stderr.write(f"\r{number}/{len(names)} {name[-50:]:<50}")
-            sys.stderr.flush()
-        yield name
-    if counting:
-        sys.stderr.write("\n")
-
-
-#: From how many files on a terminal the record and lint commands show their progress.
-_PROGRESS_FROM = 20
-
-
-def _now(text: str | None) -> datetime:
-    if text is None:
-        return datetime.now(UTC)
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        msg = f"--now: expected an RFC 3339 time like 2026-03-08T09:00:00+00:00, got {text!r}"
-        raise _Usage(msg) from None
-    if not is_aware(moment):
-        msg = f"--now: {aware_problem(moment)}; add its UTC offset, like +00:00"
-        raise _Usage(msg)
-    return moment
-
-
-def _records(names: Sequence[str], policy: Policy) -> Iterator[tuple[str, Incident | None, str | None]]:
-    """Each record file read and replayed, or the reason it could not be, one at a time.
-
-    One at a time, so that a command over many records holds only the one it is on.
-    """
-    from incident_process.lifecycle import load_record
-
-    for name in _progress(names):
-        try:
-            yield name, load_record(name, policy=policy), None
-        except RecordError as error:
-            yield name, None, "; ".join(str(problem) for problem in error.problems)
-
-
 def _audit(arguments: argparse.Namespace, out: TextIO) -> int:
-    policy = _base_policy(arguments.policy)
-    now = _now(arguments.now)
+    policy = base_policy(arguments.policy)
+    now = now_from(arguments.now)
     worst, documents = _audited(arguments.files, policy, now)
-    _write_report(documents, arguments.format, out, header=f"as of {now.isoformat()}")
+    _write_report(documents, arguments.format, out, now=now, policy=policy)
     return worst
 
 
@@ -354,14 +319,14 @@ def _audited(files: Sequence[str], policy: Policy, now: datetime) -> tuple[int, 
     """The exit code and one report per record: its missed and overdue duties, unmet roles."""
     worst = CLEAN
     documents: list[dict[str, object]] = []
-    for name, incident, error in _records(files, policy):
+    for name, incident, error in records(files, policy):
         if incident is None:
             worst = UNREADABLE
             documents.append(
                 {"file": name, "readable": False, "error": error, "findings": [], "warnings": []}
             )
             continue
-        findings, warnings = _audit_entries(incident, now)
+        findings, warnings = audit_entries(incident, now)
         if findings:
             worst = max(worst, FINDINGS)
         documents.append(
@@ -369,6 +334,7 @@ def _audited(files: Sequence[str], policy: Policy, now: datetime) -> tuple[int, 
                 "file": name,
                 "readable": True,
                 "incident": incident.id,
+                "zone": incident.policy.zone,
                 "findings": findings,
                 "warnings": warnings,
             }
@@ -376,59 +342,24 @@ def _audited(files: Sequence[str], policy: Policy, now: datetime) -> tuple[int, 
     return worst, documents
 
 
-_Entry = dict[str, str | None]
-
-
-def _audit_entries(incident: Incident, now: datetime) -> tuple[list[_Entry], list[_Entry]]:
-    """What an audit reports of one incident: its findings and its warnings.
-
-    Findings: late duties, the response's "Do NOT"s, unmet "must" roles.
-    Warnings: checklist steps open when required, unmet "should" roles.
-    """
-    from incident_process.lifecycle import obligations, unmet_role_requirements
-    from incident_process.response import response_findings
-
-    findings: list[_Entry] = [
-        {
-            "rule": duty.rule,
-            "kind": duty.kind.value,
-            "status": duty.status.value,
-            "due_at": duty.due_at.isoformat(),
-            "met_at": duty.met_at.isoformat() if duty.met_at else None,
-            "message": f"{duty.status.value}: {duty.detail}, due {duty.due_at.isoformat()}",
-        }
-        for duty in _late(obligations(incident, now))
-    ]
-    warnings: list[_Entry] = []
-    # The "Do NOT" list (going dark is the missed updates above already) as findings; open checklist
-    # steps as warnings: the guide lists them without a rule that refuses (a policy that enforces a
-    # checklist refuses them, so its records never have them).
-    for finding in response_findings(incident, now):
-        if finding.rule == "response.went_dark":
-            continue
-        entry: _Entry = {
-            "rule": finding.rule,
-            "at": finding.at.isoformat() if finding.at else None,
-            "event_id": finding.event_id,
-            "message": finding.message,
-        }
-        (warnings if finding.rule == "checklist.required_steps" else findings).append(entry)
-    for unmet in unmet_role_requirements(incident):
-        role: _Entry = {"rule": f"roles.{unmet.level.value}", "message": unmet.reason}
-        (findings if unmet.level is RequirementLevel.MUST else warnings).append(role)
-    return findings, warnings
-
-
-def _late(duties: Iterable[Obligation]) -> list[Obligation]:
-    """The duties missed or overdue: what the record commands report as findings."""
-    return [duty for duty in duties if duty.status in {ObligationStatus.OVERDUE, ObligationStatus.MISSED}]
-
-
-def _write_report(documents: list[dict[str, object]], format: str, out: TextIO, *, header: str) -> None:  # noqa: A002
+def _write_report(
+    documents: list[dict[str, object]],
+    format: str,  # noqa: A002 - the option's name
+    out: TextIO,
+    *,
+    now: datetime,
+    policy: Policy,
+) -> None:
+    """The audit of each record, saying which policy judged them (record zones are per record)."""
     if format == "json":
-        json.dump({"as_of": header.removeprefix("as of "), "records": documents}, out, indent=2)
+        report = {"as_of": now.isoformat(), "policy": judged_under(policy), "records": documents}
+        json.dump(report, out, indent=2)
         out.write("\n")
         return
+    if format == "github":
+        out.write(notice(policy, "audited"))
+    else:
+        out.write(f"Audited as of {now.isoformat()} under {policy.identity}.\n")
     for document in documents:
         name = str(document["file"])
         findings = document.get("findings") or []
@@ -437,24 +368,24 @@ def _write_report(documents: list[dict[str, object]], format: str, out: TextIO, 
         assert isinstance(warnings, list)  # noqa: S101
         if format == "github":
             if not document["readable"]:
-                out.write(_annotation(name, Problem(path="record", message=str(document["error"]))) + "\n")
+                out.write(annotation(name, Problem(path="record", message=str(document["error"]))) + "\n")
             out.writelines(
-                _annotation(name, Problem(path=finding["rule"], message=finding["message"])) + "\n"
+                annotation(name, Problem(path=finding["rule"], message=finding["message"])) + "\n"
                 for finding in findings
             )
             continue
         if not document["readable"]:
             out.write(f"{name}: {document['error']}\n")
             continue
-        out.write(f"{name} ({document['incident']}), {header}: {len(findings)} findings\n")
+        out.write(f"{name} ({document['incident']}), in {document['zone']}: {len(findings)} findings\n")
         out.writelines(f"  {finding['rule']}: {finding['message']}\n" for finding in findings)
         out.writelines(f"  warning {warning['rule']}: {warning['message']}\n" for warning in warnings)
 
 
 def _deadlines(arguments: argparse.Namespace, out: TextIO) -> int:
-    policy = _base_policy(arguments.policy)
-    now = _now(arguments.now)
-    [(name, incident, error)] = _records(arguments.files, policy)
+    policy = base_policy(arguments.policy)
+    now = now_from(arguments.now)
+    [(name, incident, error)] = records(arguments.files, policy)
     if incident is None:
         out.write(f"{name}: {error}\n")
         return UNREADABLE
@@ -472,39 +403,49 @@ def _deadlines(arguments: argparse.Namespace, out: TextIO) -> int:
             }
             for duty in duties
         ]
-        json.dump({"incident": incident.id, "as_of": now.isoformat(), "obligations": rows}, out, indent=2)
+        document = {
+            "incident": incident.id,
+            "as_of": now.isoformat(),
+            "policy": judged_under(policy),
+            "zone": incident.policy.zone,
+            "obligations": rows,
+        }
+        json.dump(document, out, indent=2)
         out.write("\n")
     elif arguments.format == "github":  # an annotation for each duty missed or overdue
+        out.write(notice(policy, f"{incident.id} judged"))
         out.writelines(
-            _annotation(name, Problem(path=duty.rule, message=f"{duty.status.value}: {duty.detail}"))
+            annotation(name, Problem(path=duty.rule, message=f"{duty.status.value}: {duty.detail}"))
             + f", due {duty.due_at.isoformat()}\n"
-            for duty in _late(duties)
+            for duty in late(duties)
         )
     else:
-        out.write(f"{incident.id} as of {now.isoformat()}:\n")
+        out.write(
+            f"{incident.id} as of {now.isoformat()}, under {policy.identity}, in {incident.policy.zone}:\n"
+        )
         for duty in duties:
             met = f" at {duty.met_at.isoformat()}" if duty.met_at else ""
             out.write(
                 f"  {duty.status.value}{met}: {duty.detail}, due {duty.due_at.isoformat()} ({duty.rule})\n"
             )
-    return FINDINGS if _late(duties) else CLEAN
+    return FINDINGS if late(duties) else CLEAN
 
 
 def _render(arguments: argparse.Namespace, out: TextIO) -> int:
     from incident_process.comms import render_declaration, render_resolution, render_update
     from incident_process.postincident import render_postmortem
 
-    policy = _base_policy(arguments.policy)
-    [(name, incident, error)] = _records([arguments.record], policy)
+    policy = base_policy(arguments.policy)
+    [(name, incident, error)] = records([arguments.record], policy)
     if incident is None:
         msg = f"{name}: {error}"
-        raise _Usage(msg)
+        raise Usage(msg)
     fields: dict[str, object] = {}
     for field in arguments.field:
         key, separator, value = field.partition("=")
         if not separator or not key:
             msg = f"--field: expected NAME=VALUE, got {field!r}"
-            raise _Usage(msg)
+            raise Usage(msg)
         fields[key] = value
     try:
         if arguments.kind == "postmortem":
@@ -519,7 +460,7 @@ def _render(arguments: argparse.Namespace, out: TextIO) -> int:
     except MessageError as error:
         # The library speaks to callers of its functions; here the caller is a shell.
         msg = str(error).replace("as keyword arguments", "with --field NAME=VALUE")
-        raise _Usage(msg) from None
+        raise Usage(msg) from None
     out.write(text if text.endswith("\n") else text + "\n")
     return CLEAN
 
@@ -527,12 +468,12 @@ def _render(arguments: argparse.Namespace, out: TextIO) -> int:
 def _review(arguments: argparse.Namespace, out: TextIO) -> int:
     from incident_process.postincident import quarterly_review, write_quarterly_charts
 
-    policy = _base_policy(arguments.policy)
+    policy = base_policy(arguments.policy)
     unreadable: list[str] = []
 
     def readable() -> Iterator[Incident]:
         """The records that read, streamed into the review; the others named as they come."""
-        for name, incident, error in _records(arguments.files, policy):
+        for name, incident, error in records(arguments.files, policy):
             if incident is None:
                 unreadable.append(name)
                 sys.stderr.write(f"incident-process: {name}: {error}\n")
@@ -545,10 +486,11 @@ def _review(arguments: argparse.Namespace, out: TextIO) -> int:
         if arguments.charts:
             write_quarterly_charts(report, arguments.charts)
     except (ReviewError, MissingExtraError) as error:
-        raise _Usage(str(error)) from None
+        raise Usage(str(error)) from None
     if arguments.format == "json":
         summary = {
             "quarter": report.quarter,
+            "policy": judged_under(policy),
             "total": report.total,
             "by_severity": {severity.value: count for severity, count in report.by_severity.items()},
             "mttd_seconds": report.mttd.total_seconds() if report.mttd else None,
@@ -581,23 +523,6 @@ _RECORD_COMMANDS = {
 }
 
 
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def _annotation(name: str, problem: Problem) -> str:
-    """A GitHub Actions ``::error`` workflow command for one problem."""
-    properties = f"file={_escape_property(name)}"
-    if problem.line is not None:
-        properties += f",line={problem.line}"
-    title = _escape_property(problem.path or "policy")
-    return f"::error {properties},title={title}::{_escape_data(problem.message)}"
-
-
 def _run(arguments: argparse.Namespace, out: TextIO) -> int:
     """Run the command *arguments* name."""
     if arguments.command == "demo":
@@ -606,6 +531,10 @@ def _run(arguments: argparse.Namespace, out: TextIO) -> int:
         if arguments.lint_command == "postmortem":
             return _lint_postmortem(arguments, out)
         return _lint_external(arguments, out)
+    if arguments.command == "policy" and arguments.policy_command == "diff":
+        from ._diff import policy_diff
+
+        return policy_diff(arguments, out)
     command = _RECORD_COMMANDS.get(arguments.command, _check)
     return command(arguments, out)
 
@@ -615,7 +544,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     try:
         return _run(arguments, sys.stdout)
-    except _Usage as error:
+    except Usage as error:
         print(f"incident-process: {error}", file=sys.stderr)  # noqa: T201 - the CLI's error channel
         return UNREADABLE
     except BrokenPipeError:

@@ -22,9 +22,11 @@ from ._events import (
     Detected,
     Dismissed,
     DocumentPublished,
+    ErrorsStopped,
     Escalated,
     Event,
     MilestoneRecorded,
+    Pairs,
     PostIncidentStarted,
     Reopened,
     Resolved,
@@ -34,6 +36,7 @@ from ._events import (
     RootCauseIdentified,
     SeverityChanged,
     UpdatePosted,
+    pairs,
 )
 
 __all__ = [
@@ -49,9 +52,11 @@ __all__ = [
     "Detected",
     "Dismissed",
     "DocumentPublished",
+    "ErrorsStopped",
     "Escalated",
     "Event",
     "MilestoneRecorded",
+    "Pairs",
     "PostIncidentStarted",
     "Reopened",
     "Resolved",
@@ -61,4 +66,5 @@ __all__ = [
     "RootCauseIdentified",
     "SeverityChanged",
     "UpdatePosted",
+    "pairs",
 ]

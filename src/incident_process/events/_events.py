@@ -7,8 +7,10 @@ The events sit below the policy, so that a policy's checklist steps, which
 name the event that completes them and conditions on its fields, are checked
 against the event classes themselves (:func:`field_choices`).
 
-Every event has an ``id`` (``"<incident id>:<sequence>"``), a timezone-aware
-``at`` (when it was recorded; never earlier than the event before it) and an
+Every event has an ``id`` (``"<incident id>:<sequence>"``, the sequence
+being the order in which it was recorded), a timezone-aware ``at`` (when it
+happened, which for a fact recorded late is earlier than the events recorded
+before it), an optional ``recorded_at`` (when the caller recorded it) and an
 optional caller's ``idempotency_key``.
 """
 
@@ -22,8 +24,7 @@ from typing import ClassVar
 
 import attrs
 
-from incident_process.errors import InvalidEventError
-from incident_process.timing._moments import aware_problem, is_aware, utc
+from incident_process.timing._moments import is_aware, utc
 from incident_process.vocabulary import (
     Audience,
     DetectionSource,
@@ -33,6 +34,9 @@ from incident_process.vocabulary import (
     Severity,
     UpdateStatus,
 )
+
+from ._fields import Fields as _Fields
+from ._fields import Pairs, pairs
 
 __all__ = [
     "EVENT_TYPES",
@@ -47,9 +51,11 @@ __all__ = [
     "Detected",
     "Dismissed",
     "DocumentPublished",
+    "ErrorsStopped",
     "Escalated",
     "Event",
     "MilestoneRecorded",
+    "Pairs",
     "PostIncidentStarted",
     "Reopened",
     "Resolved",
@@ -60,38 +66,8 @@ __all__ = [
     "SeverityChanged",
     "UpdatePosted",
     "field_choices",
+    "pairs",
 ]
-
-
-class _Fields:
-    """Collects an event's field problems and raises them as one error."""
-
-    __slots__ = ("kind", "problems")
-
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
-        self.problems: list[str] = []
-
-    def fail(self, name: str, message: str) -> None:
-        self.problems.append(f"{self.kind}.{name}: {message}")
-
-    def moment(self, name: str, value: object) -> None:
-        problem = aware_problem(value)
-        if problem is not None:
-            self.fail(name, problem)
-
-    def text(self, name: str, value: object) -> None:
-        if not isinstance(value, str) or not value.strip():
-            self.fail(name, f"expected non-empty text, got {value!r}")
-
-    def member(self, name: str, value: object, kind: type[enum.Enum]) -> None:
-        if not isinstance(value, kind):
-            choices = ", ".join(f"{kind.__name__}.{m.name}" for m in kind)
-            self.fail(name, f"expected one of {choices}, got {value!r} ({type(value).__name__})")
-
-    def done(self) -> None:
-        if self.problems:
-            raise InvalidEventError("; ".join(self.problems))
 
 
 @attrs.frozen(kw_only=True)
@@ -99,8 +75,12 @@ class Event:
     """What every event has.
 
     Attributes:
-        id: ``"<incident id>:<sequence>"``, the sequence counting from 1.
-        at: When it was recorded; timezone-aware.
+        id: ``"<incident id>:<sequence>"``, the sequence counting the events
+            in the order they were recorded, from 1.
+        at: When it happened; timezone-aware. A fact recorded late keeps
+            its real time (see the lifecycle's arrival rules).
+        recorded_at: When the caller recorded it, if the caller says; the
+            order of record is the sequence, this is for the reader.
         idempotency_key: The caller's key, if the command carried one: the
             same command sent again with the same key changes nothing.
     """
@@ -112,12 +92,15 @@ class Event:
 
     id: str
     at: datetime
+    recorded_at: datetime | None = None
     idempotency_key: str | None = None
 
     def __attrs_post_init__(self) -> None:
         fields = _Fields(type(self).__name__)
         fields.text("id", self.id)
         fields.moment("at", self.at)
+        if self.recorded_at is not None:
+            fields.moment("recorded_at", self.recorded_at)
         if self.idempotency_key is not None:
             fields.text("idempotency_key", self.idempotency_key)
         self._check(fields)
@@ -127,8 +110,10 @@ class Event:
         """Check the event's own fields (none here)."""
 
     def content(self) -> tuple[object, ...]:
-        """Everything but the id: what an idempotent repeat must match."""
-        return attrs.astuple(self, recurse=False)[1:]
+        """Everything but the id and when it was recorded: what an idempotent repeat must match."""
+        return tuple(
+            getattr(self, field.name) for field in attrs.fields(type(self)) if field.name not in _BOOKKEEPING
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -139,6 +124,14 @@ class Detected(Event):
         incident_id: The incident's id.
         title: A brief description.
         source: How it was detected.
+        labels: What the source labelled the problem with, as sorted
+            ``(name, value)`` pairs: an alert's labels (``service``,
+            ``endpoint``, ``alertname``, ...), a ticket's fields. Messages
+            and status-page payloads read the affected endpoint from them.
+        references: The source's own identifiers of what it saw, as sorted
+            ``(name, value)`` pairs (``alertmanager.fingerprint``,
+            ``alertmanager.group_key``, ``pagerduty.incident``, ...): what a
+            later alert or webhook is matched on.
     """
 
     command: ClassVar[str] = "detect"
@@ -147,11 +140,19 @@ class Detected(Event):
     incident_id: str
     title: str
     source: DetectionSource
+    labels: Pairs = attrs.field(default=(), converter=pairs)
+    references: Pairs = attrs.field(default=(), converter=pairs)
 
     def _check(self, fields: _Fields) -> None:
         fields.text("incident_id", self.incident_id)
         fields.text("title", self.title)
         fields.member("source", self.source, DetectionSource)
+        fields.pairs("labels", self.labels)
+        fields.pairs("references", self.references)
+
+    def label(self, name: str) -> str | None:
+        """The value of the label *name*, if the source gave it."""
+        return dict(self.labels).get(name)
 
 
 @attrs.frozen(kw_only=True)
@@ -183,6 +184,8 @@ class Declared(Event):
         by: Who declared it.
         declarer_role: What they are (``"on_call_engineer"``, ...).
         severity: The initial severity.
+        impact: What's broken and who's affected, as declared (the
+            declaration message's "Impact" line).
     """
 
     command: ClassVar[str] = "declare"
@@ -191,11 +194,13 @@ class Declared(Event):
     by: str
     declarer_role: str
     severity: Severity
+    impact: str | None = None
 
     def _check(self, fields: _Fields) -> None:
         fields.text("by", self.by)
         fields.text("declarer_role", self.declarer_role)
         fields.member("severity", self.severity, Severity)
+        fields.optional_text("impact", self.impact)
 
 
 @attrs.frozen(kw_only=True)
@@ -253,6 +258,8 @@ class UpdatePosted(Event):
     Attributes:
         status: The update's status line.
         audience: Internal, or the status page.
+        text: What was posted, as posted.
+        by: Who posted it.
     """
 
     command: ClassVar[str] = "post_update"
@@ -260,10 +267,14 @@ class UpdatePosted(Event):
 
     status: UpdateStatus
     audience: Audience = Audience.INTERNAL
+    text: str | None = None
+    by: str | None = None
 
     def _check(self, fields: _Fields) -> None:
         fields.member("status", self.status, UpdateStatus)
         fields.member("audience", self.audience, Audience)
+        fields.optional_text("text", self.text)
+        fields.optional_text("by", self.by)
 
 
 @attrs.frozen(kw_only=True)
@@ -307,6 +318,30 @@ class Resolved(Event):
         fields.moment("last_error_at", self.last_error_at)
         if is_aware(self.last_error_at) and is_aware(self.at) and utc(self.last_error_at) > utc(self.at):
             fields.fail("last_error_at", "is after the resolution (at)")
+
+
+@attrs.frozen(kw_only=True)
+class ErrorsStopped(Event):
+    """The errors stopped: the start of the quiet period before resolving (guide, "4. Resolution").
+
+    "No new error reports for 15 minutes (SEV1/2) or 30 minutes (SEV3)": the
+    quiet period runs from the last error, which is this event's ``at``. A
+    resolved alert records it (its end), or a person does;
+    :meth:`~incident_process.lifecycle.Incident.resolve` uses the latest one
+    when it is not told the last error's time.
+
+    Attributes:
+        by: Who or what said so: a person, or the tool whose alert resolved
+            (``"alertmanager"``).
+    """
+
+    command: ClassVar[str] = "record_errors_stopped"
+    kind: ClassVar[str] = "errors_stopped"
+
+    by: str | None = None
+
+    def _check(self, fields: _Fields) -> None:
+        fields.optional_text("by", self.by)
 
 
 @attrs.frozen(kw_only=True)
@@ -572,6 +607,7 @@ EVENT_TYPES: Mapping[str, type[Event]] = {
         UpdatePosted,
         MilestoneRecorded,
         Resolved,
+        ErrorsStopped,
         Reopened,
         PostIncidentStarted,
         Closed,
@@ -591,6 +627,8 @@ EVENT_TYPES: Mapping[str, type[Event]] = {
 
 #: The fields every event has, before its own.
 _COMMON_FIELDS = frozenset(field.name for field in attrs.fields(Event))
+#: What says how and when an event was recorded, not what happened.
+_BOOKKEEPING = frozenset({"id", "recorded_at"})
 
 
 @functools.cache

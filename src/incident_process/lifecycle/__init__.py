@@ -18,25 +18,45 @@ first and final status-page updates, the escalation path, the quiet period,
 archiving the channel, the business-day deadlines of the review and the
 document, action items) is :func:`obligations`: the lifecycle's timed rules.
 An incident is stored and exchanged as a versioned JSON record
-(:func:`dump_record`, :func:`load_record`).
+(:func:`dump_record`, :func:`load_record`), or one event at a time
+(:func:`encode_event`, :func:`decode_event`).
+
+Webhooks arrive late and several processes write one incident, so an event
+has two orders: when it happened and when it was recorded. A fact recorded
+late keeps its time and is judged where it happened; a decision is never
+dated before what is recorded (:data:`ARRIVALS`, guide "Incident
+Lifecycle"). Reading history never re-judges it under a changed policy.
 """
 
+from ._history import ARRIVALS, Arrival
 from ._incident import Incident
 from ._machine import Lifecycle
 from ._obligations import Obligation, obligations
-from ._records import RECORD_SCHEMA, dump_record, load_record, loads_record, record_schema
+from ._records import (
+    RECORD_SCHEMA,
+    decode_event,
+    dump_record,
+    encode_event,
+    load_record,
+    loads_record,
+    record_schema,
+)
 from ._roles import UnmetRoleRequirement, unmet_role_requirements
 from ._state import ActionItem, RoleTenure
 
 __all__ = [
+    "ARRIVALS",
     "RECORD_SCHEMA",
     "ActionItem",
+    "Arrival",
     "Incident",
     "Lifecycle",
     "Obligation",
     "RoleTenure",
     "UnmetRoleRequirement",
+    "decode_event",
     "dump_record",
+    "encode_event",
     "load_record",
     "loads_record",
     "obligations",

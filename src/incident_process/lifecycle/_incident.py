@@ -4,22 +4,22 @@ Each command returns a new :class:`Incident` with exactly one event appended;
 a refused command raises :class:`~incident_process.errors.CommandRefusedError`
 and the incident it was sent to is unchanged (it cannot change: it is
 frozen). :meth:`Incident.from_events` rebuilds an equal incident from the
-events alone.
+events alone. A fact dated before events already recorded is accepted where
+it happened, by the arrival rules of :mod:`._history`.
 """
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import enum
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from incident_process.errors import CalendarError, CommandRefusedError, InvalidEventError, ReplayError
+from incident_process.errors import CalendarError, CommandRefusedError, InvalidEventError
 from incident_process.events import (
     Acknowledged,
     ActionItemAdded,
@@ -32,6 +32,7 @@ from incident_process.events import (
     Detected,
     Dismissed,
     DocumentPublished,
+    ErrorsStopped,
     Escalated,
     Event,
     MilestoneRecorded,
@@ -44,6 +45,7 @@ from incident_process.events import (
     RootCauseIdentified,
     SeverityChanged,
     UpdatePosted,
+    pairs,
 )
 from incident_process.policy import DEFAULT_POLICY, Policy
 from incident_process.timing._moments import aware, aware_problem, is_aware, utc
@@ -58,7 +60,8 @@ from incident_process.vocabulary import (
     UpdateStatus,
 )
 
-from ._machine import replay_transition, run_command
+from ._history import Refusal, record, replay
+from ._machine import run_command
 from ._obligations import Obligation, obligations
 from ._rules import Attempt, RuleBroken
 from ._state import ActionItem, Builder, IncidentState, RoleTenure
@@ -138,12 +141,21 @@ class Incident:
         source: DetectionSource | str,
         at: datetime,
         policy: Policy = DEFAULT_POLICY,
+        labels: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+        references: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+        recorded_at: datetime | None = None,
         idempotency_key: str | None = None,
     ) -> Incident:
         """A newly detected incident (guide, "1. Detection").
 
+        *labels* are what the source labelled the problem with (an alert's
+        labels: ``service``, ``endpoint``, ...); *references* the source's
+        own identifiers of what it saw (``alertmanager.fingerprint``, ...):
+        both are kept with the detection (:class:`~incident_process.events.Detected`).
+
         Raises:
-            InvalidEventError: for a bad id, title, source or a naive time.
+            InvalidEventError: for a bad id, title, source, labels or
+                references, or a naive time.
         """
         parsed: object = source
         with contextlib.suppress(InvalidEventError):  # Detected names a bad one, with any other bad field
@@ -151,37 +163,39 @@ class Incident:
         detected = Detected(
             id=f"{id}:1",
             at=at,
+            recorded_at=recorded_at,
             idempotency_key=idempotency_key,
             incident_id=id,
             title=title,
             source=parsed,  # type: ignore[arg-type] # checked by Detected
+            labels=pairs(labels),
+            references=pairs(references),
         )
         return cls._make((detected,), policy, Builder.start(detected, policy).freeze())
 
     @classmethod
-    def from_events(cls, events: Iterable[Event], *, policy: Policy = DEFAULT_POLICY) -> Incident:
-        """Rebuild the incident the *events* record, checking every rule on the way.
+    def from_events(
+        cls, events: Iterable[Event], *, policy: Policy = DEFAULT_POLICY, judge: bool = True
+    ) -> Incident:
+        """Rebuild the incident the *events* record, in their order of record.
 
-        The result equals the incident the commands produced. Replay reads the
-        lifecycle's transitions and guards once and applies each event in
-        place: its cost is linear in the number of events.
+        The result equals the incident the commands produced: the same
+        arrival rules place each fact recorded late where it happened. With
+        *judge* (the default) every rule is checked, the policy's too, as the
+        commands did; without, only the rules of history (phases, order,
+        once-only facts, ids and keys), as reading a record does, so events
+        accepted under an earlier policy stand under a changed one. Replay
+        reads the lifecycle's transitions and guards once and applies each
+        event in place: its cost is linear in the number of events, plus,
+        for a fact recorded late, the events that happened after it.
 
         Raises:
-            ReplayError: naming the first event that the lifecycle would have
-                refused (out of order, wrong phase, a guard, a repeated
+            ReplayError: naming the first event that could not have been
+                recorded (out of order, wrong phase, a guard, a repeated
                 idempotency key or a wrong id).
         """
         recorded = tuple(events)
-        if not recorded or not isinstance(recorded[0], Detected):
-            found = type(recorded[0]).__name__ if recorded else "nothing"
-            raise ReplayError(0, f"the first event must be Detected, got {found}")
-        first = recorded[0]
-        if first.id != f"{first.incident_id}:1":
-            raise ReplayError(0, f"id {first.id!r} should be {first.incident_id}:1")
-        builder = Builder.start(first, policy)
-        for index in range(1, len(recorded)):
-            event = recorded[index]
-            _replay_one(builder, event, index, policy, replay_transition)
+        builder = replay(recorded, policy, judged_from=0 if judge else len(recorded))
         return cls._make(recorded, policy, builder.freeze())
 
     # --- what the events add up to -------------------------------------------------
@@ -215,6 +229,38 @@ class Incident:
     def version(self) -> int:
         """The number of events; compare it to detect concurrent changes."""
         return len(self.events)
+
+    @property
+    def timeline(self) -> tuple[Event, ...]:
+        """The events in the order they happened (by ``at``; equal times in their order of record).
+
+        :attr:`events` is the order of record. The two differ when a fact
+        was recorded late; every analysis of what happened reads this one.
+        """
+        return self._state.timeline
+
+    @property
+    def detection(self) -> Detected:
+        """The first event: how, when and from what the incident was detected."""
+        detected = self.events[0]
+        assert isinstance(detected, Detected)  # noqa: S101 - replay checks it
+        return detected
+
+    @property
+    def last_event_at(self) -> datetime:
+        """When the latest event happened (a UTC instant): a decision cannot be dated earlier."""
+        return self._state.last_at
+
+    @property
+    def errors_stopped_at(self) -> datetime | None:
+        """When the errors last stopped, as recorded by :meth:`record_errors_stopped`."""
+        return self._state.errors_stopped_at
+
+    @property
+    def impact(self) -> str | None:
+        """What's broken and who's affected, as declared; ``None`` if the declaration did not say."""
+        declared = next((event for event in self.timeline if isinstance(event, Declared)), None)
+        return None if declared is None else declared.impact
 
     @property
     def detected_at(self) -> datetime:
@@ -325,65 +371,105 @@ class Incident:
         return obligations(self, now, calendar=calendar)
 
     def as_of(self, now: datetime) -> Incident | None:
-        """The incident as its events up to *now* make it; ``None`` if it was not detected yet.
+        """The incident as the events that happened up to *now* make it; ``None`` before its detection.
 
         Every analysis "as of a moment" (obligations, next steps, findings, a
-        shift hand-off) reads this: what had been recorded by then, and
-        nothing after.
+        shift hand-off) reads this: what had happened by then, and nothing
+        after; a fact recorded late counts from when it happened. The events
+        kept are in their order of record, with their ids; the result is for
+        reading, and what it was judged by is not judged again.
 
         Raises:
             CalendarError: if *now* is naive.
         """
         moment = utc(aware(now, "now", CalendarError))
-        events = self.events
-        count = bisect.bisect_right([utc(event.at) for event in events], moment)
-        if count == len(events):
+        if self._state.last_at <= moment:
             return self
-        if count == 0:
+        if self._state.detected_at > moment:
             return None
-        return Incident.from_events(events[:count], policy=self.policy)
+        kept = tuple(event for event in self.events if utc(event.at) <= moment)
+        builder = replay(kept, self.policy, judged_from=len(kept), check_ids=False)
+        return Incident._make(kept, self.policy, builder.freeze())
 
     # --- commands --------------------------------------------------------------
+    #
+    # Every command takes ``at`` (when it happened), ``recorded_at`` (when the
+    # caller recorded it, if it says) and an ``idempotency_key``.
 
-    def acknowledge(self, *, at: datetime, by: str, idempotency_key: str | None = None) -> Incident:
-        """Acknowledge the page (guide: "Acknowledge pages within 5 minutes")."""
-        return self._command(Acknowledged, at, idempotency_key, by=by)
+    def acknowledge(
+        self,
+        *,
+        at: datetime,
+        by: str,
+        recorded_at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> Incident:
+        """Acknowledge the page (guide: "Acknowledge pages within 5 minutes").
 
-    def declare(
+        A fact: an acknowledgement that arrives after later events is
+        recorded where it happened, and meets the duty at its own time.
+        """
+        return self._command(Acknowledged, at, recorded_at, idempotency_key, by=by)
+
+    def declare(  # noqa: PLR0913 - the declaration's fields, the times and the key
         self,
         *,
         at: datetime,
         by: str,
         declarer_role: str,
         severity: Severity | str | int,
+        impact: str | None = None,
+        recorded_at: datetime | None = None,
         idempotency_key: str | None = None,
     ) -> Incident:
         """Declare the incident; the declarer holds Incident Commander until handed off.
 
         Guide, "Who can declare an incident": any on-call engineer, support
         lead or engineering manager (``declarer_role`` one of the policy's
-        ``declaration.who_may_declare``).
+        ``declaration.who_may_declare``). *impact* is what's broken and
+        who's affected, kept for the declaration message and the report.
         """
         with self._parsing(Declared):
             parsed = Severity.parse(severity)
         return self._command(
-            Declared, at, idempotency_key, by=by, declarer_role=declarer_role, severity=parsed
+            Declared,
+            at,
+            recorded_at,
+            idempotency_key,
+            by=by,
+            declarer_role=declarer_role,
+            severity=parsed,
+            impact=impact,
         )
 
-    def start_response(self, *, at: datetime, idempotency_key: str | None = None) -> Incident:
+    def start_response(
+        self, *, at: datetime, recorded_at: datetime | None = None, idempotency_key: str | None = None
+    ) -> Incident:
         """Move a declared incident into response."""
-        return self._command(ResponseStarted, at, idempotency_key)
+        return self._command(ResponseStarted, at, recorded_at, idempotency_key)
 
     def assign_role(
-        self, role: Role | str, person: str, *, at: datetime, idempotency_key: str | None = None
+        self,
+        role: Role | str,
+        person: str,
+        *,
+        at: datetime,
+        recorded_at: datetime | None = None,
+        idempotency_key: str | None = None,
     ) -> Incident:
         """Give *role* to *person*; if someone else holds it, this is a hand-off."""
         with self._parsing(RoleAssigned):
             parsed = _member(Role, role, "role")
-        return self._command(RoleAssigned, at, idempotency_key, role=parsed, person=person)
+        return self._command(RoleAssigned, at, recorded_at, idempotency_key, role=parsed, person=person)
 
     def hand_off_role(
-        self, role: Role | str, to: str, *, at: datetime, idempotency_key: str | None = None
+        self,
+        role: Role | str,
+        to: str,
+        *,
+        at: datetime,
+        recorded_at: datetime | None = None,
+        idempotency_key: str | None = None,
     ) -> Incident:
         """Hand *role* from its holder to *to* (guide: "Hand off context at shift change").
 
@@ -396,30 +482,52 @@ class Incident:
         if parsed not in self._state.holders:
             reason = f"nobody holds {parsed.value} to hand it off; assign it instead"
             raise self._refused("assign_role", "roles.hand_off_needs_holder", reason)
-        return self.assign_role(parsed, to, at=at, idempotency_key=idempotency_key)
+        return self.assign_role(parsed, to, at=at, recorded_at=recorded_at, idempotency_key=idempotency_key)
 
     def change_severity(
-        self, severity: Severity | str | int, *, at: datetime, reason: str, idempotency_key: str | None = None
+        self,
+        severity: Severity | str | int,
+        *,
+        at: datetime,
+        reason: str,
+        recorded_at: datetime | None = None,
+        idempotency_key: str | None = None,
     ) -> Incident:
         """Change the severity during the response; the reason is kept with the event."""
         with self._parsing(SeverityChanged):
             parsed = Severity.parse(severity)
-        return self._command(SeverityChanged, at, idempotency_key, severity=parsed, reason=reason)
+        return self._command(
+            SeverityChanged, at, recorded_at, idempotency_key, severity=parsed, reason=reason
+        )
 
-    def post_update(
+    def post_update(  # noqa: PLR0913 - the update's fields, the times and the key
         self,
         *,
         at: datetime,
         status: UpdateStatus | str,
         audience: Audience | str = "internal",
+        text: str | None = None,
+        by: str | None = None,
+        recorded_at: datetime | None = None,
         idempotency_key: str | None = None,
     ) -> Incident:
-        """Record an update posted internally or to the status page."""
+        """Record an update posted internally or to the status page: its status, *text* and author.
+
+        A fact: an update recorded late keeps its time, and the update
+        cadences are counted from when updates were posted.
+        """
         with self._parsing(UpdatePosted):
             parsed_status = _member(UpdateStatus, status, "status")
             parsed_audience = _member(Audience, audience, "audience")
         return self._command(
-            UpdatePosted, at, idempotency_key, status=parsed_status, audience=parsed_audience
+            UpdatePosted,
+            at,
+            recorded_at,
+            idempotency_key,
+            status=parsed_status,
+            audience=parsed_audience,
+            text=text,
+            by=by,
         )
 
     def record_milestone(
@@ -428,49 +536,111 @@ class Incident:
         *,
         at: datetime,
         occurred_at: datetime | None = None,
+        recorded_at: datetime | None = None,
         idempotency_key: str | None = None,
     ) -> Incident:
         """Record that *milestone* was reached at *occurred_at* (default: *at*)."""
         with self._parsing(MilestoneRecorded):
             parsed = _member(Milestone, milestone, "milestone")
         occurred = at if occurred_at is None else occurred_at
-        return self._command(MilestoneRecorded, at, idempotency_key, milestone=parsed, occurred_at=occurred)
+        return self._command(
+            MilestoneRecorded, at, recorded_at, idempotency_key, milestone=parsed, occurred_at=occurred
+        )
+
+    def record_errors_stopped(
+        self,
+        *,
+        at: datetime,
+        by: str | None = None,
+        recorded_at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> Incident:
+        """Record that the errors stopped at *at*: the quiet period before resolving runs from it.
+
+        Guide, "4. Resolution": "No new error reports for 15 minutes (SEV1/2)
+        or 30 minutes (SEV3)". A resolved alert records it
+        (:func:`~incident_process.integrations.apply_alert`), or a person;
+        :meth:`resolve` uses the latest one when it is not given the last
+        error's time.
+        """
+        return self._command(ErrorsStopped, at, recorded_at, idempotency_key, by=by)
 
     def resolve(
-        self, *, at: datetime, last_error_at: datetime, idempotency_key: str | None = None
+        self,
+        *,
+        at: datetime,
+        last_error_at: datetime | None = None,
+        recorded_at: datetime | None = None,
+        idempotency_key: str | None = None,
     ) -> Incident:
-        """Declare resolution; refused until the severity's quiet period has passed since the last error."""
-        return self._command(Resolved, at, idempotency_key, last_error_at=last_error_at)
+        """Declare resolution; refused until the severity's quiet period has passed since the last error.
 
-    def reopen(self, *, at: datetime, reason: str, idempotency_key: str | None = None) -> Incident:
+        *last_error_at* defaults to when the errors last stopped
+        (:meth:`record_errors_stopped`) up to *at*.
+
+        Raises:
+            CommandRefusedError: with rule ``resolution.last_error_known`` when
+                neither is known, or ``resolution.quiet_period`` too early.
+        """
+        if last_error_at is None:
+            last_error_at = self._errors_stopped_by(at)
+        return self._command(Resolved, at, recorded_at, idempotency_key, last_error_at=last_error_at)
+
+    def _errors_stopped_by(self, at: datetime) -> datetime:
+        """When the errors last stopped at or before *at*, as given; refused if never recorded."""
+        if not is_aware(at):
+            raise self._refused("resolve", "time.timezone_aware", f"at: {aware_problem(at)}")
+        moment = utc(at)
+        stopped = [e.at for e in self.timeline if isinstance(e, ErrorsStopped) and utc(e.at) <= moment]
+        if not stopped:
+            reason = (
+                "the last error's time is not known: pass last_error_at, or record when the errors "
+                "stopped (record_errors_stopped; a resolved alert does)"
+            )
+            raise self._refused("resolve", "resolution.last_error_known", reason)
+        return stopped[-1]
+
+    def reopen(
+        self,
+        *,
+        at: datetime,
+        reason: str,
+        recorded_at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> Incident:
         """Take a resolved incident back into response (only before post-incident starts)."""
-        return self._command(Reopened, at, idempotency_key, reason=reason)
+        return self._command(Reopened, at, recorded_at, idempotency_key, reason=reason)
 
-    def start_post_incident(self, *, at: datetime, idempotency_key: str | None = None) -> Incident:
+    def start_post_incident(
+        self, *, at: datetime, recorded_at: datetime | None = None, idempotency_key: str | None = None
+    ) -> Incident:
         """Start the post-incident process of a resolved incident."""
-        return self._command(PostIncidentStarted, at, idempotency_key)
+        return self._command(PostIncidentStarted, at, recorded_at, idempotency_key)
 
-    def close(self, *, at: datetime, idempotency_key: str | None = None) -> Incident:
+    def close(
+        self, *, at: datetime, recorded_at: datetime | None = None, idempotency_key: str | None = None
+    ) -> Incident:
         """Close the incident; SEV1 and SEV2 need their post-incident process first."""
-        return self._command(Closed, at, idempotency_key)
+        return self._command(Closed, at, recorded_at, idempotency_key)
 
-    def dismiss(
+    def dismiss(  # noqa: PLR0913 - the dismissal's fields, the times and the key
         self,
         *,
         at: datetime,
         reason: DismissalReason | str,
         duplicate_of: str | None = None,
         note: str = "",
+        recorded_at: datetime | None = None,
         idempotency_key: str | None = None,
     ) -> Incident:
         """Dismiss a detected incident that will not be declared, with the reason."""
         with self._parsing(Dismissed):
             parsed = _member(DismissalReason, reason, "reason")
         return self._command(
-            Dismissed, at, idempotency_key, reason=parsed, duplicate_of=duplicate_of, note=note
+            Dismissed, at, recorded_at, idempotency_key, reason=parsed, duplicate_of=duplicate_of, note=note
         )
 
-    def complete_step(  # noqa: PLR0913 - the step, who, a note, the time and the key
+    def complete_step(  # noqa: PLR0913 - the step, who, a note, the times and the key
         self,
         checklist: str,
         step: str,
@@ -478,6 +648,7 @@ class Incident:
         at: datetime,
         by: str,
         note: str = "",
+        recorded_at: datetime | None = None,
         idempotency_key: str | None = None,
     ) -> Incident:
         """Record that *by* did *step* of *checklist* (``"declaration"`` or ``"resolution"``).
@@ -490,16 +661,24 @@ class Incident:
                 ``checklist.step_once``.
         """
         return self._command(
-            ChecklistStepCompleted, at, idempotency_key, checklist=checklist, step=step, by=by, note=note
+            ChecklistStepCompleted,
+            at,
+            recorded_at,
+            idempotency_key,
+            checklist=checklist,
+            step=step,
+            by=by,
+            note=note,
         )
 
-    def escalate(
+    def escalate(  # noqa: PLR0913 - who, why, to whom, the times and the key
         self,
         *,
         at: datetime,
         by: str,
         reason: str = "unable to resolve",
         to: str | None = None,
+        recorded_at: datetime | None = None,
         idempotency_key: str | None = None,
     ) -> Incident:
         """Escalate to the next level (guide, "Follow escalation path if unable to resolve").
@@ -519,7 +698,7 @@ class Incident:
                 )
                 raise self._refused("escalate", "escalation.next_level", reason_given)
             to = level.who
-        return self._command(Escalated, at, idempotency_key, to=to, by=by, reason=reason)
+        return self._command(Escalated, at, recorded_at, idempotency_key, to=to, by=by, reason=reason)
 
     def next_escalation(self) -> EscalationLevel | None:
         """The next level of the escalation path for the incident's severity, if one is left.
@@ -530,13 +709,14 @@ class Incident:
         """
         return self.policy.escalation.next_level(self.severity, self._state.escalated_to)
 
-    def record_action(
+    def record_action(  # noqa: PLR0913 - the action, who, the approval, the times and the key
         self,
         action: str,
         *,
         at: datetime,
         by: str,
         approved_by: str | None = None,
+        recorded_at: datetime | None = None,
         idempotency_key: str | None = None,
     ) -> Incident:
         """Record a change or runbook step taken during the response.
@@ -545,29 +725,51 @@ class Incident:
         "requires IC approval") is refused unless ``approved_by`` is the
         current holder of the approving role.
         """
-        return self._command(ActionTaken, at, idempotency_key, action=action, by=by, approved_by=approved_by)
+        return self._command(
+            ActionTaken, at, recorded_at, idempotency_key, action=action, by=by, approved_by=approved_by
+        )
 
     def identify_root_cause(
-        self, key: str, *, at: datetime, summary: str = "", idempotency_key: str | None = None
+        self,
+        key: str,
+        *,
+        at: datetime,
+        summary: str = "",
+        recorded_at: datetime | None = None,
+        idempotency_key: str | None = None,
     ) -> Incident:
         """Record the root cause: a stable *key* shared by incidents with the same cause, and a summary."""
-        return self._command(RootCauseIdentified, at, idempotency_key, key=key, summary=summary)
+        return self._command(RootCauseIdentified, at, recorded_at, idempotency_key, key=key, summary=summary)
 
-    def archive_channel(self, *, at: datetime, idempotency_key: str | None = None) -> Incident:
+    def archive_channel(
+        self, *, at: datetime, recorded_at: datetime | None = None, idempotency_key: str | None = None
+    ) -> Incident:
         """Record that the closed incident's channel was archived."""
-        return self._command(ChannelArchived, at, idempotency_key)
+        return self._command(ChannelArchived, at, recorded_at, idempotency_key)
 
-    def hold_review(self, *, at: datetime, facilitator: str, idempotency_key: str | None = None) -> Incident:
+    def hold_review(
+        self,
+        *,
+        at: datetime,
+        facilitator: str,
+        recorded_at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> Incident:
         """Record the post-incident review meeting and who facilitated it."""
-        return self._command(ReviewHeld, at, idempotency_key, facilitator=facilitator)
+        return self._command(ReviewHeld, at, recorded_at, idempotency_key, facilitator=facilitator)
 
     def publish_document(
-        self, *, at: datetime, location: str, idempotency_key: str | None = None
+        self,
+        *,
+        at: datetime,
+        location: str,
+        recorded_at: datetime | None = None,
+        idempotency_key: str | None = None,
     ) -> Incident:
         """Record that the post-incident document was published, and where."""
-        return self._command(DocumentPublished, at, idempotency_key, location=location)
+        return self._command(DocumentPublished, at, recorded_at, idempotency_key, location=location)
 
-    def add_action_item(  # noqa: PLR0913 - an action item's four fields, the time and the key
+    def add_action_item(  # noqa: PLR0913 - an action item's four fields, the times and the key
         self,
         item_id: str,
         action: str,
@@ -575,23 +777,44 @@ class Incident:
         owner: str,
         due: date,
         at: datetime,
+        recorded_at: datetime | None = None,
         idempotency_key: str | None = None,
     ) -> Incident:
         """Record an action item from the review, with its owner and due date."""
         return self._command(
-            ActionItemAdded, at, idempotency_key, item_id=item_id, action=action, owner=owner, due=due
+            ActionItemAdded,
+            at,
+            recorded_at,
+            idempotency_key,
+            item_id=item_id,
+            action=action,
+            owner=owner,
+            due=due,
         )
 
     def complete_action_item(
-        self, item_id: str, *, at: datetime, idempotency_key: str | None = None
+        self,
+        item_id: str,
+        *,
+        at: datetime,
+        recorded_at: datetime | None = None,
+        idempotency_key: str | None = None,
     ) -> Incident:
         """Record that an open action item is done."""
-        return self._command(ActionItemCompleted, at, idempotency_key, item_id=item_id)
+        return self._command(ActionItemCompleted, at, recorded_at, idempotency_key, item_id=item_id)
 
     # --- how every command runs --------------------------------------------------
 
-    def _refused(self, command: str, rule: str, reason: str) -> CommandRefusedError:
-        return CommandRefusedError(command=command, phase=self.phase.value, rule=rule, reason=reason)
+    def _refused(
+        self, command: str, rule: str, reason: str, contradicts: Event | None = None
+    ) -> CommandRefusedError:
+        return CommandRefusedError(
+            command=command,
+            phase=self.phase.value,
+            rule=rule,
+            reason=reason,
+            contradicts=None if contradicts is None else contradicts.id,
+        )
 
     @contextmanager
     def _parsing(self, kind: type[Event]) -> Iterator[None]:
@@ -601,27 +824,59 @@ class Incident:
         except ValueError as error:  # InvalidEventError and SeverityError are ValueErrors
             raise self._refused(kind.command, "event.fields", str(error)) from None
 
-    def _command(self, kind: type[Event], at: datetime, key: str | None, /, **values: object) -> Incident:
+    def _command(
+        self,
+        kind: type[Event],
+        at: datetime,
+        recorded_at: datetime | None,
+        key: str | None,
+        /,
+        **values: object,
+    ) -> Incident:
         """Validate, run through the lifecycle and append one event of *kind*."""
         state = self._state
+        if not is_aware(at):
+            raise self._refused(kind.command, "time.timezone_aware", f"at: {aware_problem(at)}")
         if key is not None and key in state.keys:
-            if not is_aware(at):
-                raise self._refused(kind.command, "time.timezone_aware", f"at: {aware_problem(at)}")
             return self._repeat(kind, key, values)
-        _check_time(at, state.last_at, self._refused, kind.command)
         try:
             event = kind(
-                id=f"{state.incident_id}:{len(self.events) + 1}", at=at, idempotency_key=key, **values
+                id=f"{state.incident_id}:{len(self.events) + 1}",
+                at=at,
+                recorded_at=recorded_at,
+                idempotency_key=key,
+                **values,
             )
         except InvalidEventError as error:
             raise self._refused(kind.command, "event.fields", str(error)) from None
+        if utc(at) < state.last_at:
+            return self._late(event)
         try:
             phase = run_command(state.phase, Attempt(state, event, self.policy))
         except RuleBroken as broken:
             raise self._refused(kind.command, broken.rule, broken.reason) from None
         builder = Builder(state, self.policy)
-        builder.apply(event, phase, len(self.events))
+        builder.push(event, phase)
+        builder.keep_key(event, len(self.events))
         return Incident._make((*self.events, event), self.policy, builder.freeze())
+
+    def _late(self, event: Event) -> Incident:
+        """*event* happened before the latest recorded event: rebuild with it where it happened.
+
+        The same arrival rules as a replay, which this is: the recorded
+        events again, then this one, judged where it happened.
+        """
+        events = (*self.events, event)
+        state = self._state
+        builder = replay(
+            self.events, self.policy, judged_from=state.judged_from, check_ids=False, journal=True
+        )
+        try:
+            record(builder, event, len(self.events), self.policy, judge=True)
+        except Refusal as refusal:
+            raise self._refused(event.command, refusal.rule, refusal.reason, refusal.contradicts) from None
+        builder.journal = None
+        return Incident._make(events, self.policy, builder.freeze())
 
     def _repeat(self, kind: type[Event], key: str, values: dict[str, Any]) -> Incident:
         """The same key again: unchanged if the command is the same, refused if not.
@@ -630,7 +885,9 @@ class Incident:
         """
         earlier = self.events[self._state.keys[key]]
         try:
-            again = kind(id=earlier.id, at=earlier.at, idempotency_key=key, **values)
+            again = kind(
+                id=earlier.id, at=earlier.at, recorded_at=earlier.recorded_at, idempotency_key=key, **values
+            )
         except InvalidEventError:
             again = None
         if again != earlier:
@@ -639,43 +896,3 @@ class Incident:
             )
             raise self._refused(kind.command, "idempotency.key_reused", reason)
         return self
-
-
-def _check_time(
-    at: object, last_at: datetime, refuse: Callable[[str, str, str], CommandRefusedError], command: str
-) -> None:
-    if not is_aware(at):
-        raise refuse(command, "time.timezone_aware", f"at: {aware_problem(at)}")
-    if utc(at) < last_at:
-        reason = f"at={at.isoformat()} is earlier than the previous event ({last_at.isoformat()})"
-        raise refuse(command, "time.order", reason)
-
-
-def _replay_one(
-    builder: Builder,
-    event: object,
-    index: int,
-    policy: Policy,
-    transition: Callable[[Phase, Event, Builder, Policy], Phase],
-) -> None:
-    """Attempt and apply one recorded event, or raise a ReplayError naming its index."""
-    if not isinstance(event, Event) or isinstance(event, Detected):
-        raise ReplayError(index, f"expected an event after detection, got {type(event).__name__}")
-    if event.id != f"{builder.incident_id}:{index + 1}":
-        raise ReplayError(index, f"id {event.id!r} should be {builder.incident_id}:{index + 1}")
-    if utc(event.at) < builder.last_at:
-        raise ReplayError(
-            index,
-            f"at={event.at.isoformat()} is earlier than the previous event ({builder.last_at.isoformat()})",
-        )
-    key = event.idempotency_key
-    if key is not None and key in builder.keys:
-        raise ReplayError(index, f"idempotency key {key!r} was already used by events[{builder.keys[key]}]")
-    try:
-        phase = transition(builder.phase, event, builder, policy)
-    except RuleBroken as broken:
-        refusal = CommandRefusedError(
-            command=event.command, phase=builder.phase.value, rule=broken.rule, reason=broken.reason
-        )
-        raise ReplayError(index, str(refusal), refusal=refusal) from None
-    builder.apply(event, phase, index)

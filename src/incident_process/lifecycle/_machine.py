@@ -35,6 +35,7 @@ from ._rules import (
     first_acknowledgement,
     first_archive,
     first_review,
+    is_policy_rule,
     known_step,
     may_declare,
     new_action_item,
@@ -49,7 +50,7 @@ from ._rules import (
     uninvolved_facilitator,
 )
 
-__all__ = ["TRANSITIONS", "Lifecycle", "replay_transition", "run_command"]
+__all__ = ["TRANSITIONS", "Lifecycle", "changes_phase", "replay_transition", "run_command"]
 
 
 # --- the machine -------------------------------------------------------------------
@@ -96,6 +97,13 @@ class Lifecycle(StateMachine):
     )
     post_update = (
         declared.to.itself(internal=True)
+        | responding.to.itself(internal=True)
+        | resolved.to.itself(internal=True)
+        | post_incident.to.itself(internal=True)
+    )
+    record_errors_stopped = (
+        detected.to.itself(internal=True)
+        | declared.to.itself(internal=True)
         | responding.to.itself(internal=True)
         | resolved.to.itself(internal=True)
         | post_incident.to.itself(internal=True)
@@ -163,6 +171,19 @@ def _read_transitions() -> Mapping[tuple[Phase, str], tuple[Phase, tuple[Guard, 
 #: ``(phase, command) -> (next phase, guards)``, read from :class:`Lifecycle`.
 TRANSITIONS: Mapping[tuple[Phase, str], tuple[Phase, tuple[Guard, ...]]] = _read_transitions()
 
+#: The same, with the rules of history only: what reading a record checks.
+_HISTORY_TRANSITIONS = {
+    key: (target, tuple(check for check in guards if not is_policy_rule(check)))
+    for key, (target, guards) in TRANSITIONS.items()
+}
+
+
+def changes_phase(command: str) -> bool:
+    """Whether *command* moves an incident to another phase in any phase that allows it (a decision)."""
+    return any(
+        target.value != source.value for (source, name), (target, _) in TRANSITIONS.items() if name == command
+    )
+
 
 class _PhaseHolder:
     """The model a per-thread machine keeps its state in."""
@@ -218,9 +239,14 @@ def _not_allowed(phase: Phase, command: str) -> str:
     return f"{command} is not allowed when {phase.value}; allowed: {', '.join(allowed)}"
 
 
-def replay_transition(phase: Phase, event: Event, incident: IncidentView, policy: Policy) -> Phase:
-    """The same decision as :func:`run_command`, read from :data:`TRANSITIONS`."""
-    found = TRANSITIONS.get((phase, event.command))
+def replay_transition(
+    phase: Phase, event: Event, incident: IncidentView, policy: Policy, *, judge: bool = True
+) -> Phase:
+    """The same decision as :func:`run_command`, read from :data:`TRANSITIONS`.
+
+    *judge*: check the policy's rules too; without, only the rules of history.
+    """
+    found = (TRANSITIONS if judge else _HISTORY_TRANSITIONS).get((phase, event.command))
     if found is None:
         raise RuleBroken("lifecycle.phase", _not_allowed(phase, event.command))
     target, guards = found

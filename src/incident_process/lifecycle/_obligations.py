@@ -27,7 +27,9 @@ Where the guide leaves a gap, the choice made here:
   archives it 24 hours later: the archive is due 24 hours after the (last)
   resolution.
 * The quiet period is reported for a resolved incident (the last error time
-  comes with the resolve command); the lifecycle refuses an early resolution.
+  comes with the resolve command, or from the latest "errors stopped" fact);
+  the lifecycle refuses an early resolution, and one that a record holds
+  from a shorter quiet period than the policy now has is missed.
 * A duty that was not met when the incident closed (or was dismissed) is
   missed; one not yet due then is dropped.
 """
@@ -128,12 +130,15 @@ class _Collector:
         *,
         ended_at: datetime | None = None,
         outlives_closing: bool = False,
+        broken: bool = False,
         detail: str = "",
     ) -> None:
         """Record a duty; one that lapsed before it was due is not owed at all.
 
         A duty lapses at *ended_at*, or when the incident closes, unless it
-        *outlives_closing* (the follow-ups and post-incident deadlines).
+        *outlives_closing* (the follow-ups and post-incident deadlines). A
+        *broken* duty is missed whatever the times say (a resolution before
+        the quiet period ended, which only a changed policy lets a record hold).
         """
         owed_from, due_at = utc(owed_from), utc(due_at)
         met_at = None if met_at is None else utc(met_at)
@@ -141,7 +146,7 @@ class _Collector:
         ended = None if ended is None else utc(ended)
         if met_at is None and ended is not None and ended < due_at:
             return
-        status = _status(due_at, met_at, ended, self.now)
+        status = ObligationStatus.MISSED if broken else _status(due_at, met_at, ended, self.now)
         zone = self.zone
         self.found.append(
             Obligation(
@@ -172,7 +177,7 @@ def obligations(
     calendar = calendar if calendar is not None else incident.policy.business_calendar()
     if known is None:
         return ()  # not detected yet, as of now
-    incident, events = known, known.events
+    incident, events = known, known.timeline
     ended_at = next((utc(e.at) for e in reversed(events) if isinstance(e, Closed | Dismissed)), None)
     found = _Collector(now, ended_at, calendar.tz)
     _detection(incident, found)
@@ -188,7 +193,7 @@ def _first(events: tuple[Event, ...], kinds: type | tuple[type, ...]) -> datetim
 
 def _detection(incident: Incident, found: _Collector) -> None:
     """The detection source's duty, and the escalation path of an unacknowledged page."""
-    events = incident.events
+    events = incident.timeline
     for index, response in enumerate(incident.policy.detection.responses):
         if response.source is not incident.source:
             continue
@@ -224,7 +229,7 @@ def _escalation(incident: Incident, found: _Collector) -> None:
     """
     acknowledged, severity = incident.acknowledged_at, incident.severity
     escalated: dict[str, datetime] = {}
-    for event in incident.events:
+    for event in incident.timeline:
         if isinstance(event, Escalated):
             escalated.setdefault(event.to, utc(event.at))
     start = incident.detected_at
@@ -277,7 +282,7 @@ def _chain(  # noqa: PLR0913 - keyword-only parts of one cadence
     begun = False
     number = 1
     severity = previous = Severity.SEV3
-    for event, severity in _after_declaration(incident.events):
+    for event, severity in _after_declaration(incident.timeline):
         at = utc(event.at)
         if not begun:
             begun = begins(event)
@@ -316,7 +321,7 @@ def _cadences(incident: Incident, found: _Collector) -> None:
     if declared_at is None:
         return
     status_page = incident.policy.communication.status_page
-    first_page = next((utc(e.at) for e in incident.events if _is_page_update(e)), None)
+    first_page = next((utc(e.at) for e in incident.timeline if _is_page_update(e)), None)
     found.add(
         ObligationKind.FIRST_STATUS_PAGE_UPDATE,
         "communication.status_page.first_update_within",
@@ -351,19 +356,23 @@ def _is_declared(event: Event) -> bool:
 
 def _after_resolution(incident: Incident, calendar: BusinessCalendar, found: _Collector) -> None:
     """Quiet period, final status-page update and post-incident deadlines of the last resolution."""
-    resolution = next((e for e in reversed(incident.events) if isinstance(e, Resolved)), None)
+    resolution = next((e for e in reversed(incident.timeline) if isinstance(e, Resolved)), None)
     resolved_at, severity, policy = incident.resolved_at, incident.severity, incident.policy
     if resolution is None or resolved_at is None or severity is None:
         return
     last_error_at = utc(resolution.last_error_at)
     quiet_ends = last_error_at + policy.resolution.quiet_period[severity]
+    # The lifecycle refuses an early resolution; a record read under a longer
+    # quiet period than it was written under holds one: missed.
+    waited = resolved_at >= quiet_ends
     found.add(
         ObligationKind.RESOLUTION_QUIET_PERIOD,
         f"resolution.quiet_period.{severity.value}",
         last_error_at,
         quiet_ends,
-        quiet_ends if resolved_at >= quiet_ends else None,
+        quiet_ends if waited else None,
         outlives_closing=True,
+        broken=not waited,
         detail="no new error reports before resolving",
     )
     status_page = policy.communication.status_page
@@ -371,7 +380,7 @@ def _after_resolution(incident: Incident, calendar: BusinessCalendar, found: _Co
         final = next(
             (
                 utc(e.at)
-                for e in incident.events
+                for e in incident.timeline
                 if _is_page_update(e) and e.status is UpdateStatus.RESOLVED and utc(e.at) >= resolved_at
             ),
             None,

@@ -1,15 +1,18 @@
 """Incident records: an incident's events as JSON text that reads back equal.
 
-Rules of the format (``incident-process/record/v1``; the JSON Schema is
+Rules of the format (``incident-process/record/v2``; the JSON Schema is
 :func:`record_schema`):
 
-* One JSON object: ``schema``, ``id``, ``title``, ``zone`` (the policy's zone
-  when it was written) and ``events``, in that order, indented by 2, UTF-8,
+* One JSON object: ``schema``, ``id``, ``title``, ``policy`` (the policy it
+  was written under: its ``name``, ``fingerprint`` and ``zone``) and
+  ``events`` in their order of record, in that order, indented by 2, UTF-8,
   ending with a newline.
-* Each event is an object: ``type`` (the event's record name, ``"declared"``),
-  ``id``, ``at``, then ``idempotency_key`` and the event's own fields in
-  their declared order. Fields that are ``None`` are omitted; enumerations
-  are written by value (``"SEV2"``), dates as ``YYYY-MM-DD``.
+* Each event is an object (:func:`encode_event`): ``type`` (the event's
+  record name, ``"declared"``), ``id``, ``at`` (when it happened), then
+  ``recorded_at``, ``idempotency_key`` and the event's own fields in their
+  declared order. Fields that are ``None``, and labels that are empty, are
+  omitted; enumerations are written by value (``"SEV2"``), dates as
+  ``YYYY-MM-DD``, labels and references as an object of texts.
 * Times are RFC 3339 with their UTC offset and, when the time's zone is an
   IANA zone (:class:`zoneinfo.ZoneInfo`, pendulum), RFC 9557's bracketed zone
   name: ``2026-03-08T09:00:00-04:00[America/New_York]``. Read back, such a
@@ -20,8 +23,11 @@ Rules of the format (``incident-process/record/v1``; the JSON Schema is
   wrong types, naive times, unknown event types and an unknown ``schema`` are
   refused, every problem with its JSON path (``events[3].at: naive
   datetime ...``); the events are then replayed with
-  :meth:`Incident.from_events <incident_process.Incident.from_events>`, which
-  checks their order and every rule of the lifecycle.
+  :meth:`Incident.from_events <incident_process.Incident.from_events>` by the
+  rules of history only (order, phases, once-only facts): reading never
+  re-judges what was accepted under the policy of its time.
+* Version 1 (``incident-process/record/v1``: ``zone`` where v2 has
+  ``policy``, and events without the fields v2 added) still reads.
 
 The mapping between JSON values and events is a :mod:`cattrs` converter
 whose hooks never coerce: a wrong type is reported, not converted.
@@ -41,9 +47,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
-from incident_process._problems import shown, under
-from incident_process.errors import InvalidEventError, Problem, RecordError, ReplayError
-from incident_process.events import EVENT_TYPES, Event
+from incident_process._problems import join, shown, under
+from incident_process.errors import InvalidEventError, PolicyError, Problem, RecordError, ReplayError
+from incident_process.events import EVENT_TYPES, Event, Pairs
 from incident_process.policy import DEFAULT_POLICY, Policy
 from incident_process.policy._file import read_text
 
@@ -54,16 +60,33 @@ if TYPE_CHECKING:
 
 __all__ = [
     "RECORD_SCHEMA",
+    "decode_event",
     "dump_record",
+    "encode_event",
     "load_record",
     "loads_record",
     "record_schema",
 ]
 
 #: The name and version of the record format, the value of every record's ``schema``.
-RECORD_SCHEMA = "incident-process/record/v1"
+RECORD_SCHEMA = "incident-process/record/v2"
+#: The first version, which still reads.
+RECORD_SCHEMA_V1 = "incident-process/record/v1"
 
-_TOP_KEYS = ("schema", "id", "title", "zone", "events")
+_TOP_KEYS = {
+    RECORD_SCHEMA: ("schema", "id", "title", "policy", "events"),
+    RECORD_SCHEMA_V1: ("schema", "id", "title", "zone", "events"),
+}
+_POLICY_KEYS = ("name", "fingerprint", "zone")
+#: The fields version 2 added, by event type (and ``recorded_at`` on every event): not in a v1 record.
+_ADDED_IN_V2 = {
+    "*": frozenset({"recorded_at"}),
+    "detected": frozenset({"labels", "references"}),
+    "declared": frozenset({"impact"}),
+    "update_posted": frozenset({"text", "by"}),
+}
+#: Event types version 2 added.
+_TYPES_ADDED_IN_V2 = frozenset({"errors_stopped"})
 _MOMENT = re.compile(
     r"(?P<stamp>[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?)"
     r"(?P<offset>Z|[+-][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{6})?)?)?"
@@ -87,10 +110,14 @@ def dump_record(incident: Incident) -> str:
     ... )
     >>> print(dump_record(incident), end="")
     {
-      "schema": "incident-process/record/v1",
+      "schema": "incident-process/record/v2",
       "id": "INC-1",
       "title": "Checkout errors",
-      "zone": "UTC",
+      "policy": {
+        "name": "",
+        "fingerprint": "...",
+        "zone": "UTC"
+      },
       "events": [
         {
           "type": "detected",
@@ -105,38 +132,78 @@ def dump_record(incident: Incident) -> str:
     >>> loads_record(dump_record(incident)) == incident
     True
     """
-    unstructure = _converter().unstructure
+    policy = incident.policy
     data = {
         "schema": RECORD_SCHEMA,
         "id": incident.id,
         "title": incident.title,
-        "zone": incident.policy.zone,
-        "events": [unstructure(event) for event in incident.events],
+        "policy": {"name": policy.name, "fingerprint": policy.fingerprint, "zone": policy.zone},
+        "events": [encode_event(event) for event in incident.events],
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def loads_record(text: str, *, policy: Policy = DEFAULT_POLICY, source: str | None = None) -> Incident:
-    """Read a record from JSON text and replay its events under *policy*.
+def encode_event(event: Event) -> dict[str, Any]:
+    """One event as a record holds it: JSON data that :func:`decode_event` reads back equal.
 
-    The record's ``zone`` must be *policy*'s zone: an incident's local dates
-    and deadlines are reckoned in it, so a record is read under the policy it
-    was written with.
+    For a store that keeps one event per row. The keys are ``type``, ``id``,
+    ``at``, then the optional bookkeeping and the event's own fields (see the
+    module docstring).
+
+    >>> from datetime import UTC, datetime
+    >>> from incident_process.events import Acknowledged
+    >>> encode_event(Acknowledged(id="INC-1:2", at=datetime(2026, 3, 8, 9, 3, tzinfo=UTC), by="ana"))
+    {'type': 'acknowledged', 'id': 'INC-1:2', 'at': '2026-03-08T09:03:00+00:00', 'by': 'ana'}
+    """
+    data: dict[str, Any] = _converter().unstructure(event)
+    return data
+
+
+def decode_event(data: object) -> Event:
+    """Read one event that :func:`encode_event` wrote (parsed JSON data), checking it as a record does.
+
+    The event is not judged: whether it may follow the events before it is
+    the incident's business (:meth:`Incident.from_events <incident_process.Incident.from_events>`);
+    events do not depend on a policy, so none is needed to read one.
+
+    Raises:
+        RecordError: listing every problem with its path within the event
+            (``at``, ``labels.service``), an unknown ``type`` included.
+    """
+    problems: list[Problem] = []
+    event = _event(data, "", problems, RECORD_SCHEMA)
+    if event is None:
+        raise RecordError(problems)
+    return event
+
+
+def loads_record(
+    text: str, *, policy: Policy = DEFAULT_POLICY, zone: str | None = None, source: str | None = None
+) -> Incident:
+    """Read a record from JSON text: its events, replayed by the rules of history, under *policy*.
+
+    Reading never re-judges history: events accepted under an earlier
+    policy load under a changed one. *policy* is what the incident is judged
+    by from now on (its obligations, audits and new commands); local dates
+    and deadlines are reckoned in the record's zone (the one it was written
+    under), unless *zone* says otherwise, so no deadline shifts silently.
 
     Raises:
         RecordError: listing every problem (broken JSON with its line, an
             unknown schema, unknown or missing keys, wrong types, naive
-            times, unknown event types, events the lifecycle refuses), each
-            with its JSON path.
+            times, unknown event types, events out of order or in a phase
+            that does not take them), each with its JSON path.
     """
     data = _parse(text, source)
     try:
-        return _incident(data, policy)
+        return _incident(data, policy, zone)
     except RecordError as error:
         raise RecordError(error.problems, source=source) from None
 
 
-def load_record(path: str | os.PathLike[str], *, policy: Policy = DEFAULT_POLICY) -> Incident:
+def load_record(
+    path: str | os.PathLike[str], *, policy: Policy = DEFAULT_POLICY, zone: str | None = None
+) -> Incident:
     """Read a record file (UTF-8 JSON); see :func:`loads_record`.
 
     Raises:
@@ -145,14 +212,14 @@ def load_record(path: str | os.PathLike[str], *, policy: Policy = DEFAULT_POLICY
     """
     source = os.fspath(path)
     text = read_text(source, error=RecordError)
-    return loads_record(text, policy=policy, source=source)
+    return loads_record(text, policy=policy, zone=zone, source=source)
 
 
 def record_schema() -> str:
     """The JSON Schema (draft 2020-12) of the record format, as shipped in the package."""
     from importlib.resources import files
 
-    return (files("incident_process") / "schemas" / "record-v1.json").read_text(encoding="utf-8")
+    return (files("incident_process") / "schemas" / "record-v2.json").read_text(encoding="utf-8")
 
 
 # --- JSON text ----------------------------------------------------------------------
@@ -217,28 +284,32 @@ def _duplicates(value: Mapping[str, Any]) -> list[Problem]:
 # --- the record ---------------------------------------------------------------------
 
 
-def _incident(data: object, policy: Policy) -> Incident:
+def _incident(data: object, policy: Policy, zone: str | None) -> Incident:
     if not isinstance(data, Mapping):
         message = f"expected a JSON object, got {shown(data)}"
         raise _fail(message)
     if "schema" not in data:
-        raise RecordError([Problem(path="schema", message=f"missing; this version reads {RECORD_SCHEMA}")])
-    if data["schema"] != RECORD_SCHEMA:
-        message = f"unknown record schema {shown(data['schema'])}; this version reads {RECORD_SCHEMA}"
+        raise RecordError([Problem(path="schema", message=f"missing; this version reads {_VERSIONS}")])
+    schema = data["schema"]
+    if not isinstance(schema, str) or schema not in _TOP_KEYS:
+        message = f"unknown record schema {shown(schema)}; this version reads {_VERSIONS}"
         raise RecordError([Problem(path="schema", message=message)])
+    keys = _TOP_KEYS[schema]
     problems = _duplicates(data)
-    problems += [Problem(path=key, message="unknown key") for key in data if key not in _TOP_KEYS]
-    for key in ("id", "title", "zone"):
+    problems += [Problem(path=key, message="unknown key") for key in data if key not in keys]
+    for key in ("id", "title", "zone") if schema == RECORD_SCHEMA_V1 else ("id", "title"):
         if key not in data:
             problems.append(Problem(path=key, message="missing"))
         elif not isinstance(data[key], str):
             problems.append(Problem(path=key, message=f"expected text, got {shown(data[key])}"))
-    events = _events(data.get("events"), "events" in data, problems)
+    written_zone = data.get("zone") if schema == RECORD_SCHEMA_V1 else _written_under(data, problems)
+    events = _events(data.get("events"), "events" in data, problems, schema)
     if problems:
         raise RecordError(problems)
-    problems += _agreement(data, events, policy)
+    problems += _agreement(data, events)
+    reading = _reading_policy(policy, zone if zone is not None else written_zone)
     try:
-        incident = Incident.from_events(events, policy=policy)
+        incident = Incident.from_events(events, policy=reading, judge=False)
     except ReplayError as error:
         prefix = f"events[{error.index}]: "
         reason = str(error).removeprefix(prefix)
@@ -249,7 +320,55 @@ def _incident(data: object, policy: Policy) -> Incident:
     return incident
 
 
-def _events(value: object, present: bool, problems: list[Problem]) -> list[Event]:  # noqa: FBT001
+_VERSIONS = f"{RECORD_SCHEMA} and {RECORD_SCHEMA_V1}"
+
+
+def _written_under(data: Mapping[str, Any], problems: list[Problem]) -> str | None:
+    """The zone of the policy a v2 record was written under; its ``policy`` object checked."""
+    if "policy" not in data:
+        problems.append(Problem(path="policy", message="missing"))
+        return None
+    written = data["policy"]
+    if not isinstance(written, Mapping):
+        problems.append(Problem(path="policy", message=f"expected an object, got {shown(written)}"))
+        return None
+    problems += under("policy", _duplicates(written))
+    problems += [
+        Problem(path=join("policy", key), message="unknown key") for key in written if key not in _POLICY_KEYS
+    ]
+    for key in _POLICY_KEYS:
+        if key not in written:
+            problems.append(Problem(path=f"policy.{key}", message="missing"))
+        elif not isinstance(written[key], str):
+            problems.append(
+                Problem(path=f"policy.{key}", message=f"expected text, got {shown(written[key])}")
+            )
+    fingerprint = written.get("fingerprint")
+    if isinstance(fingerprint, str) and not _FINGERPRINT.fullmatch(fingerprint):
+        message = f"expected 64 hexadecimal digits (a SHA-256), got {shown(fingerprint)}"
+        problems.append(Problem(path="policy.fingerprint", message=message))
+    zone = written.get("zone")
+    return zone if isinstance(zone, str) else None
+
+
+_FINGERPRINT = re.compile(r"[0-9a-f]{64}")
+
+
+def _reading_policy(policy: Policy, zone: str | None) -> Policy:
+    """*policy*, in *zone* when that is another (an unknown zone is a problem at ``zone``)."""
+    if zone is None or zone == policy.zone:
+        return policy
+    try:
+        return attrs.evolve(policy, zone=zone)
+    except PolicyError as error:
+        problems = [
+            Problem(path="policy.zone" if problem.path == "zone" else problem.path, message=problem.message)
+            for problem in error.problems
+        ]
+        raise RecordError(problems) from None
+
+
+def _events(value: object, present: bool, problems: list[Problem], schema: str) -> list[Event]:  # noqa: FBT001
     if not present:
         problems.append(Problem(path="events", message="missing"))
         return []
@@ -259,29 +378,47 @@ def _events(value: object, present: bool, problems: list[Problem]) -> list[Event
     if not value:
         problems.append(Problem(path="events", message="expected at least one event (detected)"))
         return []
-    structure = _converter().structure
     events: list[Event] = []
     for index, item in enumerate(value):
-        path = f"events[{index}]"
-        if not isinstance(item, Mapping):
-            problems.append(Problem(path=path, message=f"expected an object, got {shown(item)}"))
-            continue
-        kind = item.get("type")
-        if "type" not in item:
-            problems.append(Problem(path=f"{path}.type", message="missing"))
-            continue
-        if not isinstance(kind, str) or kind not in EVENT_TYPES:
-            problems.append(Problem(path=f"{path}.type", message=f"unknown event type {shown(kind)}"))
-            continue
-        try:
-            events.append(structure(item, EVENT_TYPES[kind]))
-        except RecordError as error:
-            problems.extend(under(path, error.problems))
+        event = _event(item, f"events[{index}]", problems, schema)
+        if event is not None:
+            events.append(event)
     return events
 
 
-def _agreement(data: Mapping[str, Any], events: list[Event], policy: Policy) -> list[Problem]:
-    """The record's own id, title and zone agree with its first event and the policy."""
+def _event(item: object, path: str, problems: list[Problem], schema: str) -> Event | None:
+    """The event *item* holds, or ``None`` with its problems (under *path*) added to *problems*."""
+    if not isinstance(item, Mapping):
+        problems.append(Problem(path=path, message=f"expected an object, got {shown(item)}"))
+        return None
+    if "type" not in item:
+        problems.append(Problem(path=join(path, "type"), message="missing"))
+        return None
+    kind = item.get("type")
+    known = isinstance(kind, str) and kind in EVENT_TYPES
+    if not known or (schema == RECORD_SCHEMA_V1 and kind in _TYPES_ADDED_IN_V2):
+        problems.append(Problem(path=join(path, "type"), message=f"unknown event type {shown(kind)}"))
+        return None
+    if schema == RECORD_SCHEMA_V1:
+        added = _ADDED_IN_V2["*"] | _ADDED_IN_V2.get(kind, frozenset())  # type: ignore[arg-type] # known
+        later = [
+            Problem(path=join(path, key), message=f"unknown key (added in {RECORD_SCHEMA})")
+            for key in item
+            if key in added
+        ]
+        if later:
+            problems.extend(later)
+            return None
+    try:
+        event: Event = _converter().structure(item, EVENT_TYPES[kind])  # type: ignore[index] # known
+    except RecordError as error:
+        problems.extend(under(path, error.problems))
+        return None
+    return event
+
+
+def _agreement(data: Mapping[str, Any], events: list[Event]) -> list[Problem]:
+    """The record's own id and title agree with its first event."""
     problems = []
     first = events[0]
     for key in ("id", "title"):
@@ -289,12 +426,6 @@ def _agreement(data: Mapping[str, Any], events: list[Event], policy: Policy) -> 
         if expected is not None and data[key] != expected:
             message = f"{shown(data[key])} does not match the first event's {shown(expected)}"
             problems.append(Problem(path=key, message=message))
-    if data["zone"] != policy.zone:
-        message = (
-            f"the record was written under the zone {shown(data['zone'])}, but the policy reading it "
-            f"has {shown(policy.zone)}; read it with the policy it was written with"
-        )
-        problems.append(Problem(path="zone", message=message))
     return problems
 
 
@@ -402,6 +533,25 @@ def _structure_enum(kind: type[enum.Enum]) -> Callable[[object, object], enum.En
     return structure
 
 
+def _structure_pairs(value: object, _: object) -> Pairs:
+    if not isinstance(value, Mapping):
+        message = f"expected an object of texts, got {shown(value)}"
+        raise _fail(message)
+    problems = _duplicates(value)
+    for name, text in value.items():
+        if not name.strip():
+            problems.append(Problem(path="", message=f"expected non-empty text as a name, got {shown(name)}"))
+        elif not isinstance(text, str):
+            problems.append(Problem(path=name, message=f"expected text, got {shown(text)}"))
+    if problems:
+        raise RecordError(problems)
+    return tuple(sorted(value.items()))
+
+
+def _is_pairs(kind: object) -> bool:
+    return kind == Pairs
+
+
 def _is_enum(kind: object) -> bool:
     return isinstance(kind, type) and issubclass(kind, enum.Enum)
 
@@ -485,7 +635,7 @@ def _unstructure_event(converter: cattrs.Converter, kind: type[Event]) -> Callab
         data: dict[str, Any] = {"type": record_name}
         for name, hook in plan:
             value = getattr(event, name)
-            if value is not None:
+            if value is not None and value != ():
                 data[name] = hook(value)
         return data
 
@@ -504,12 +654,14 @@ def _converter() -> cattrs.Converter:
     converter.register_structure_hook(str, _structure_text)
     converter.register_structure_hook(datetime, _structure_moment)
     converter.register_structure_hook(date, _structure_date)
+    converter.register_structure_hook_func(_is_pairs, _structure_pairs)
     converter.register_structure_hook_factory(_is_enum, _structure_enum)
     converter.register_structure_hook_factory(_is_event, lambda kind: _structure_event(converter, kind))
 
     converter.register_unstructure_hook(str, _same)
     converter.register_unstructure_hook(datetime, format_moment)
     converter.register_unstructure_hook(date, date.isoformat)
+    converter.register_unstructure_hook_func(_is_pairs, dict)
     converter.register_unstructure_hook_func(_is_enum, lambda member: member.value)
     converter.register_unstructure_hook_factory(_is_event, lambda kind: _unstructure_event(converter, kind))
     return converter

@@ -5,6 +5,13 @@ event, the event, the policy) that returns why it refuses, or ``None``;
 ``@guard`` names its rule (``"resolution.quiet_period"``). The machine
 (:mod:`incident_process.lifecycle._machine`) attaches them to its
 transitions; replaying recorded events calls the same guards.
+
+Rules are of two kinds. The rules of history hold whatever the policy says
+(a page is acknowledged once, an action item is completed once): every
+replay checks them. The policy's rules (who may declare, the quiet period,
+approvals, the escalation path, ...) judge a command when it is made: a
+record read under a changed policy keeps what was accepted under the old one
+(:data:`POLICY_RULES`).
 """
 
 from __future__ import annotations
@@ -34,7 +41,7 @@ from incident_process.timing import describe_duration
 from incident_process.timing._moments import utc
 from incident_process.vocabulary import Role, Severity
 
-__all__ = ["Attempt", "Guard", "IncidentView", "RuleBroken", "guard"]
+__all__ = ["POLICY_RULES", "Attempt", "Guard", "IncidentView", "RuleBroken", "guard", "is_policy_rule"]
 
 
 class RuleBroken(Exception):  # noqa: N818 - a guard's verdict, turned into CommandRefusedError or ReplayError
@@ -108,8 +115,17 @@ Guard = Callable[[Attempt], bool]
 # turns a refusal into RuleBroken, for the machine and for replay alike.
 
 
-def guard(rule: str) -> Callable[[Callable[[Attempt], str | None]], Guard]:
-    """Make a function that returns why it refuses into a guard of *rule* (``guard.rule``)."""
+#: The rules that judge a command under the policy it is made under; reading history does not re-judge.
+POLICY_RULES: set[str] = set()
+
+
+def guard(rule: str, *, policy: bool = False) -> Callable[[Callable[[Attempt], str | None]], Guard]:
+    """Make a function that returns why it refuses into a guard of *rule* (``guard.rule``).
+
+    *policy*: the rule is the policy's (see the module docstring).
+    """
+    if policy:
+        POLICY_RULES.add(rule)
 
     def decorate(refusal_of: Callable[[Attempt], str | None]) -> Guard:
         @functools.wraps(refusal_of)
@@ -125,7 +141,12 @@ def guard(rule: str) -> Callable[[Callable[[Attempt], str | None]], Guard]:
     return decorate
 
 
-@guard("declaration.who_may_declare")
+def is_policy_rule(check: Guard) -> bool:
+    """Whether *check* is one of the policy's rules (:data:`POLICY_RULES`)."""
+    return getattr(check, "rule", None) in POLICY_RULES
+
+
+@guard("declaration.who_may_declare", policy=True)
 def may_declare(attempt: Attempt) -> str | None:
     """Guide, "Who can declare an incident": any on-call engineer, support lead or engineering manager."""
     event = attempt.event
@@ -137,7 +158,7 @@ def may_declare(attempt: Attempt) -> str | None:
     return None
 
 
-@guard("resolution.quiet_period")
+@guard("resolution.quiet_period", policy=True)
 def quiet_period_passed(attempt: Attempt) -> str | None:
     """Guide, "Resolution is declared when": no new error reports for 15 min (SEV1/2) or 30 min (SEV3)."""
     event, severity = attempt.event, attempt.incident.severity
@@ -152,7 +173,7 @@ def quiet_period_passed(attempt: Attempt) -> str | None:
     return None
 
 
-@guard("post_incident.required")
+@guard("post_incident.required", policy=True)
 def post_incident_optional(attempt: Attempt) -> str | None:
     """Guide, "5. Post-Incident": required for all SEV1 and SEV2 incidents, optional for SEV3."""
     severity = attempt.incident.severity
@@ -200,7 +221,7 @@ def first_review(attempt: Attempt) -> str | None:
     return None if held_at is None else f"the review was held at {held_at.isoformat()}"
 
 
-@guard("post_incident.facilitator_uninvolved")
+@guard("post_incident.facilitator_uninvolved", policy=True)
 def uninvolved_facilitator(attempt: Attempt) -> str | None:
     """Guide, "Facilitator: Rotating, not someone involved in incident".
 
@@ -214,7 +235,7 @@ def uninvolved_facilitator(attempt: Attempt) -> str | None:
     return None
 
 
-@guard("runbook.approval")
+@guard("runbook.approval", policy=True)
 def approved_when_required(attempt: Attempt) -> str | None:
     """Guide, "Runbooks for Specific Systems": "Failover to read replica (requires IC approval)".
 
@@ -268,7 +289,7 @@ def _checklist(policy: Policy, name: str) -> tuple[ChecklistStep, ...]:
     return steps
 
 
-@guard("checklist.known_step")
+@guard("checklist.known_step", policy=True)
 def known_step(attempt: Attempt) -> str | None:
     """Guide, "Declaration checklist", "Resolution checklist": a step the policy has, for this severity."""
     event = attempt.event
@@ -298,7 +319,7 @@ def step_once(attempt: Attempt) -> str | None:
     return None
 
 
-@guard("checklist.required_steps")
+@guard("checklist.required_steps", policy=True)
 def required_steps_done(attempt: Attempt) -> str | None:
     """Guide, "Declaration checklist" and "Resolution checklist", where the policy enforces them.
 
@@ -323,7 +344,7 @@ def required_steps_done(attempt: Attempt) -> str | None:
     return None
 
 
-@guard("escalation.next_level")
+@guard("escalation.next_level", policy=True)
 def next_escalation_level(attempt: Attempt) -> str | None:
     """Guide, "Follow escalation path if unable to resolve": one level at a time, in the path's order.
 

@@ -3,15 +3,20 @@
 An incident is the sequence of its events (guide, "Incident Lifecycle"); its
 phase, severity, roles and their tenures, milestones, action items and
 checklist steps are derived from them by a :class:`Builder`, which applies
-one event at a time in place, so a replay of *n* events costs *n* steps. The
-result is an :class:`IncidentState`, frozen, which the guards read before
-each command and the :class:`~incident_process.lifecycle.Incident` answers
-from.
+one event at a time in place, in the order the events *happened* (the
+timeline), so a replay of *n* events costs *n* steps. The result is an
+:class:`IncidentState`, frozen, which the guards read before each command
+and the :class:`~incident_process.lifecycle.Incident` answers from.
+
+A fact recorded late goes into the timeline where it happened: the builder
+can take back the latest events of its timeline (:meth:`Builder.pop`), since
+every change it makes while journaling is kept with its inverse, then apply
+the late fact and the events after it again (:mod:`._history`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import Any
@@ -30,6 +35,7 @@ from incident_process.events import (
     Detected,
     Dismissed,
     DocumentPublished,
+    ErrorsStopped,
     Escalated,
     Event,
     MilestoneRecorded,
@@ -136,6 +142,9 @@ class IncidentState:
     root_cause: RootCauseIdentified | None
     steps: Mapping[tuple[str, str], StepDone]
     escalated_to: tuple[str, ...]
+    errors_stopped_at: datetime | None
+    timeline: tuple[Event, ...]
+    judged_from: int
 
     @property
     def action_item_ids(self) -> frozenset[str] | set[str]:
@@ -159,10 +168,13 @@ class Builder:
         "declared_at",
         "detected_at",
         "document_published_at",
+        "errors_stopped_at",
         "escalated_to",
         "holders",
         "incident_id",
         "involved",
+        "journal",
+        "judged_from",
         "keys",
         "last_at",
         "milestones",
@@ -175,10 +187,13 @@ class Builder:
         "step_index",
         "steps",
         "tenures",
+        "timeline",
+        "times",
         "title",
+        "undo",
     )
 
-    def __init__(self, state: IncidentState, policy: Policy) -> None:
+    def __init__(self, state: IncidentState, policy: Policy, *, journal: bool = False) -> None:
         self.incident_id = state.incident_id
         self.title = state.title
         self.source = state.source
@@ -202,7 +217,15 @@ class Builder:
         self.root_cause = state.root_cause
         self.steps = dict(state.steps)
         self.escalated_to = list(state.escalated_to)
+        self.errors_stopped_at = state.errors_stopped_at
+        self.timeline = list(state.timeline)
+        self.times = [utc(event.at) for event in state.timeline]
+        self.judged_from = state.judged_from
         self.step_index = steps_by_event(policy.declaration.checklist, policy.resolution.checklist)
+        #: Per event of the timeline, the inverses of the changes it made (when journaling).
+        self.journal: list[list[_Undo]] | None = [] if journal else None
+        #: The inverses of the changes the event being applied makes, while journaling.
+        self.undo: list[_Undo] | None = None
 
     @property
     def action_item_ids(self) -> set[str]:
@@ -215,7 +238,7 @@ class Builder:
         return {i for i, item in self.action_items.items() if item.completed_at is None}
 
     @classmethod
-    def start(cls, detected: Detected, policy: Policy) -> Builder:
+    def start(cls, detected: Detected, policy: Policy, *, journal: bool = False) -> Builder:
         state = IncidentState(
             incident_id=detected.incident_id,
             title=detected.title,
@@ -240,11 +263,14 @@ class Builder:
             root_cause=None,
             steps=MappingProxyType({}),
             escalated_to=(),
+            errors_stopped_at=None,
+            timeline=(),
+            judged_from=0,
         )
-        builder = cls(state, policy)
+        builder = cls(state, policy, journal=journal)
         if detected.idempotency_key is not None:
             builder.keys[detected.idempotency_key] = 0
-        builder.complete_steps(detected)
+        builder.push(detected, Phase.DETECTED)
         return builder
 
     def freeze(self) -> IncidentState:
@@ -272,16 +298,44 @@ class Builder:
             root_cause=self.root_cause,
             steps=MappingProxyType(self.steps),
             escalated_to=tuple(self.escalated_to),
+            errors_stopped_at=self.errors_stopped_at,
+            timeline=tuple(self.timeline),
+            judged_from=self.judged_from,
         )
 
-    def apply(self, event: Event, phase: Phase, index: int) -> None:
-        """Record *event* (already accepted) as the *index*-th, moving to *phase*."""
-        self.phase = phase
-        self.last_at = utc(event.at)
+    # --- the timeline -----------------------------------------------------------
+
+    def keep_key(self, event: Event, index: int) -> None:
+        """Remember *event*'s idempotency key as the *index*-th event's (the order of record)."""
         if event.idempotency_key is not None:
             self.keys[event.idempotency_key] = index
+
+    def push(self, event: Event, phase: Phase) -> None:
+        """Apply an accepted *event* that happened at or after every event applied, moving to *phase*."""
+        at = utc(event.at)
+        journal = self.journal
+        if journal is None:
+            self.phase = phase
+            self.last_at = at
+        else:
+            self.undo = [(setattr, (self, "phase", self.phase)), (setattr, (self, "last_at", self.last_at))]
+            self.phase = phase
+            self.last_at = at
         _APPLY.get(type(event), _nothing)(self, event)
         self.complete_steps(event)
+        self.timeline.append(event)
+        self.times.append(at)
+        if journal is not None:
+            journal.append(self.undo)  # type: ignore[arg-type] # set above
+            self.undo = None
+
+    def pop(self) -> Event:
+        """Take back the latest event of the timeline (journaling only); the state is as before it."""
+        assert self.journal is not None  # noqa: S101 - only a journaling builder takes events back
+        for undo, arguments in reversed(self.journal.pop()):
+            undo(*arguments)
+        self.times.pop()
+        return self.timeline.pop()
 
     def complete_steps(self, event: Event) -> None:
         """Record the checklist steps *event* completes (the first completion of each stands)."""
@@ -290,120 +344,168 @@ class Builder:
             return
         for checklist, step in pairs:
             if (checklist, step.id) not in self.steps and step_matches(step, event):
-                self.steps[checklist, step.id] = StepDone(
+                done = StepDone(
                     at=utc(event.at), by=getattr(event, "by", None), event_id=event.id, kind=event.kind
                 )
+                self._put(self.steps, (checklist, step.id), done)
+
+    # --- changes, kept with their inverses while journaling ----------------------
+
+    def _set(self, name: str, value: object) -> None:
+        if self.undo is not None:
+            self.undo.append((setattr, (self, name, getattr(self, name))))
+        setattr(self, name, value)
+
+    def _put(self, mapping: MutableMapping[Any, Any], key: object, value: object) -> None:
+        if self.undo is not None:
+            if key in mapping:
+                self.undo.append((mapping.__setitem__, (key, mapping[key])))
+            else:
+                self.undo.append((mapping.pop, (key,)))
+        mapping[key] = value
+
+    def _delete(self, mapping: MutableMapping[Any, Any], key: object) -> None:
+        if self.undo is not None:
+            self.undo.append((mapping.__setitem__, (key, mapping[key])))
+        del mapping[key]
+
+    def _append(self, items: list[Any], value: object) -> None:
+        if self.undo is not None:
+            self.undo.append((items.pop, ()))
+        items.append(value)
+
+    def _replace(self, items: list[Any], position: int, value: object) -> None:
+        if self.undo is not None:
+            self.undo.append((items.__setitem__, (position, items[position])))
+        items[position] = value
+
+    def _involve(self, person: str) -> None:
+        if person in self.involved:
+            return
+        if self.undo is not None:
+            self.undo.append((self.involved.discard, (person,)))
+        self.involved.add(person)
 
     # One method per event type that changes more than the phase.
 
     def _acknowledged(self, event: Acknowledged) -> None:
-        self.acknowledged_at = self.last_at
-        self.involved.add(event.by)
+        self._set("acknowledged_at", self.last_at)
+        self._involve(event.by)
 
     def _declared(self, event: Declared) -> None:
-        self.severity = event.severity
-        self.declared_at = self.last_at
+        self._set("severity", event.severity)
+        self._set("declared_at", self.last_at)
         self._hold(Role.INCIDENT_COMMANDER, event.by, self.last_at)
 
     def _role_assigned(self, event: RoleAssigned) -> None:
         self._hold(event.role, event.person, self.last_at)
 
     def _severity_changed(self, event: SeverityChanged) -> None:
-        self.severity = event.severity
+        self._set("severity", event.severity)
 
     def _update_posted(self, event: UpdatePosted) -> None:
         self._reach(_STATUS_MILESTONE[event.status], self.last_at)
+        if event.by is not None:
+            self._involve(event.by)
 
     def _milestone_recorded(self, event: MilestoneRecorded) -> None:
         self._reach(event.milestone, utc(event.occurred_at))
 
+    def _errors_stopped(self, _: ErrorsStopped) -> None:
+        self._set("errors_stopped_at", self.last_at)
+
     def _resolved(self, _: Resolved) -> None:
-        self.resolved_at = self.last_at
+        self._set("resolved_at", self.last_at)
         self._reach(Milestone.RESOLVED, self.last_at)
 
     def _reopened(self, _: Reopened) -> None:
-        self.resolved_at = None
+        self._set("resolved_at", None)
         # The resolution checklist starts again for the next resolution, but for
         # a step done by archiving the channel, which happens once.
         for key in [key for key in self.steps if key[0] == "resolution"]:
             if self.steps[key].kind != "channel_archived":
-                del self.steps[key]
+                self._delete(self.steps, key)
 
     def _step_completed(self, event: ChecklistStepCompleted) -> None:
-        self.involved.add(event.by)
-        self.steps[event.checklist, event.step] = StepDone(
-            at=self.last_at, by=event.by, event_id=event.id, kind=event.kind
-        )
+        self._involve(event.by)
+        done = StepDone(at=self.last_at, by=event.by, event_id=event.id, kind=event.kind)
+        self._put(self.steps, (event.checklist, event.step), done)
 
     def _escalated(self, event: Escalated) -> None:
-        self.involved.add(event.by)
-        self.escalated_to.append(event.to)
+        self._involve(event.by)
+        self._append(self.escalated_to, event.to)
 
     def _ended(self, _: Event) -> None:
         for role in list(self.holders):
             self._release(role, self.last_at)
 
     def _closed(self, _: Closed) -> None:
-        self.closed_at = self.last_at
+        self._set("closed_at", self.last_at)
         self._ended(_)
 
     def _channel_archived(self, _: ChannelArchived) -> None:
-        self.channel_archived_at = self.last_at
+        self._set("channel_archived_at", self.last_at)
 
     def _review_held(self, _: ReviewHeld) -> None:
-        self.review_held_at = self.last_at
+        self._set("review_held_at", self.last_at)
 
     def _document_published(self, _: DocumentPublished) -> None:
         if self.document_published_at is None:
-            self.document_published_at = self.last_at
+            self._set("document_published_at", self.last_at)
 
     def _action_item_added(self, event: ActionItemAdded) -> None:
-        self.involved.add(event.owner)
-        self.action_items[event.item_id] = ActionItem(
+        self._involve(event.owner)
+        item = ActionItem(
             item_id=event.item_id,
             action=event.action,
             owner=event.owner,
             due=event.due,
             added_at=self.last_at,
         )
+        self._put(self.action_items, event.item_id, item)
 
     def _action_taken(self, event: ActionTaken) -> None:
-        self.involved.add(event.by)
+        self._involve(event.by)
         if event.approved_by is not None:
-            self.involved.add(event.approved_by)
+            self._involve(event.approved_by)
 
     def _root_cause_identified(self, event: RootCauseIdentified) -> None:
-        self.root_cause = event
+        self._set("root_cause", event)
 
     def _action_item_completed(self, event: ActionItemCompleted) -> None:
         item = self.action_items[event.item_id]
-        self.action_items[event.item_id] = attrs.evolve(item, completed_at=self.last_at)
+        self._put(self.action_items, event.item_id, attrs.evolve(item, completed_at=self.last_at))
 
     def _hold(self, role: Role, person: str, at: datetime) -> None:
-        self.involved.add(person)
+        self._involve(person)
         self._release(role, at)
-        self.holders[role] = person
-        self.tenures.append(RoleTenure(role=role, person=person, since=at))
+        self._put(self.holders, role, person)
+        self._append(self.tenures, RoleTenure(role=role, person=person, since=at))
 
     def _release(self, role: Role, at: datetime) -> None:
-        if self.holders.pop(role, None) is None:
+        if role not in self.holders:
             return
+        self._delete(self.holders, role)
         for position in range(len(self.tenures) - 1, -1, -1):
             tenure = self.tenures[position]
             if tenure.role is role and tenure.until is None:
-                self.tenures[position] = attrs.evolve(tenure, until=at)
+                self._replace(self.tenures, position, attrs.evolve(tenure, until=at))
                 return
 
     def _reach(self, milestone: Milestone, at: datetime) -> None:
         known = self.milestones.get(milestone)
         if known is None or at < known:
-            self.milestones[milestone] = at
+            self._put(self.milestones, milestone, at)
 
 
 #: The milestone each update status marks (the guide's statuses are milestones).
 _STATUS_MILESTONE: Mapping[UpdateStatus, Milestone] = {
     status: Milestone(status.value) for status in UpdateStatus
 }
+
+
+#: An inverse change: a function and its arguments.
+_Undo = tuple[Callable[..., object], tuple[object, ...]]
 
 
 def _nothing(_: Builder, __: Event) -> None:
@@ -418,6 +520,7 @@ _APPLY: Mapping[type[Event], Any] = {
     UpdatePosted: Builder._update_posted,  # noqa: SLF001
     MilestoneRecorded: Builder._milestone_recorded,  # noqa: SLF001
     Resolved: Builder._resolved,  # noqa: SLF001
+    ErrorsStopped: Builder._errors_stopped,  # noqa: SLF001
     Reopened: Builder._reopened,  # noqa: SLF001
     Closed: Builder._closed,  # noqa: SLF001
     Dismissed: Builder._ended,  # noqa: SLF001

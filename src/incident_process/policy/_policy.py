@@ -44,6 +44,7 @@ from ._criteria import (
 )
 from ._detection import Detection
 from ._escalation import Escalation
+from ._identity import fingerprint_of
 from ._integrations import Integrations
 from ._per_severity import PerSeverity, each
 from ._playbook import DEFAULT_ROLES, Declaration, OnCall, Resolution, Response, RoleRequirements
@@ -102,6 +103,9 @@ class Policy:
     :func:`~incident_process.policy.load_policy`.
 
     Attributes:
+        name: What the company calls this policy (``"acme-2026-11"``), shown
+            with its :attr:`fingerprint` wherever a record or an audit says
+            which policy it was written or judged under; empty for none.
         zone: The IANA time zone in which local dates and business days are
             reckoned (the guide names none; the default is ``"UTC"``).
         criteria: "Incident Criteria".
@@ -126,6 +130,7 @@ class Policy:
         on_call: "On-Call Responsibilities" and "Tools and Access".
     """
 
+    name: str = ""
     zone: str = "UTC"
     criteria: IncidentCriteria = IncidentCriteria()
     exclusions: Exclusions = Exclusions()
@@ -148,6 +153,8 @@ class Policy:
 
     def __attrs_post_init__(self) -> None:
         check = Checker()
+        if not isinstance(self.name, str) or not self.name.isprintable():
+            check.fail("name", f"expected text on one line (empty for none), got {self.name!r}")
         if check.text("zone", self.zone):
             problem = zone_problem(self.zone)
             if problem is not None:
@@ -162,6 +169,27 @@ class Policy:
         for path, rule in check.items("classification", self.classification):
             check.instance(path, rule, SeverityRule)
         check.done()
+
+    @property
+    def fingerprint(self) -> str:
+        """The SHA-256 of what the policy says (everything but its name), as 64 hexadecimal digits.
+
+        Equal policies have equal fingerprints, whatever file or defaults they
+        came from, in every process and Python version.
+        """
+        return fingerprint_of(self)
+
+    @property
+    def identity(self) -> str:
+        """The policy as records and audits name it: its name, or "unnamed", and its fingerprint's start.
+
+        >>> DEFAULT_POLICY.identity
+        'the guide (fingerprint ...)'
+        """
+        if not self.name and self.fingerprint == _guide_fingerprint():
+            return f"the guide (fingerprint {self.fingerprint[:12]})"
+        name = repr(self.name) if self.name else "unnamed policy"
+        return f"{name} (fingerprint {self.fingerprint[:12]})"
 
     def business_calendar(self) -> BusinessCalendar:
         """The business calendar of this policy: its zone and its calendar settings."""
@@ -190,3 +218,12 @@ def _business_calendar(zone: str, settings: CalendarSettings) -> BusinessCalenda
 
 #: The guide, exactly.
 DEFAULT_POLICY = Policy()
+
+#: The guide's fingerprint, computed on first use.
+_GUIDE_FINGERPRINT: list[str] = []
+
+
+def _guide_fingerprint() -> str:
+    if not _GUIDE_FINGERPRINT:
+        _GUIDE_FINGERPRINT.append(DEFAULT_POLICY.fingerprint)
+    return _GUIDE_FINGERPRINT[0]
