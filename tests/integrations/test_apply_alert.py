@@ -104,7 +104,8 @@ def test_a_webhook_the_lifecycle_refuses_changes_nothing_and_says_why():
     applied = apply_alert(ack, incident)
     assert applied.incident is incident
     assert not applied.changed
-    assert applied.reason.startswith("INC-1 is unchanged: acknowledge refused in phase 'detected' by rule time.order")
+    expected = "INC-1 is unchanged: acknowledge refused in phase 'detected' by rule time.order"
+    assert applied.reason.startswith(expected)
 
 
 def test_a_resolved_alert_never_resolves_the_incident():

@@ -155,7 +155,7 @@ def build():
                 },
             },
             "events": {
-                "description": "Every event, in the order recorded; the first is detected, and only the first.",
+                "description": "Every event, in the order recorded; the first is detected, and only it.",
                 "type": "array",
                 "minItems": 1,
                 "prefixItems": [{"$ref": "#/$defs/detected"}],

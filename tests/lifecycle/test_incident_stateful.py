@@ -139,7 +139,7 @@ class IncidentLifecycle(RuleBasedStateMachine):
 
     @rule(step=STEPS)
     def resolve_from_when_the_errors_stopped(self, step):
-        """Without last_error_at: the latest "errors stopped" fact, or refused by resolution.last_error_known."""
+        """Without last_error_at: the latest "errors stopped" fact, else refused (last_error_known)."""
         self._run(step, "resolve")
 
     @rule(step=STEPS, milestone=st.sampled_from(list(Milestone)), earlier=st.integers(0, 7200))

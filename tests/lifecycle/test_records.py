@@ -640,7 +640,7 @@ def schema_errors(data):
 
 
 def test_the_shipped_schema_is_built_from_the_event_classes():
-    """The schema follows the events (tests/lifecycle/record_schema.py writes it), and is valid draft 2020-12."""
+    """The schema follows the events (tests/lifecycle/record_schema.py writes it); valid draft 2020-12."""
     jsonschema.Draft202012Validator.check_schema(SCHEMA)
     assert record_schema() == record_schema_builder.text()
     assert SCHEMA["properties"]["schema"] == {"const": RECORD_SCHEMA}
@@ -812,7 +812,7 @@ def test_a_record_written_under_one_policy_reads_under_a_changed_one():
     )
     assert quiet.status.value == "missed"
     # Judging the same events again, as commands would, refuses the resolution.
-    with pytest.raises(ReplayError, match="resolution.quiet_period"):
+    with pytest.raises(ReplayError, match=r"resolution\.quiet_period"):
         Incident.from_events(incident.events, policy=stricter)
 
 
