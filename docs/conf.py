@@ -295,7 +295,8 @@ def _check_api_documented(app: Sphinx, env: BuildEnvironment) -> None:
 #
 # - lifecycle.svg: the diagram python-statemachine draws of Lifecycle, with
 #   Graphviz (required: the build stops if `dot` is missing);
-# - commands.md: the commands table, read from TRANSITIONS and EVENT_TYPES.
+# - commands.md: the commands table, read from TRANSITIONS and EVENT_TYPES;
+# - arrivals.md: the arrival rule of every event, read from ARRIVALS.
 #
 # Files are rewritten only when their content changes, so an unchanged
 # lifecycle does not make Sphinx read lifecycle.md again.
@@ -304,7 +305,7 @@ GENERATED = Path(__file__).parent / "_generated"
 
 _RULE = re.compile(r"[a-z_]+\.[a-z_]+")
 # The calls that name a rule: a guard's verdict and the incident's refusals.
-_RULE_CALLS = frozenset({"RuleBroken", "_refused", "refuse", "guard"})
+_RULE_CALLS = frozenset({"RuleBroken", "Refusal", "_refused", "refuse", "guard"})
 
 
 class GraphvizMissingError(SphinxError):
@@ -413,10 +414,30 @@ def _commands_table() -> str:
     return "\n".join(rows) + "\n"
 
 
+_ARRIVAL_WORDS = {
+    "fact": "fact: recorded late, it keeps its time and is judged where it happened (`time.late_fact`)",
+    "decision": "decision: never dated before a recorded event (`time.order`)",
+}
+
+
+def _arrivals_table() -> str:
+    """The arrival rules: each event, its command, whether it may be recorded late, the phases it keeps."""
+    from incident_process.lifecycle import ARRIVALS
+
+    rows = ["| Event | Command | Arrival | Happens in |", "|---|---|---|---|"]
+    for kind, arrival in ARRIVALS.items():
+        phases = [phase for phase in incident_process.Phase if (phase, kind.command) in _machine.TRANSITIONS]
+        where = ", ".join(f"`{phase.value}`" for phase in phases) or "starts the incident"
+        event = f"{{py:class}}`~incident_process.events.{kind.__name__}`"
+        rows.append(f"| {event} | `{kind.command}` | {_ARRIVAL_WORDS[arrival.value]} | {where} |")
+    return "\n".join(rows) + "\n"
+
+
 def _generate(app: Sphinx) -> None:
     del app
     _write(GENERATED / "lifecycle.svg", _lifecycle_svg())
     _write(GENERATED / "commands.md", _commands_table().encode())
+    _write(GENERATED / "arrivals.md", _arrivals_table().encode())
 
 
 def _check_lifecycle_documented(app: Sphinx, env: BuildEnvironment) -> None:

@@ -40,6 +40,7 @@ LAYER = {namespace: level for level, names in enumerate(LAYERS) for namespace in
 #: layers to keep work off the import path (not to break a cycle), and why.
 CALL_TIME_IMPORTS = {
     "incident_process.cli._main": "each command loads its namespaces when it runs: --help stays quick",
+    "incident_process.cli._common": "the record commands' shared steps load the namespaces they use when run",
     "incident_process.policy._playbook": "a policy's own checklist step loads the events it names",
     "incident_process.lifecycle._rules": "the runbooks load with the first action an incident records",
 }

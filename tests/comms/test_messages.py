@@ -296,3 +296,32 @@ def test_the_current_status_is_the_latest_not_the_first_reached():
     assert "Current status: Investigation" in render_declaration(reopened, impact="x")
     mitigating = reopened.record_milestone("mitigating", at=at(42))
     assert "Current status: Mitigation" in render_declaration(mitigating, impact="x")
+
+
+# --- what the events hold ----------------------------------------------------------
+
+
+def test_the_declaration_takes_the_impact_the_declaration_recorded():
+    """An impact given to declare() is the message's Impact line; a field given still overrides it."""
+    incident = Incident.detect(id="INC-1", title="Checkout errors", source="automated_alert", at=T0)
+    incident = incident.declare(
+        at=at(4), by="ana", declarer_role="on_call_engineer", severity=2, impact=IMPACT
+    )
+    assert render_declaration(incident, format="text") == DECLARATION
+    assert "Impact: all of it" in render_declaration(incident, impact="all of it")
+
+
+def test_the_resolution_takes_the_root_cause_and_impact_the_events_hold():
+    """Root cause from its summary, customer impact from the declaration; only the fix must be given."""
+    incident = Incident.detect(id="INC-1", title="Checkout errors", source="automated_alert", at=T0)
+    incident = incident.declare(
+        at=at(4), by="ana", declarer_role="on_call_engineer", severity=2, impact="12% of EU checkouts failed"
+    )
+    incident = incident.record_milestone("customer_impact_started", at=at(5), occurred_at=at(-6))
+    incident = incident.start_response(at=at(5)).identify_root_cause(
+        "bad-deploy", at=at(20), summary="A bad deploy"
+    )
+    incident = incident.resolve(at=at(46), last_error_at=at(30))
+    assert render_resolution(incident, format="text", fix_applied="Rolled back") == RESOLUTION
+    with pytest.raises(MessageError, match="missing fields fix_applied"):
+        render_resolution(incident)

@@ -2,6 +2,7 @@
 
 import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -11,6 +12,8 @@ from payload_examples import POLICY, T0, alertmanager, alertmanager_alert, pager
 from incident_process import DEFAULT_POLICY, DetectionError, Incident
 from incident_process.events import Acknowledged, Detected
 from incident_process.integrations import apply_alert, parse_alertmanager, parse_pagerduty
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "integrations"
 
 
 def test_a_firing_alert_detects_a_new_incident():
@@ -108,18 +111,27 @@ def test_a_webhook_the_lifecycle_refuses_changes_nothing_and_says_why():
     assert applied.reason.startswith(expected)
 
 
-def test_a_resolved_alert_never_resolves_the_incident():
-    """A resolved alert never resolves the incident: the commander decides, told its end as last_error_at."""
+def test_a_resolved_alert_records_that_the_errors_stopped_and_never_resolves():
+    """A resolved alert's end is when the errors stopped; resolving stays the commander's decision."""
     firing = alertmanager_alert()
     resolved = alertmanager_alert(status="resolved", endsAt="2026-08-18T12:40:00Z")
     incident = apply_alert(parse_alertmanager(alertmanager(firing))[0], id="INC-1").incident
     [alert] = parse_alertmanager(alertmanager(resolved, status="resolved"))
     applied = apply_alert(alert, incident)
-    assert applied.incident is incident
-    assert not applied.changed
-    assert "last_error_at" in applied.reason
+    [stopped] = applied.events
+    assert stopped.kind == "errors_stopped"
+    assert (stopped.at, stopped.by) == (T0 + timedelta(minutes=40), "alertmanager")
+    assert applied.incident.errors_stopped_at == T0 + timedelta(minutes=40)
+    assert applied.incident.phase is incident.phase
     assert "2026-08-18T12:40:00+00:00" in applied.reason
-    assert alert.ended_at == T0 + timedelta(minutes=40)
+    assert "quiet period" in applied.reason
+    assert apply_alert(alert, applied.incident).incident is applied.incident  # delivered again: nothing
+    # The commander resolves from it, without saying when the last error was.
+    declared = applied.incident.declare(
+        at=T0 + timedelta(minutes=41), by="ana", declarer_role="on_call_engineer", severity=2
+    ).start_response(at=T0 + timedelta(minutes=42))
+    resolved_incident = declared.resolve(at=T0 + timedelta(minutes=56))
+    assert resolved_incident.events[-1].last_error_at == T0 + timedelta(minutes=40)
 
 
 def test_a_resolved_alert_without_an_incident_detects_it_at_its_start():
@@ -128,8 +140,9 @@ def test_a_resolved_alert_without_an_incident_detects_it_at_its_start():
         alertmanager(alertmanager_alert(status="resolved", endsAt="2026-08-18T12:40:00Z"), status="resolved")
     )
     applied = apply_alert(alert, id="INC-1")
-    [detected] = applied.events
+    detected, stopped = applied.events
     assert detected.at == alert.started_at
+    assert stopped.at == alert.ended_at
     # and the firing webhook arriving after it is the same detection
     [firing] = parse_alertmanager(alertmanager(alertmanager_alert()))
     assert apply_alert(firing, applied.incident).incident is applied.incident
@@ -207,3 +220,20 @@ def test_redelivered_pagerduty_webhooks_give_the_same_incident(ack_ids, minutes,
 
     redelivered = [payload for index, payload in enumerate(payloads) for _ in range(repeats[index])]
     assert run(redelivered) == run(payloads)
+
+
+def test_the_detection_keeps_the_alerts_labels_and_references():
+    """What the tool labelled and how it identifies the alert stay with the incident."""
+    alert = parse_alertmanager(FIXTURES.joinpath("alertmanager-v4.json").read_bytes())[0]
+    detected = apply_alert(alert, id="INC-1").incident.detection
+    assert detected.labels == alert.labels
+    assert dict(detected.references) == {
+        "alertmanager.fingerprint": alert.identity.partition("@")[0],
+        "alertmanager.group_key": '{}:{alertname="DiskRunningFull"}',
+    }
+    paged = parse_pagerduty(FIXTURES.joinpath("pagerduty-v3-incident-triggered.json").read_bytes())
+    references = dict(apply_alert(paged, id="INC-2").incident.detection.references)
+    assert references == {
+        "pagerduty.incident": paged.identity,
+        "pagerduty.incident_key": "d3640fbd41094207a1c11e58e46b1662",
+    }

@@ -191,3 +191,36 @@ def test_statuspage_errors_name_what_is_wrong(call, message):
     """A bad argument, or an incident not ready for that kind of message, is refused, naming what is wrong."""
     with pytest.raises(MessageError, match=message):
         call()
+
+
+def test_the_components_default_to_the_endpoint_the_detection_names():
+    """An incident detected from an alert labelled endpoint=checkout shows the checkout component."""
+    incident = Incident.detect(
+        id="INC-1",
+        title="Checkout errors",
+        source="automated_alert",
+        at=T0,
+        policy=POLICY,
+        labels={"endpoint": "checkout", "alertname": "HighErrorRate"},
+    ).declare(at=T0 + timedelta(minutes=4), by="ana", declarer_role="on_call_engineer", severity="SEV2")
+    payload = statuspage_incident("declaration", incident, body=BODY)["incident"]
+    assert payload["components"] == {POLICY.integrations.statuspage.component("checkout"): "partial_outage"}
+    assert (
+        statuspage_incident("declaration", incident, body=BODY, endpoints=())["incident"]["components"] == {}
+    )
+
+
+def test_an_endpoint_the_detection_names_without_a_component_is_named():
+    """The detection names an endpoint the policy has no component for: say so, and how to send none."""
+    incident = Incident.detect(
+        id="INC-1",
+        title="Billing errors",
+        source="automated_alert",
+        at=T0,
+        policy=POLICY,
+        labels={"endpoint": "billing"},
+    ).declare(at=T0 + timedelta(minutes=4), by="ana", declarer_role="on_call_engineer", severity="SEV2")
+    with pytest.raises(
+        MessageError, match=r"'billing' .*named by the detection's labels; pass endpoints=\(\)"
+    ):
+        statuspage_incident("declaration", incident, body=BODY)

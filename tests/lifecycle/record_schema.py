@@ -16,7 +16,8 @@ from pathlib import Path
 
 import attrs
 
-from incident_process.events import EVENT_TYPES, Pairs
+from incident_process.events import EVENT_TYPES
+from incident_process.events._fields import Pairs
 from incident_process.lifecycle import RECORD_SCHEMA
 
 SHIPPED = Path(__file__).parents[2] / "src" / "incident_process" / "schemas" / "record-v2.json"

@@ -137,3 +137,28 @@ def test_the_bare_skeleton_is_reported_until_filled():
     """The placeholders render_postmortem leaves are what validate_postmortem reports."""
     rules = {finding.rule for finding in validate_postmortem(render_postmortem(incident()))}
     assert "postmortem.placeholder" in rules
+
+
+def test_the_report_uses_what_the_events_hold():
+    """The declared impact, each update's text and author, the errors stopping, a fact recorded late."""
+    done = Incident.detect(id="INC-4", title="Checkout errors", source="automated_alert", at=T0)
+    done = done.declare(
+        at=at(3), by="ana", declarer_role="on_call_engineer", severity=2, impact="1 in 8 EU checkouts fail"
+    )
+    done = done.start_response(at=at(4)).post_update(
+        at=at(10), status="identified", text="A deploy shrank the *pool*", by="bo"
+    )
+    done = done.record_errors_stopped(at=at(28), by="alertmanager")
+    done = done.acknowledge(at=at(2), by="ana")  # the page's acknowledgement, recorded late
+    report = render_postmortem(done.resolve(at=at(46)))
+    assert "- Customers affected: 1 in 8 EU checkouts fail" in report
+    timeline = [line for line in report.splitlines() if line.startswith("- 2026-03-09")]
+    assert timeline == [
+        "- 2026-03-09 09:00 UTC: Detected (automated alert): Checkout errors",
+        "- 2026-03-09 09:02 UTC: Page acknowledged by ana",
+        "- 2026-03-09 09:03 UTC: Declared SEV2 by ana, Incident Commander: 1 in 8 EU checkouts fail",
+        "- 2026-03-09 09:04 UTC: Response started",
+        "- 2026-03-09 09:10 UTC: Internal update by bo (identified): A deploy shrank the \\*pool\\*",
+        "- 2026-03-09 09:28 UTC: Errors stopped (reported by alertmanager)",
+        "- 2026-03-09 09:46 UTC: Resolved",
+    ]

@@ -228,11 +228,23 @@ def _integrations(policy: Policy) -> list[str]:
         f"  {applied.reason}.",
         f"- the same webhook again: {again.reason}; unchanged: {again.incident is applied.incident}.",
     ]
-    incident = applied.incident.acknowledge(at=start + timedelta(minutes=2), by="ana")
-    incident = incident.declare(
-        at=start + timedelta(minutes=4), by="ana", declarer_role="on_call_engineer", severity="SEV2"
+    incident = applied.incident.declare(
+        at=start + timedelta(minutes=4),
+        by="ana",
+        declarer_role="on_call_engineer",
+        severity="SEV2",
+        impact="Checkout fails for 12% of requests",
     )
-    message = slack_message("declaration", incident, impact="Checkout fails for 12% of requests")
+    incident = incident.acknowledge(at=start + timedelta(minutes=2), by="ana")
+    (acknowledged,) = (
+        duty for duty in incident.obligations(start + timedelta(hours=1)) if duty.kind.value == "acknowledge"
+    )
+    timeline = " -> ".join(event.kind for event in incident.timeline)
+    lines += [
+        "- ana declares it in Slack at 09:04; the page's acknowledgement (09:02) reaches the bot after:",
+        f"  recorded where it happened ({timeline}); the acknowledgement duty: {acknowledged.status.value}.",
+    ]
+    message = slack_message("declaration", incident)
     lines += ["", "The declaration as Slack Block Kit (every text plain_text):", ""]
     lines += [f"    {json.dumps(block, ensure_ascii=False)}" for block in message["blocks"][:3]]
     lines.append(f"    ... {len(message['blocks'])} blocks in all")
@@ -253,6 +265,24 @@ def _integrations(policy: Policy) -> list[str]:
     )
     lines += ["", "The status-page incident, as Statuspage's API takes it:", ""]
     lines += [f"    {line}" for line in json.dumps(payload, indent=2).split("\n")]
+    ended = json.loads(body)
+    ended["status"] = ended["alerts"][0]["status"] = "resolved"
+    ended["alerts"][0]["endsAt"] = f"{(start + timedelta(minutes=31)).astimezone(UTC):%Y-%m-%dT%H:%M:%S}Z"
+    stopped = apply_alert(
+        parse_alertmanager(json.dumps(ended), policy=policy)[0],
+        incident.start_response(at=start + timedelta(minutes=5)),
+    )
+    resolved = stopped.incident.resolve(at=start + timedelta(minutes=47))
+    assert resolved.errors_stopped_at is not None  # noqa: S101 - recorded just above
+    quiet_from = resolved.errors_stopped_at.astimezone(ZoneInfo(policy.zone))
+    lines += [
+        "",
+        f"- the alert resolves: {stopped.reason}.",
+        (
+            "- resolved at 09:47 without saying when the last error was: "
+            f"the quiet period ran from {quiet_from:%H:%M}, when the errors stopped."
+        ),
+    ]
     return lines
 
 

@@ -271,11 +271,12 @@ def render_declaration(
     """The guide's "Declaration message template" for a declared incident.
 
     Known from the incident: ``severity``, ``issue`` (the title), ``detection``
-    (the source) and ``incident_commander`` (``@`` and the holder's name; for
-    a closed incident, which holds no role, the last holder).
-    ``current_status`` defaults to the latest status (Investigation,
-    Identified, Mitigation). ``impact`` must be given. Any field may be given
-    to override its default.
+    (the source), ``impact`` (as declared) and ``incident_commander`` (``@``
+    and the holder's name; for a closed incident, which holds no role, the
+    last holder). ``current_status`` defaults to the latest status
+    (Investigation, Identified, Mitigation). ``impact`` must be given when
+    the declaration did not say it. Any field may be given to override its
+    default.
 
     Raises:
         MessageError: naming every missing or unknown field, or a bad format.
@@ -286,6 +287,7 @@ def render_declaration(
     defaults = {
         "severity": _severity(incident),
         "issue": incident.title,
+        "impact": incident.impact,
         "detection": _SOURCE_WORDS[incident.source],
         "current_status": _current_status(incident),
         "incident_commander": None if commander is None else f"@{commander}",
@@ -296,7 +298,7 @@ def render_declaration(
 def _current_status(incident: Incident) -> str:
     """The latest status reached since the incident was last (re)opened, or the phase's word."""
     if incident.phase in {Phase.DECLARED, Phase.RESPONDING}:
-        for event in reversed(incident.events):
+        for event in reversed(incident.timeline):
             if isinstance(event, Reopened):
                 break
             milestone = _status_milestone(event)
@@ -332,7 +334,7 @@ def render_update(
     at = fields.pop("at", None)
     if at is not None:
         aware(at, "at", MessageError)
-    updates = [event for event in incident.events if isinstance(event, UpdatePosted)]
+    updates = [event for event in incident.timeline if isinstance(event, UpdatePosted)]
     latest = updates[-1] if updates else None
     moment = at if isinstance(at, datetime) else (latest.at if latest is not None else None)
     severity = incident.severity
@@ -360,8 +362,10 @@ def render_resolution(
     ``start`` is when customer impact started (or the detection, if unknown),
     ``end`` the resolution, ``total_minutes`` the minutes between them, all
     from the events; ``follow_up`` names the post-incident review's deadline
-    for a severity that requires one. ``root_cause``, ``fix_applied`` and
-    ``customer_impact`` must be given.
+    for a severity that requires one; ``root_cause`` is the summary of the
+    root cause identified, and ``customer_impact`` the impact declared, when
+    the events hold them. ``fix_applied`` must be given, and the others when
+    the events do not hold them.
 
     Raises:
         MessageError: naming every missing or unknown field, or a bad format.
@@ -369,6 +373,9 @@ def render_resolution(
     started = incident.milestones().get(Milestone.CUSTOMER_IMPACT_STARTED, incident.detected_at)
     ended = incident.resolved_at
     defaults: dict[str, object] = {"severity": _severity(incident), "start": _local(started, incident)}
+    cause = incident.root_cause
+    defaults["root_cause"] = cause.summary if cause is not None and cause.summary else None
+    defaults["customer_impact"] = incident.impact
     if ended is not None:
         defaults["end"] = _local(ended, incident)
         defaults["total_minutes"] = describe_duration(ended - started, unit="minute")

@@ -26,7 +26,6 @@ from ._events import (
     Escalated,
     Event,
     MilestoneRecorded,
-    Pairs,
     PostIncidentStarted,
     Reopened,
     Resolved,
@@ -36,7 +35,6 @@ from ._events import (
     RootCauseIdentified,
     SeverityChanged,
     UpdatePosted,
-    pairs,
 )
 
 __all__ = [
@@ -56,7 +54,6 @@ __all__ = [
     "Escalated",
     "Event",
     "MilestoneRecorded",
-    "Pairs",
     "PostIncidentStarted",
     "Reopened",
     "Resolved",
@@ -66,5 +63,4 @@ __all__ = [
     "RootCauseIdentified",
     "SeverityChanged",
     "UpdatePosted",
-    "pairs",
 ]

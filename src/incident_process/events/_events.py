@@ -55,7 +55,6 @@ __all__ = [
     "Escalated",
     "Event",
     "MilestoneRecorded",
-    "Pairs",
     "PostIncidentStarted",
     "Reopened",
     "Resolved",
@@ -66,7 +65,6 @@ __all__ = [
     "SeverityChanged",
     "UpdatePosted",
     "field_choices",
-    "pairs",
 ]
 
 

@@ -27,7 +27,8 @@ def parse_alertmanager(payload: object, *, policy: Policy = DEFAULT_POLICY) -> t
     *payload* is the request body (text or bytes) or its parsed JSON. Each
     alert keeps its own ``status``; the group's status is checked but an
     alert's own wins. ``fingerprint`` and ``startsAt`` make the identity
-    (Alertmanager sends the same pair again on every repeat notification).
+    (Alertmanager sends the same pair again on every repeat notification);
+    the fingerprint and the group's ``groupKey`` are its references.
     Keys the library does not read are ignored.
 
     Raises:
@@ -42,17 +43,20 @@ def parse_alertmanager(payload: object, *, policy: Policy = DEFAULT_POLICY) -> t
     assert top is not None  # noqa: S101 - read.done() raised otherwise
     read.text(top, "", "version", choices=("4",))
     read.text(top, "", "status", choices=("firing", "resolved"))
+    group_key = read.text(top, "", "groupKey", required=False)
     alerts = read.array(top, "", "alerts")
     found = []
     for position, item in enumerate(alerts or ()):
-        alert = _alertmanager_alert(read, index("alerts", position), item, policy.integrations)
+        alert = _alertmanager_alert(read, index("alerts", position), item, policy.integrations, group_key)
         if alert is not None:
             found.append(alert)
     read.done()
     return tuple(found)
 
 
-def _alertmanager_alert(read: Reader, path: str, item: object, integrations: Integrations) -> Alert | None:
+def _alertmanager_alert(
+    read: Reader, path: str, item: object, integrations: Integrations, group_key: str | None
+) -> Alert | None:
     data = read.mapping(item, path)
     if data is None:
         return None
@@ -84,6 +88,9 @@ def _alertmanager_alert(read: Reader, path: str, item: object, integrations: Int
     endpoint, metric = integrations.endpoint_of(labels), integrations.metric_of(name)
     identity = f"{fingerprint}@{started.isoformat(timespec='microseconds').replace('+00:00', 'Z')}"
     resolved = status == "resolved"
+    references = [(f"{ALERTMANAGER}.fingerprint", fingerprint)]
+    if group_key:
+        references.append((f"{ALERTMANAGER}.group_key", group_key))
     return Alert(
         origin=ALERTMANAGER,
         identity=identity,
@@ -94,6 +101,7 @@ def _alertmanager_alert(read: Reader, path: str, item: object, integrations: Int
         at=ended if resolved and ended is not None else started,
         ended_at=ended if resolved else None,
         labels=labels,
+        references=tuple(sorted(references)),
         endpoint=endpoint,
         metric=metric,
         url=url,

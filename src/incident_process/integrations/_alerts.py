@@ -10,18 +10,22 @@ minutes". A webhook is read into :class:`Alert` values
 ========================  ==================================  =========================================
 Alert status              No incident yet                     An incident
 ========================  ==================================  =========================================
-firing                    ``Incident.detect`` at its start    unchanged (the incident was detected)
+firing                    ``Incident.detect`` at its start,   unchanged (the incident was detected)
+                          with its labels and references
 acknowledged              detected at its start, then         ``acknowledge`` (unchanged when the
                           ``acknowledge``                     incident is already acknowledged)
-resolved                  detected at its start               unchanged: the alert's end is the last
-                                                              error, and resolution stays the
-                                                              commander's call ("4. Resolution")
+resolved                  detected at its start, then         ``record_errors_stopped`` at its end: the
+                          ``record_errors_stopped``           quiet period runs from it, and resolution
+                                                              stays the commander's call ("4.
+                                                              Resolution")
 ========================  ==================================  =========================================
 
 Every command carries the alert's identity as its idempotency key
 (:attr:`Alert.key`), so a webhook delivered twice changes nothing the second
-time. The result, :class:`AlertApplied`, always says what was done and why
-nothing was, when nothing was.
+time. A webhook that arrives late (an acknowledgement after the declaration)
+is recorded as the fact it is, at its own time. The result,
+:class:`AlertApplied`, always says what was done and why nothing was, when
+nothing was.
 
 Labels map to endpoints and metrics through the policy's
 ``[integrations]`` group.
@@ -79,6 +83,11 @@ class Alert:
         ended_at: When the alert stopped (resolved alerts only).
         labels: The alert's labels as sorted ``(name, value)`` pairs; for
             PagerDuty ``service``, ``urgency`` and (when set) ``priority``.
+        references: The tool's own identifiers of what it saw, as sorted
+            ``(name, value)`` pairs: ``alertmanager.fingerprint`` and
+            ``alertmanager.group_key``; ``pagerduty.incident`` and (when
+            set) ``pagerduty.incident_key``. The detection keeps them, so a
+            later webhook can be matched to its incident.
         endpoint: The endpoint named by the first of the policy's
             ``integrations.endpoint_labels`` present.
         metric: The metric the policy's ``integrations.alerts`` map the
@@ -97,6 +106,7 @@ class Alert:
     at: datetime
     ended_at: datetime | None = None
     labels: tuple[tuple[str, str], ...] = ()
+    references: tuple[tuple[str, str], ...] = ()
     endpoint: str | None = None
     metric: str | None = None
     by: str | None = None
@@ -192,23 +202,39 @@ def apply_alert(
             source=DetectionSource.AUTOMATED_ALERT,
             at=alert.started_at,
             policy=DEFAULT_POLICY if policy is None else policy,
+            labels=alert.labels,
+            references=alert.references,
             idempotency_key=f"{alert.origin}:{alert.identity}:{AlertStatus.FIRING.value}",
         )
         events.append(incident.events[0])
     if alert.status is AlertStatus.ACKNOWLEDGED:
         return _acknowledged(alert, incident, events)
+    if alert.status is AlertStatus.RESOLVED:
+        return _stopped(alert, incident, events)
     if events:
         done = f"detected {incident.id} from {alert.origin} alert {alert.identity!r}"
-    elif alert.status is AlertStatus.FIRING:
-        done = f"{incident.id} was already detected; the firing alert {alert.identity!r} adds nothing"
     else:
-        done = f"{incident.id} is unchanged"
-    if alert.status is AlertStatus.RESOLVED:
-        done += (
-            f"; the alert stopped at {alert.at.isoformat()}: resolve the incident with that as "
-            "last_error_at once the severity's quiet period has passed (guide, '4. Resolution')"
-        )
+        done = f"{incident.id} was already detected; the firing alert {alert.identity!r} adds nothing"
     return AlertApplied(incident=incident, events=tuple(events), reason=done)
+
+
+def _stopped(alert: Alert, incident: Incident, events: list[Event]) -> AlertApplied:
+    """A resolved alert: the errors stopped at its end; resolving stays a person's decision."""
+    first = "detected, and " if events else ""
+    try:
+        after = incident.record_errors_stopped(at=alert.at, by=alert.origin, idempotency_key=alert.key)
+    except CommandRefusedError as refusal:  # a closed incident; an end before the detection
+        reason = f"{incident.id} is unchanged: {refusal}"
+        return AlertApplied(incident=incident, events=tuple(events), reason=reason)
+    if after is incident:  # delivered again
+        reason = f"{incident.id} already has the end of alert {alert.identity!r}"
+        return AlertApplied(incident=incident, events=tuple(events), reason=reason)
+    events.append(after.events[-1])
+    reason = (
+        f"{first}recorded that the errors of {after.id} stopped at {alert.at.isoformat()} (the alert's end): "
+        "resolve it once the severity's quiet period has passed (guide, '4. Resolution')"
+    )
+    return AlertApplied(incident=after, events=tuple(events), reason=reason)
 
 
 def _acknowledged(alert: Alert, incident: Incident, events: list[Event]) -> AlertApplied:

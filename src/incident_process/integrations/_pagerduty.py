@@ -33,7 +33,8 @@ def parse_pagerduty(payload: object, *, policy: Policy = DEFAULT_POLICY) -> Aler
     """The alert of a PagerDuty V3 webhook: ``incident.triggered``, ``.acknowledged`` or ``.resolved``.
 
     *payload* is the request body (text or bytes) or its parsed JSON. The
-    alert's identity is the PagerDuty incident's id; its labels are the
+    alert's identity is the PagerDuty incident's id (a reference, with its
+    ``incident_key`` when PagerDuty sends one); its labels are the
     service's name (``service``), the ``urgency`` and the priority's name
     (``priority``, when set), so the policy's label mapping applies to them.
     An acknowledgement is by the event's ``agent``, or, when PagerDuty sends
@@ -64,6 +65,7 @@ def parse_pagerduty(payload: object, *, policy: Policy = DEFAULT_POLICY) -> Aler
     created = read.time(incident, path, "created_at")
     url = read.text(incident, path, "html_url", required=False)
     labels = _pagerduty_labels(read, incident, path)
+    incident_key = read.text(incident, path, "incident_key", required=False, nullable=True)
     by = None
     if kind == "incident.acknowledged":
         by = _acknowledger(read, event, incident)
@@ -77,6 +79,9 @@ def parse_pagerduty(payload: object, *, policy: Policy = DEFAULT_POLICY) -> Aler
     status = _PAGERDUTY_EVENTS[kind]
     endpoint, metric = policy.integrations.endpoint_of(labels), policy.integrations.metric_of(title)
     key = f"{PAGERDUTY}:{identity}:{status.value}"
+    references = [(f"{PAGERDUTY}.incident", identity)]
+    if incident_key:
+        references.append((f"{PAGERDUTY}.incident_key", incident_key))
     return Alert(
         origin=PAGERDUTY,
         identity=identity,
@@ -87,6 +92,7 @@ def parse_pagerduty(payload: object, *, policy: Policy = DEFAULT_POLICY) -> Aler
         at=occurred,
         ended_at=occurred if status is AlertStatus.RESOLVED else None,
         labels=labels,
+        references=tuple(sorted(references)),
         endpoint=endpoint,
         metric=metric,
         by=by,

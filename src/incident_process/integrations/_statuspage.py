@@ -71,12 +71,18 @@ def _status(incident: Incident) -> str:
         UpdateStatus.IDENTIFIED: mapping.identified,
         UpdateStatus.MITIGATING: mapping.mitigating,
     }
-    for event in reversed(incident.events):
+    for event in reversed(incident.timeline):
         if isinstance(event, Reopened):
             break
         if isinstance(event, UpdatePosted) and event.status in statuses:
             return statuses[event.status]
     return mapping.investigating
+
+
+def _detected_endpoints(incident: Incident) -> tuple[str, ...]:
+    """The endpoint the detection's labels name, if they name one."""
+    endpoint = incident.policy.integrations.endpoint_of(incident.detection.labels)
+    return () if endpoint is None else (endpoint,)
 
 
 def _names(argument: str, value: Iterable[str]) -> tuple[str, ...]:
@@ -115,7 +121,7 @@ def statuspage_incident(  # noqa: PLR0913 - the payload's fields
     *,
     body: str,
     name: str | None = None,
-    endpoints: Iterable[str] = (),
+    endpoints: Iterable[str] | None = None,
     deliver_notifications: bool = True,
     allow: Iterable[str] = (),
 ) -> dict[str, Any]:
@@ -126,7 +132,10 @@ def statuspage_incident(  # noqa: PLR0913 - the payload's fields
     fields). *body* is the update's text for customers; *name* the
     incident's public name (default: the incident's title); *endpoints* the
     affected endpoints, each mapped to its component by the policy's
-    ``integrations.statuspage.components``. *allow* lists linter rules
+    ``integrations.statuspage.components`` (default: the endpoint the
+    detection's labels name, through the policy's
+    ``integrations.endpoint_labels``, if they name one; ``()`` for none).
+    *allow* lists linter rules
     (:data:`~incident_process.comms.LINT_RULES`) the sender has decided to accept
     (``"external.fix_timeline"`` once the team is confident of a fix time,
     as the guide allows).
@@ -141,7 +150,7 @@ def statuspage_incident(  # noqa: PLR0913 - the payload's fields
             too long (:data:`STATUSPAGE_LIMITS`).
     """
     allowed = _names("allow", allow)
-    affected = _names("endpoints", endpoints)
+    affected = _names("endpoints", _detected_endpoints(incident) if endpoints is None else endpoints)
     _check_arguments(kind, incident, allowed, deliver_notifications)
     severity = incident.severity
     assert severity is not None  # noqa: S101 - checked above
@@ -151,9 +160,14 @@ def statuspage_incident(  # noqa: PLR0913 - the payload's fields
         component = mapping.component(endpoint)
         if component is None:
             known = ", ".join(repr(item.endpoint) for item in mapping.components) or "none"
+            given = (
+                ""
+                if endpoints is not None
+                else " (named by the detection's labels; pass endpoints=() for none)"
+            )
             msg = (
                 f"endpoints: no status-page component for {endpoint!r} in the policy's "
-                f"integrations.statuspage.components (known: {known})"
+                f"integrations.statuspage.components (known: {known}){given}"
             )
             raise MessageError(msg)
         components[component] = "operational" if kind == "resolution" else mapping.component_status[severity]

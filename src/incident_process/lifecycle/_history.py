@@ -34,6 +34,7 @@ from __future__ import annotations
 import bisect
 import enum
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 from incident_process.errors import CommandRefusedError, ReplayError
 from incident_process.events import EVENT_TYPES, Detected, Event
@@ -80,8 +81,20 @@ def _when(event: Event) -> str:
     return f"{event.id} ({event.kind} at {event.at.isoformat()})"
 
 
-def record(builder: Builder, event: Event, index: int, policy: Policy, *, judge: bool) -> None:
+def record(  # noqa: PLR0913 - the event, its place, the policy, and how to judge and journal it
+    builder: Builder,
+    event: Event,
+    index: int,
+    policy: Policy,
+    *,
+    judge: bool,
+    earliest_to_come: datetime | None = None,
+) -> None:
     """Record *event* as the *index*-th event: in the timeline where it happened, by the rules above.
+
+    *earliest_to_come* is the earliest time of the events a replay will
+    record after this one (``None``: not known, or none): an event that
+    happened at or before it is never taken back, so it needs no journal.
 
     Raises:
         Refusal: naming the rule, and the event contradicted if there is one.
@@ -96,7 +109,7 @@ def record(builder: Builder, event: Event, index: int, policy: Policy, *, judge:
             phase = replay_transition(builder.phase, event, builder, policy, judge=judge)
         except RuleBroken as broken:
             raise Refusal(broken.rule, broken.reason) from None
-        builder.push(event, phase)
+        builder.push(event, phase, kept=_kept(at, earliest_to_come))
         builder.keep_key(event, index)
         return
     position = bisect.bisect_right(builder.times, at)
@@ -107,11 +120,24 @@ def record(builder: Builder, event: Event, index: int, policy: Policy, *, judge:
             f"{event.command} changes the phase, so it cannot be dated before what is recorded"
         )
         raise Refusal("time.order", reason, contradicts=later)
-    _insert(builder, event, position, policy, judge=judge)
+    _insert(builder, event, position, policy, judge=judge, earliest_to_come=earliest_to_come)
     builder.keep_key(event, index)
 
 
-def _insert(builder: Builder, event: Event, position: int, policy: Policy, *, judge: bool) -> None:
+def _kept(at: datetime, earliest_to_come: datetime | None) -> bool:
+    """Whether an event that happened at *at* may be taken back by one of the events to come."""
+    return earliest_to_come is None or at > earliest_to_come
+
+
+def _insert(  # noqa: PLR0913 - the late fact, its place, the policy, and how to judge and journal
+    builder: Builder,
+    event: Event,
+    position: int,
+    policy: Policy,
+    *,
+    judge: bool,
+    earliest_to_come: datetime | None,
+) -> None:
     """Put the late fact *event* at *position* of the timeline and judge every event after it again."""
     taken = [builder.pop() for _ in range(len(builder.timeline) - position)]
     taken.reverse()
@@ -120,7 +146,7 @@ def _insert(builder: Builder, event: Event, position: int, policy: Policy, *, ju
     except RuleBroken as broken:
         reason = f"{broken.reason} (as of {event.at.isoformat()}, when it happened)"
         raise Refusal(broken.rule, reason) from None
-    builder.push(event, phase)
+    builder.push(event, phase, kept=_kept(utc(event.at), earliest_to_come))
     for later in taken:
         judged = _number(later) - 1 >= builder.judged_from
         try:
@@ -131,7 +157,7 @@ def _insert(builder: Builder, event: Event, position: int, policy: Policy, *, ju
                 f"which would then be refused by {broken.rule}: {broken.reason}"
             )
             raise Refusal("time.late_fact", reason, contradicts=later) from None
-        builder.push(later, phase)
+        builder.push(later, phase, kept=_kept(utc(later.at), earliest_to_come))
 
 
 def _number(event: Event) -> int:
@@ -139,20 +165,22 @@ def _number(event: Event) -> int:
     return int(event.id.rpartition(":")[2])
 
 
-def replay(
+def replay(  # noqa: PLR0913 - the events, the policy, and how to read them
     events: Sequence[object],
     policy: Policy,
     *,
     judged_from: int,
     check_ids: bool = True,
     journal: bool = False,
+    then: datetime | None = None,
 ) -> Builder:
     """Rebuild the state the recorded *events* make, by the rules of the module docstring.
 
     Events from the *judged_from*-th on are judged by the policy's rules as
     well as by the rules of history. *check_ids*: each event's id must be its
     place in *events* (off for a selection of an incident's events).
-    *journal*: keep the journal afterwards, to record a late fact next.
+    *journal*: keep the journal afterwards, to record a late fact next;
+    *then*: the time of that fact, when known.
 
     Raises:
         ReplayError: naming the first event that could not have been recorded.
@@ -163,7 +191,8 @@ def replay(
     first = events[0]
     if check_ids and first.id != f"{first.incident_id}:1":
         raise ReplayError(0, f"id {first.id!r} should be {first.incident_id}:1")
-    builder = Builder.start(first, policy, journal=journal or _any_late(events))
+    to_come = _earliest_to_come(events, then if journal else None)
+    builder = Builder.start(first, policy, journal=journal or to_come is not None)
     builder.judged_from = judged_from
     for index in range(1, len(events)):
         event = events[index]
@@ -177,7 +206,8 @@ def replay(
                 index, f"idempotency key {key!r} was already used by events[{builder.keys[key]}]"
             )
         try:
-            record(builder, event, index, policy, judge=index >= judged_from)
+            earliest = None if to_come is None else to_come[index]
+            record(builder, event, index, policy, judge=index >= judged_from, earliest_to_come=earliest)
         except Refusal as refusal:
             raise replay_error(index, event, builder.phase, refusal) from None
     if not journal:
@@ -198,15 +228,24 @@ def replay_error(index: int, event: Event, phase: Phase, refusal: Refusal) -> Re
     return ReplayError(index, str(command_refusal), refusal=command_refusal)
 
 
-def _any_late(events: Sequence[object]) -> bool:
-    """Whether any event happened before one recorded earlier (so the builder must keep a journal)."""
-    latest = None
-    for event in events:
-        if not isinstance(event, Event):
-            return False  # refused on the way
-        at = utc(event.at)
-        if latest is not None and at < latest:
-            return True
-        if latest is None or at > latest:
-            latest = at
-    return False
+def _earliest_to_come(events: Sequence[object], then: datetime | None) -> list[datetime | None] | None:
+    """Per event, the earliest time of the events recorded after it (and *then*); ``None`` if none is late.
+
+    An event that happened at or before that time is never taken back, so a
+    replay keeps no journal for it; a replay in which no event is late (and
+    no late fact is to follow) keeps none at all.
+    """
+    times = [utc(event.at) if isinstance(event, Event) else None for event in events]
+    if None in times:
+        return None  # refused on the way
+    earliest: list[datetime | None] = [None] * len(times)
+    running = then
+    late = False
+    for index in range(len(times) - 1, -1, -1):
+        earliest[index] = running
+        moment = times[index]
+        assert moment is not None  # noqa: S101 - checked above
+        if running is not None and running < moment:
+            late = True
+        running = moment if running is None else min(running, moment)
+    return earliest if late else None

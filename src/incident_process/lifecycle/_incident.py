@@ -45,8 +45,8 @@ from incident_process.events import (
     RootCauseIdentified,
     SeverityChanged,
     UpdatePosted,
-    pairs,
 )
+from incident_process.events._fields import pairs
 from incident_process.policy import DEFAULT_POLICY, Policy
 from incident_process.timing._moments import aware, aware_problem, is_aware, utc
 from incident_process.vocabulary import (
@@ -241,14 +241,14 @@ class Incident:
 
     @property
     def detection(self) -> Detected:
-        """The first event: how, when and from what the incident was detected."""
+        """The first event, which says how, when and from what the incident was detected."""
         detected = self.events[0]
         assert isinstance(detected, Detected)  # noqa: S101 - replay checks it
         return detected
 
     @property
     def last_event_at(self) -> datetime:
-        """When the latest event happened (a UTC instant): a decision cannot be dated earlier."""
+        """The time the latest event happened, a UTC instant; a decision cannot be dated earlier."""
         return self._state.last_at
 
     @property
@@ -869,7 +869,12 @@ class Incident:
         events = (*self.events, event)
         state = self._state
         builder = replay(
-            self.events, self.policy, judged_from=state.judged_from, check_ids=False, journal=True
+            self.events,
+            self.policy,
+            judged_from=state.judged_from,
+            check_ids=False,
+            journal=True,
+            then=utc(event.at),
         )
         try:
             record(builder, event, len(self.events), self.policy, judge=True)

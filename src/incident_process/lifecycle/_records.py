@@ -49,7 +49,8 @@ import attrs
 
 from incident_process._problems import join, shown, under
 from incident_process.errors import InvalidEventError, PolicyError, Problem, RecordError, ReplayError
-from incident_process.events import EVENT_TYPES, Event, Pairs
+from incident_process.events import EVENT_TYPES, Event
+from incident_process.events._fields import Pairs
 from incident_process.policy import DEFAULT_POLICY, Policy
 from incident_process.policy._file import read_text
 

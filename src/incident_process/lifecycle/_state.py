@@ -48,7 +48,7 @@ from incident_process.events import (
     UpdatePosted,
 )
 from incident_process.policy import Policy
-from incident_process.policy._playbook import step_matches, steps_by_event
+from incident_process.policy._playbook import conditions_hold, steps_by_event
 from incident_process.timing._moments import utc
 from incident_process.vocabulary import DetectionSource, Milestone, Phase, Role, Severity, UpdateStatus
 
@@ -222,8 +222,9 @@ class Builder:
         self.times = [utc(event.at) for event in state.timeline]
         self.judged_from = state.judged_from
         self.step_index = steps_by_event(policy.declaration.checklist, policy.resolution.checklist)
-        #: Per event of the timeline, the inverses of the changes it made (when journaling).
-        self.journal: list[list[_Undo]] | None = [] if journal else None
+        #: Per event of the timeline, the inverses of the changes it made (when journaling), or
+        #: ``None`` for an event that will never be taken back.
+        self.journal: list[list[_Undo] | None] | None = [] if journal else None
         #: The inverses of the changes the event being applied makes, while journaling.
         self.undo: list[_Undo] | None = None
 
@@ -310,11 +311,15 @@ class Builder:
         if event.idempotency_key is not None:
             self.keys[event.idempotency_key] = index
 
-    def push(self, event: Event, phase: Phase) -> None:
-        """Apply an accepted *event* that happened at or after every event applied, moving to *phase*."""
+    def push(self, event: Event, phase: Phase, *, kept: bool = True) -> None:
+        """Apply an accepted *event* that happened at or after every event applied, moving to *phase*.
+
+        *kept*: whether the event may be taken back later (journaling only):
+        a replay knows which events no late fact will ever come before.
+        """
         at = utc(event.at)
         journal = self.journal
-        if journal is None:
+        if journal is None or not kept:
             self.phase = phase
             self.last_at = at
         else:
@@ -326,24 +331,26 @@ class Builder:
         self.timeline.append(event)
         self.times.append(at)
         if journal is not None:
-            journal.append(self.undo)  # type: ignore[arg-type] # set above
+            journal.append(self.undo)
             self.undo = None
 
     def pop(self) -> Event:
         """Take back the latest event of the timeline (journaling only); the state is as before it."""
         assert self.journal is not None  # noqa: S101 - only a journaling builder takes events back
-        for undo, arguments in reversed(self.journal.pop()):
+        undone = self.journal.pop()
+        assert undone is not None  # noqa: S101 - the replay kept the inverses of what it takes back
+        for undo, arguments in reversed(undone):
             undo(*arguments)
         self.times.pop()
         return self.timeline.pop()
 
     def complete_steps(self, event: Event) -> None:
         """Record the checklist steps *event* completes (the first completion of each stands)."""
-        pairs = self.step_index.get(event.kind)
-        if pairs is None:
+        candidates = self.step_index.get(event.kind)
+        if candidates is None:
             return
-        for checklist, step in pairs:
-            if (checklist, step.id) not in self.steps and step_matches(step, event):
+        for checklist, step, conditions in candidates:
+            if (checklist, step.id) not in self.steps and conditions_hold(conditions, event):
                 done = StepDone(
                     at=utc(event.at), by=getattr(event, "by", None), event_id=event.id, kind=event.kind
                 )

@@ -17,6 +17,7 @@ themselves (:mod:`incident_process.events`), and a step's deadline against
 
 from __future__ import annotations
 
+import enum
 import functools
 from collections.abc import Mapping
 from datetime import timedelta
@@ -40,6 +41,8 @@ __all__ = [
     "Response",
     "ResponsePriority",
     "RoleRequirements",
+    "StepOfEvent",
+    "conditions_hold",
     "step_matches",
     "steps_by_event",
 ]
@@ -149,24 +152,43 @@ def step_matches(step: ChecklistStep, event: object) -> bool:
     """Whether *event* (an :class:`~incident_process.events.Event`) completes *step*."""
     if step.done_by is None or getattr(event, "kind", None) != step.done_by:
         return False
-    for condition in step.where:
-        field, _, value = condition.partition("=")
-        if _shown(getattr(event, field)) != value:
+    return conditions_hold(_conditions(step.where), event)
+
+
+def conditions_hold(conditions: tuple[tuple[str, str], ...], event: object) -> bool:
+    """Whether every ``(field, value)`` condition holds of *event* (an enumeration compared by its value).
+
+    A loop rather than :func:`_shown` per field: it runs for every event a replay applies.
+    """
+    for field, value in conditions:
+        actual = getattr(event, field)
+        if isinstance(actual, enum.Enum):
+            actual = actual._value_
+        if actual != value and str(actual) != value:
             return False
     return True
+
+
+def _conditions(where: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """A step's ``where`` as ``(field, value)`` pairs."""
+    return tuple((field, value) for field, _, value in (condition.partition("=") for condition in where))
+
+
+#: A step an event may complete: its checklist, the step, and the step's conditions as pairs.
+StepOfEvent = tuple[str, ChecklistStep, tuple[tuple[str, str], ...]]
 
 
 @functools.lru_cache(maxsize=32)
 def steps_by_event(
     declaration: tuple[ChecklistStep, ...], resolution: tuple[ChecklistStep, ...]
-) -> Mapping[str, tuple[tuple[str, ChecklistStep], ...]]:
-    """The ``(checklist, step)`` pairs that an event of each kind may complete."""
-    index: dict[str, list[tuple[str, ChecklistStep]]] = {}
+) -> Mapping[str, tuple[StepOfEvent, ...]]:
+    """The steps an event of each kind may complete: ``(checklist, step, conditions)``, read once."""
+    index: dict[str, list[StepOfEvent]] = {}
     for name, steps in zip(CHECKLISTS, (declaration, resolution), strict=True):
         for step in steps:
             if step.done_by is not None:
-                index.setdefault(step.done_by, []).append((name, step))
-    return {kind: tuple(pairs) for kind, pairs in index.items()}
+                index.setdefault(step.done_by, []).append((name, step, _conditions(step.where)))
+    return {kind: tuple(found) for kind, found in index.items()}
 
 
 #: The guide's own steps, whose events and conditions the tests check against

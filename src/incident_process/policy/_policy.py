@@ -181,7 +181,7 @@ class Policy:
 
     @property
     def identity(self) -> str:
-        """The policy as records and audits name it: its name, or "unnamed", and its fingerprint's start.
+        """How records and audits name the policy, by its name (or "unnamed") and its fingerprint's start.
 
         >>> DEFAULT_POLICY.identity
         'the guide (fingerprint ...)'

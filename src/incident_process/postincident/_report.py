@@ -28,6 +28,7 @@ from incident_process.events import (
     Detected,
     Dismissed,
     DocumentPublished,
+    ErrorsStopped,
     Escalated,
     Event,
     MilestoneRecorded,
@@ -86,7 +87,8 @@ def _describe(event: Event) -> str:  # noqa: C901, PLR0911, PLR0912 - one line p
     if isinstance(event, Acknowledged):
         return f"Page acknowledged by {_text(event.by)}"
     if isinstance(event, Declared):
-        return f"Declared {event.severity.value} by {_text(event.by)}, Incident Commander"
+        impact = f": {_text(event.impact)}" if event.impact else ""
+        return f"Declared {event.severity.value} by {_text(event.by)}, Incident Commander{impact}"
     if isinstance(event, ResponseStarted):
         return "Response started"
     if isinstance(event, RoleAssigned):
@@ -94,7 +96,13 @@ def _describe(event: Event) -> str:  # noqa: C901, PLR0911, PLR0912 - one line p
     if isinstance(event, SeverityChanged):
         return f"Severity changed to {event.severity.value}: {_text(event.reason)}"
     if isinstance(event, UpdatePosted):
-        return f"{event.audience.value.replace('_', ' ').capitalize()} update: {event.status.value}"
+        by = f" by {_text(event.by)}" if event.by else ""
+        text = f": {_text(event.text)}" if event.text else ""
+        return (
+            f"{event.audience.value.replace('_', ' ').capitalize()} update{by} ({event.status.value}){text}"
+        )
+    if isinstance(event, ErrorsStopped):
+        return f"Errors stopped{f' (reported by {_text(event.by)})' if event.by else ''}"
     if isinstance(event, MilestoneRecorded):
         return f"{event.milestone.value.replace('_', ' ').capitalize()}"
     if isinstance(event, Resolved):
@@ -138,7 +146,7 @@ def _step_done(event: ChecklistStepCompleted, incident: Incident) -> str:
 def _timeline(incident: Incident) -> list[str]:
     """One bullet per event, in time order, with local timestamps; the impact start where it happened."""
     entries: list[tuple[datetime, int, str]] = []
-    for order, event in enumerate(incident.events):
+    for order, event in enumerate(incident.timeline):
         moment = utc(event.at)
         if isinstance(event, MilestoneRecorded):
             moment = utc(event.occurred_at)
@@ -158,8 +166,9 @@ def render_postmortem(incident: Incident, **fields: object) -> str:
     ``errors_generated``, ``revenue_impact``, ``root_cause``, ``resolution``,
     ``went_well``, ``could_improve``. The duration is computed from the
     events (from the start of customer impact, or detection, to the last
-    resolution); the root cause from the last root cause identified; the
-    action items from the incident.
+    resolution); the customers affected from the impact declared; the root
+    cause from the last root cause identified; the timeline from the events,
+    updates with their text and author; the action items from the incident.
 
     Raises:
         MessageError: for a field the report does not have.
@@ -178,6 +187,8 @@ def render_postmortem(incident: Incident, **fields: object) -> str:
         )
     if incident.root_cause is not None and incident.root_cause.summary:
         known["root_cause"] = _text(incident.root_cause.summary)
+    if incident.impact is not None:
+        known["customers_affected"] = _text(incident.impact)
     given = {name: _text(value) for name, value in fields.items()}
     value = {**_FIELDS, **known, **given}
     timeline = _timeline(incident) or ["[Detailed timeline with timestamps]"]
