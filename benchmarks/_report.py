@@ -34,14 +34,26 @@ def write_section(name: str, heading: str, section: str, path: Path = PERFORMANC
     path.write_text(text)
 
 
-def run(
-    description: str, name: str, heading: str, report: Callable[[], str], argv: Sequence[str] | None = None
+def run(  # noqa: PLR0913 - the section, how to make it, and the script's own options
+    description: str,
+    name: str,
+    heading: str,
+    report: Callable[..., str],
+    argv: Sequence[str] | None = None,
+    *,
+    options: Callable[[argparse.ArgumentParser], object] | None = None,
 ) -> int:
-    """Print *report*'s section; with ``--write``, also put it into docs/performance.md."""
+    """Print *report*'s section; with ``--write``, also put it into docs/performance.md.
+
+    *options* adds a script's own options to the parser; *report* is then
+    called with the parsed arguments.
+    """
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--write", action="store_true", help="update docs/performance.md")
+    if options is not None:
+        options(parser)
     arguments = parser.parse_args(argv)
-    section = report()
+    section = report(arguments) if options is not None else report()
     print(section)
     if arguments.write:
         write_section(name, heading, section)

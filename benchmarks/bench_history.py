@@ -27,7 +27,6 @@ within 2x of ``json.loads`` plus building the event.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import platform
@@ -36,7 +35,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from _report import best, write_section
+from _report import best, run
 from incident_process import DetectionSource, Incident, Severity, decode_event, encode_event
 from incident_process.events import Event, UpdatePosted
 from incident_process.vocabulary import Audience, UpdateStatus
@@ -186,15 +185,16 @@ def report(before: Path | None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Print the report; with --write, also update docs/performance.md."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--write", action="store_true", help="update docs/performance.md")
-    parser.add_argument("--before", type=Path, metavar="SRC", help="another checkout's src directory")
-    arguments = parser.parse_args(argv)
-    section = report(arguments.before)
-    print(section)
-    if arguments.write:
-        write_section("bench_history", "History: late facts and one event at a time", section)
-    return 0
+    return run(
+        __doc__.splitlines()[0],
+        "bench_history",
+        "History: late facts and one event at a time",
+        lambda arguments: report(arguments.before),
+        argv,
+        options=lambda parser: parser.add_argument(
+            "--before", type=Path, metavar="SRC", help="another checkout's src directory"
+        ),
+    )
 
 
 if __name__ == "__main__":

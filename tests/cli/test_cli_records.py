@@ -6,12 +6,13 @@ audit, deadlines, render, review, schema and lint postmortem, on the shipped exa
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from test_cli import run
 
-from incident_process import DEFAULT_POLICY, loads_policy, loads_record
+from incident_process import DEFAULT_POLICY, Incident, dump_record, loads_policy, loads_record
 from incident_process.lifecycle import RECORD_SCHEMA, record_schema
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -477,3 +478,20 @@ def test_policy_diff_of_an_unreadable_record_or_policy_exits_two(tmp_path):
     result = run("policy", "diff", POLICY, bad, ON_TIME, "--now", NOW)
     assert result.returncode == 2
     assert "zone: expected" in result.stderr
+
+
+def test_a_record_resolved_under_a_shorter_quiet_period_reads_and_its_audit_names_the_policy(tmp_path):
+    """Written under a 15-minute SEV2 quiet period, read under 30: it loads, and the audit says who judged."""
+    start = datetime(2026, 3, 9, 14, 0, tzinfo=UTC)
+    incident = Incident.detect(id="INC-3", title="Slow API", source="automated_alert", at=start)
+    incident = incident.declare(at=start, by="ana", declarer_role="on_call_engineer", severity="SEV2")
+    incident = incident.start_response(at=start + timedelta(minutes=1))
+    incident = incident.resolve(at=start + timedelta(minutes=40), last_error_at=start + timedelta(minutes=25))
+    record = tmp_path / "INC-3.json"
+    record.write_text(dump_record(incident))
+    thirty = tmp_path / "thirty.toml"
+    thirty.write_text('name = "thirty"\n[resolution.quiet_period]\nSEV2 = "30m"\n')
+    result = run("audit", "--policy", thirty, "--now", NOW, record)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "under 'thirty' (fingerprint " in result.stdout
+    assert "resolution.quiet_period.SEV2: missed: no new error reports before resolving" in result.stdout

@@ -50,6 +50,37 @@ late: bool = duties[0].status is ObligationStatus.OVERDUE
 record: str = ip.dump_record(incident)
 restored: ip.Incident = ip.loads_record(record)
 
+# History that holds: content, late facts, the policy's identity, one event at a time.
+named: ip.Policy = ip.loads_policy('name = "acme"')
+who: str = named.name
+fingerprint: str = named.fingerprint
+labelled: ip.Incident = ip.Incident.detect(
+    id="INC-2",
+    title="Checkout errors",
+    source="automated_alert",
+    at=t0,
+    labels={"endpoint": "checkout"},
+    references=[("alertmanager.fingerprint", "c0ffee")],
+    recorded_at=t0,
+)
+labelled = labelled.declare(at=t0, by="ana", declarer_role="on_call_engineer", severity=2, impact="all of it")
+labelled = labelled.post_update(at=t0, status="investigating", text="We are looking.", by="ana")
+labelled = labelled.acknowledge(at=t0, by="bo", recorded_at=t0 + timedelta(minutes=9))
+labelled = labelled.record_errors_stopped(at=t0, by="alertmanager")
+stopped_at: datetime | None = labelled.errors_stopped_at
+said: str | None = labelled.impact
+timeline: tuple[Event, ...] = labelled.timeline
+endpoint: str | None = labelled.detection.label("endpoint")
+row: dict[str, object] = ip.encode_event(labelled.events[1])
+again: Event = ip.decode_event(row)
+arrival: lifecycle.Arrival = lifecycle.ARRIVALS[type(again)]
+judged_again: ip.Incident = ip.Incident.from_events(labelled.events, judge=False)
+in_berlin: ip.Incident = ip.loads_record(record, policy=named, zone="Europe/Berlin")
+try:
+    labelled.start_response(at=t0 - timedelta(minutes=1))
+except ip.CommandRefusedError as refusal:
+    contradicted: str | None = refusal.contradicts
+
 try:
     incident.close(at=t0 + timedelta(minutes=1))
 except ip.CommandRefusedError as refusal:

@@ -92,7 +92,14 @@ def _on_call(policy: Policy) -> list[str]:
 def render_policy(policy: Policy = DEFAULT_POLICY) -> str:
     """The effective policy as Markdown tables, grouped as the guide groups them."""
     criteria, exclusions = policy.criteria, policy.exclusions
-    lines = [f"# Incident policy (time zone {policy.zone})", "", "## Incident criteria", ""]
+    lines = [
+        f"# Incident policy (time zone {policy.zone})",
+        "",
+        f"This is {policy.identity}.",
+        "",
+        "## Incident criteria",
+        "",
+    ]
     lines += _table(
         ["Threshold", "Description"],
         [
