@@ -32,6 +32,7 @@ LAYERS = (
     ("comms",),
     ("response", "postincident"),
     ("integrations",),
+    ("store",),
     ("cli",),
 )
 LAYER = {namespace: level for level, names in enumerate(LAYERS) for namespace in names}

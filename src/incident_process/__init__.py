@@ -22,6 +22,8 @@ The package is one namespace per domain of the guide, each with its own
   review, the quarterly review;
 - :mod:`~incident_process.integrations`: Alertmanager, PagerDuty and
   Prometheus in; Slack and Statuspage out;
+- :mod:`~incident_process.store`: where a service keeps its incidents
+  (SQLite, PostgreSQL); the only namespace that does I/O;
 - :mod:`~incident_process.cli`: the ``incident-process`` command.
 
 This module re-exports the names other tools are promised (the contract),
@@ -38,6 +40,7 @@ from . import errors, policy, timing, vocabulary
 from .errors import (
     CalendarError,
     CommandRefusedError,
+    ConflictError,
     DetectionError,
     ExternalTextError,
     IncidentProcessError,
@@ -53,6 +56,8 @@ from .errors import (
     ReviewError,
     SampleError,
     SeverityError,
+    StoreError,
+    UnknownIncidentError,
     UnknownMetricError,
 )
 from .policy import DEFAULT_POLICY, Policy, dump_policy, load_policy, loads_policy
@@ -60,7 +65,7 @@ from .timing import BusinessCalendar
 from .vocabulary import DetectionSource, Phase, Role, Severity
 
 if TYPE_CHECKING:
-    from . import cli, comms, detection, events, integrations, lifecycle, postincident, response
+    from . import cli, comms, detection, events, integrations, lifecycle, postincident, response, store
     from .comms import (
         Finding,
         channel_name,
@@ -91,6 +96,7 @@ __all__ = [
     "BusinessCalendar",
     "CalendarError",
     "CommandRefusedError",
+    "ConflictError",
     "DetectionError",
     "DetectionSource",
     "ExternalTextError",
@@ -114,6 +120,8 @@ __all__ = [
     "SampleError",
     "Severity",
     "SeverityError",
+    "StoreError",
+    "UnknownIncidentError",
     "UnknownMetricError",
     "alert_level",
     "assess",
@@ -147,6 +155,7 @@ __all__ = [
     "response",
     "slack_escape",
     "stakeholders",
+    "store",
     "sustained_breaches",
     "timing",
     "validate_postmortem",
@@ -182,6 +191,7 @@ _LAZY: Final[dict[str, tuple[str, ...]]] = {
     ),
     "postincident": ("parse_action_items", "quarterly_review", "render_postmortem", "validate_postmortem"),
     "response": (),
+    "store": (),
 }
 _NAMESPACE_OF: Final = {name: namespace for namespace, names in _LAZY.items() for name in names}
 

@@ -37,8 +37,15 @@ with one ``except`` clause. Errors about a bad *value* also derive from
     │                        shift hand-off
     ├── CommandRefusedError  a command the lifecycle refuses; ``.command``,
     │                        ``.phase`` and ``.rule`` say which, where and why
-    └── ReplayError          (also ValueError) recorded events that no sequence
-                             of accepted commands produces; ``.index`` says where
+    ├── ReplayError          (also ValueError) recorded events that no sequence
+    │                        of accepted commands produces; ``.index`` says where
+    └── StoreError           an incident store cannot do what was asked: it
+        │                    cannot be opened or read, or was written by a
+        │                    newer version
+        ├── ConflictError    someone else wrote first: the stored history is
+        │                    no longer a prefix of the incident's, or the id
+        │                    is taken; nothing was written
+        └── UnknownIncidentError  (also LookupError) no incident has that id
 """
 
 from __future__ import annotations
@@ -54,6 +61,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CalendarError",
     "CommandRefusedError",
+    "ConflictError",
     "DetectionError",
     "ExternalTextError",
     "IncidentProcessError",
@@ -69,6 +77,8 @@ __all__ = [
     "ReviewError",
     "SampleError",
     "SeverityError",
+    "StoreError",
+    "UnknownIncidentError",
     "UnknownMetricError",
 ]
 
@@ -279,3 +289,45 @@ class ReplayError(IncidentProcessError, ValueError):
         self.index = index
         self.refusal = refusal
         super().__init__(f"events[{index}]: {reason}")
+
+
+class StoreError(IncidentProcessError):
+    """An incident store cannot do what was asked (see :mod:`incident_process.store`).
+
+    The message names the store and what went wrong: it cannot be opened or
+    read, it was written by a newer version of the library, a stored event
+    does not read, an incident judged under another policy.
+    """
+
+
+class ConflictError(StoreError):
+    """Someone else wrote first; nothing was written.
+
+    The stored history is no longer a prefix of the incident's (another
+    writer appended events since it was read), or the id of a new incident
+    is taken. Read the incident again and decide again:
+    :meth:`~incident_process.store.SQLiteStore.update` does it for you.
+
+    Attributes:
+        incident_id: The incident concerned.
+    """
+
+    incident_id: str
+
+    def __init__(self, message: str, *, incident_id: str) -> None:
+        self.incident_id = incident_id
+        super().__init__(message)
+
+
+class UnknownIncidentError(StoreError, LookupError):
+    """No incident in the store has that id.
+
+    Attributes:
+        incident_id: The id asked for.
+    """
+
+    incident_id: str
+
+    def __init__(self, message: str, *, incident_id: str) -> None:
+        self.incident_id = incident_id
+        super().__init__(message)

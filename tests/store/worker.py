@@ -1,0 +1,72 @@
+"""A writer process for the store tests: run as ``python worker.py COMMAND WHERE ...``.
+
+Commands:
+
+``updates WHERE INCIDENT COUNT TAG``
+    *COUNT* updates through ``update()``, each with ``at`` taken before the
+    call (as a service stamps a request when it arrives) and the idempotency
+    key ``TAG:n``.
+``webhook WHERE PAYLOAD INCIDENT``
+    Apply an Alertmanager webhook (a file) as a bot does: find the incident
+    by the alert's fingerprint, else add a new one with the id *INCIDENT*;
+    print the incident's id.
+``save-loop WHERE``
+    Add incidents and save 2,000 events to each at once, for ever: killed in
+    the middle by the test.
+"""
+
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from store_examples import opened, responding
+
+from incident_process.integrations import apply_alert, parse_alertmanager
+
+
+def updates(where, incident_id, count, tag):
+    with opened(where) as store:
+        for number in range(int(count)):
+            at = datetime.now(UTC)
+
+            def post(incident, at=at, number=number):
+                return incident.post_update(
+                    at=at,
+                    status="investigating",
+                    text=f"{tag} update {number}",
+                    by=tag,
+                    idempotency_key=f"{tag}:{number}",
+                )
+
+            store.update(incident_id, post, attempts=100)
+
+
+def webhook(where, payload, incident_id):
+    with opened(where) as store:
+        [alert] = parse_alertmanager(Path(payload).read_bytes())
+        fingerprint = dict(alert.references)["alertmanager.fingerprint"]
+        found = store.find(fingerprint)
+        if found is None:
+            incident = store.add(apply_alert(alert, id=incident_id).incident)
+        else:
+            incident = store.update(found.id, lambda i: apply_alert(alert, i).incident)
+        sys.stdout.write(f"{incident.id}\n")
+
+
+def save_loop(where):
+    with opened(where) as store:
+        for number in range(1_000_000):
+            incident = responding(f"INC-{number:06}")
+            store.add(incident)
+            for minute in range(2_000):
+                incident = incident.post_update(
+                    at=incident.events[-1].at + timedelta(seconds=minute), status="mitigating"
+                )
+            store.save(incident)
+            sys.stdout.write(f"saved {number}\n")
+            sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    command, *arguments = sys.argv[1:]
+    {"updates": updates, "webhook": webhook, "save-loop": save_loop}[command](*arguments)
