@@ -8,6 +8,7 @@ are skipped, saying so, unless ``INCIDENT_PROCESS_REQUIRE_POSTGRES`` is set
 
 import os
 import uuid
+from urllib.parse import quote
 
 import pytest
 
@@ -33,13 +34,13 @@ def store_url(request, tmp_path):
         yield f"sqlite:///{tmp_path / 'incidents.db'}"
         return
     import psycopg
-    from psycopg.conninfo import make_conninfo
 
     dsn = _postgres_dsn()
     schema = f"test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(dsn, autocommit=True) as connection:
         connection.execute(f"CREATE SCHEMA {schema}")
-    yield make_conninfo(dsn, options=f"-c search_path={schema}")
+    separator = "&" if "?" in dsn else "?"
+    yield f"{dsn}{separator}options={quote(f'-c search_path={schema}')}"
     with psycopg.connect(dsn, autocommit=True) as connection:
         connection.execute(f"DROP SCHEMA {schema} CASCADE")
 
@@ -50,23 +51,13 @@ def open_stores(store_url):
     opened = []
 
     def open_one(**options):
-        store = (
-            open_store(store_url, **options)
-            if store_url.startswith("sqlite")
-            else _postgres(store_url, **options)
-        )
+        store = open_store(store_url, **options)
         opened.append(store)
         return store
 
     yield open_one
     for store in opened:
         store.close()
-
-
-def _postgres(conninfo, **options):
-    from incident_process.store import PostgresStore
-
-    return PostgresStore(conninfo, **options)
 
 
 @pytest.fixture

@@ -146,6 +146,9 @@ SENDS = {
 }
 
 
+COMMANDS = st.sampled_from(sorted(SENDS))
+
+
 def _command(incident, command, minute, who):
     """One command a writer may send; a refused one leaves the incident as it was."""
     try:

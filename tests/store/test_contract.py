@@ -20,6 +20,7 @@ from incident_process.store import (
     open_store,
 )
 from incident_process.store._schema import MIGRATIONS
+from incident_process.store._sql import chain_start, chained, digest
 
 # --- add and get ---------------------------------------------------------------------------
 
@@ -351,14 +352,17 @@ def test_a_store_of_an_older_layout_is_migrated_on_open(store_url):
         ),
         ("INC-1", "Checkout errors", "detected", 2, moment, "", DEFAULT_POLICY.fingerprint, "UTC", None),
     )
+    chain = chain_start("INC-1")
     for number, event in enumerate(incident.events, start=1):
         data = json.dumps(encode_event(event))
+        chain = chained(chain, digest(event))
         cursor.execute(
             dialect.sql(
-                "INSERT INTO incident_process_events (incident_id, number, kind, idempotency_key, data) "  # noqa: S608
-                f"VALUES (?, ?, ?, ?, {'?' if kind == 'sqlite' else '?::jsonb'})"
+                "INSERT INTO incident_process_events "  # noqa: S608 - a marker only
+                "(incident_id, number, kind, idempotency_key, digest, chain, data) "
+                f"VALUES (?, ?, ?, ?, ?, ?, {'?' if kind == 'sqlite' else '?::jsonb'})"
             ),
-            ("INC-1", number, event.kind, None, data),
+            ("INC-1", number, event.kind, None, digest(event), chain, data),
         )
     connection.close()
     store = opened(store_url)
@@ -427,3 +431,22 @@ def test_a_store_says_which_policy_it_judges_under(store):
     """Each store has its policy, and shows it."""
     assert store.policy is DEFAULT_POLICY
     assert repr(store).endswith("policy=the guide (fingerprint " + DEFAULT_POLICY.fingerprint[:12] + "))")
+
+
+def test_a_history_that_differs_before_an_equal_last_event_is_a_conflict(open_stores):
+    """Two writers read version 4, each appends its own event then the same webhook's: not a prefix."""
+    mine, theirs = open_stores(), open_stores()
+    mine.add(responding())
+    stale = theirs.get("INC-1")
+
+    def then_the_webhook(incident):
+        return incident.post_update(at=at(20), status="identified", idempotency_key="webhook-9")
+
+    mine.update("INC-1", lambda i: then_the_webhook(i.record_action("rolled back", at=at(10), by="ana")))
+    different = then_the_webhook(stale.record_action("scaled up", at=at(10), by="bo"))
+    assert different.events[-1] == mine.get("INC-1").events[-1]  # the same last event ...
+    with pytest.raises(ConflictError, match="an earlier event differs"):  # ... after another history
+        theirs.save(different)
+    assert [event.action for event in mine.get("INC-1").events if event.kind == "action_taken"] == [
+        "rolled back"
+    ]

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from incident_process.errors import PolicyError, Problem, RecordError
+from incident_process.errors import MissingExtraError, PolicyError, Problem, RecordError, StoreError
 from incident_process.policy import DEFAULT_POLICY, Policy, load_policy
 from incident_process.timing._moments import aware_problem, is_aware
 from incident_process.vocabulary import ObligationStatus, RequirementLevel
@@ -86,11 +86,21 @@ def now_from(text: str | None) -> datetime:
     return moment
 
 
-def records(names: Sequence[str], policy: Policy) -> Iterator[tuple[str, Incident | None, str | None]]:
+def records(
+    names: Sequence[str], policy: Policy, store: str | None = None
+) -> Iterator[tuple[str, Incident | None, str | None]]:
     """Each record file read and replayed, or the reason it could not be, one at a time.
 
-    One at a time, so that a command over many records holds only the one it is on.
+    With *store* (a store URL), the incidents of that store instead: those
+    whose ids *names* gives, or every one. One at a time, so that a command
+    over many records holds only the one it is on.
     """
+    if store is not None:
+        yield from _stored(names, policy, store)
+        return
+    if not names:
+        msg = "give incident records, or a store with --store URL"
+        raise Usage(msg)
     from incident_process.lifecycle import load_record
 
     for name in progress(names):
@@ -98,6 +108,31 @@ def records(names: Sequence[str], policy: Policy) -> Iterator[tuple[str, Inciden
             yield name, load_record(name, policy=policy), None
         except RecordError as error:
             yield name, None, "; ".join(str(problem) for problem in error.problems)
+
+
+def _stored(
+    ids: Sequence[str], policy: Policy, url: str
+) -> Iterator[tuple[str, Incident | None, str | None]]:
+    """The incidents of the store at *url*: those of *ids*, or all of them."""
+    from incident_process.store import open_store
+
+    try:
+        store = open_store(url, policy=policy)
+    except (StoreError, MissingExtraError) as error:
+        raise Usage(str(error)) from None
+    try:
+        if not ids:
+            yield from ((incident.id, incident, None) for incident in store.incidents())
+            return
+        for incident_id in ids:
+            try:
+                yield incident_id, store.get(incident_id), None
+            except StoreError as error:
+                yield incident_id, None, str(error)
+    except StoreError as error:
+        raise Usage(str(error)) from None
+    finally:
+        store.close()
 
 
 def judged_under(policy: Policy) -> dict[str, str]:

@@ -58,6 +58,12 @@ def _parser() -> argparse.ArgumentParser:
         default="text",
         help="output for people (text), programs (json) or GitHub Actions annotations (github)",
     )
+    stored = argparse.ArgumentParser(add_help=False)
+    stored.add_argument(
+        "--store",
+        metavar="URL",
+        help="read the incidents of a store: sqlite:///path/to/file.db or postgresql://user@host/database",
+    )
     parser = argparse.ArgumentParser(
         prog="incident-process",
         description="The incident-response guide as executable policy.",
@@ -102,6 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("new", metavar="NEW", help="the policy file after the change")
     diff.add_argument("files", metavar="RECORD", nargs="+", help="incident records (JSON)")
     diff.add_argument("--now", metavar="TIME", help="the moment to audit as of (RFC 3339; default: now)")
+    _store_commands(commands)
     lint = commands.add_parser("lint", help="lint messages and documents")
     lint_commands = lint.add_subparsers(dest="lint_command", metavar="COMMAND", required=True)
     external = lint_commands.add_parser(
@@ -116,13 +123,19 @@ def _parser() -> argparse.ArgumentParser:
     postmortem.add_argument("files", metavar="FILE", nargs="+", help="post-incident documents")
     audit = commands.add_parser(
         "audit",
-        parents=[common],
+        parents=[common, stored],
         help="replay incident records; report every obligation missed or overdue, and role requirements",
     )
-    audit.add_argument("files", metavar="RECORD", nargs="+", help="incident records (JSON)")
+    audit.add_argument(
+        "files", metavar="RECORD", nargs="*", help="incident records (JSON); with --store, incident ids"
+    )
     audit.add_argument("--now", metavar="TIME", help="the moment to audit as of (RFC 3339; default: now)")
-    deadlines = commands.add_parser("deadlines", parents=[common], help="what an incident owes, and when")
-    deadlines.add_argument("files", metavar="RECORD", nargs=1, help="an incident record (JSON)")
+    deadlines = commands.add_parser(
+        "deadlines", parents=[common, stored], help="what an incident owes, and when"
+    )
+    deadlines.add_argument(
+        "files", metavar="RECORD", nargs=1, help="an incident record (JSON); with --store, an incident id"
+    )
     deadlines.add_argument("--now", metavar="TIME", help="the moment to ask about (RFC 3339; default: now)")
     render = commands.add_parser("render", help="render the guide's messages for an incident record")
     render.add_argument("kind", choices=("declaration", "update", "resolution", "postmortem"))
@@ -136,12 +149,37 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         help="a field of the message (repeatable)",
     )
-    review = commands.add_parser("review", parents=[common], help="the quarterly review of incident records")
-    review.add_argument("files", metavar="RECORD", nargs="+", help="incident records (JSON)")
+    review = commands.add_parser(
+        "review", parents=[common, stored], help="the quarterly review of incident records"
+    )
+    review.add_argument(
+        "files", metavar="RECORD", nargs="*", help="incident records (JSON); with --store, incident ids"
+    )
     review.add_argument("--quarter", required=True, help="the quarter, like 2026Q3")
     review.add_argument("--charts", metavar="DIR", help="also write the charts (needs the charts extra)")
     commands.add_parser("schema", help="print the JSON Schema of incident records")
     return parser
+
+
+def _store_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``store import`` and ``store export``."""
+    store = commands.add_parser("store", help="move incidents between record files and a store")
+    store_commands = store.add_subparsers(dest="store_command", metavar="COMMAND", required=True)
+    into = store_commands.add_parser(
+        "import",
+        help="add incident records to a store (or append what it does not hold of them)",
+        description="Exit codes: 0 every record stored, 1 a record conflicts with the store, 2 unreadable.",
+    )
+    into.add_argument("files", metavar="RECORD", nargs="+", help="incident records (JSON)")
+    out_of = store_commands.add_parser("export", help="write every incident of a store as a record file")
+    out_of.add_argument("directory", metavar="DIR", help="the directory to write the records into")
+    for command in (into, out_of):
+        command.add_argument(
+            "--store", metavar="URL", required=True, help="sqlite:///file.db or postgresql://..."
+        )
+        command.add_argument(
+            "--policy", metavar="FILE", help="a policy TOML file overriding the guide's defaults"
+        )
 
 
 def _demo(arguments: argparse.Namespace, out: TextIO) -> int:
@@ -310,16 +348,18 @@ def _lint_postmortem(arguments: argparse.Namespace, out: TextIO) -> int:
 def _audit(arguments: argparse.Namespace, out: TextIO) -> int:
     policy = base_policy(arguments.policy)
     now = now_from(arguments.now)
-    worst, documents = _audited(arguments.files, policy, now)
+    worst, documents = _audited(arguments.files, policy, now, store=arguments.store)
     _write_report(documents, arguments.format, out, now=now, policy=policy)
     return worst
 
 
-def _audited(files: Sequence[str], policy: Policy, now: datetime) -> tuple[int, list[dict[str, object]]]:
-    """The exit code and one report per record: its missed and overdue duties, unmet roles."""
+def _audited(
+    files: Sequence[str], policy: Policy, now: datetime, *, store: str | None = None
+) -> tuple[int, list[dict[str, object]]]:
+    """The exit code and one report per record (or stored incident): its late duties, unmet roles."""
     worst = CLEAN
     documents: list[dict[str, object]] = []
-    for name, incident, error in records(files, policy):
+    for name, incident, error in records(files, policy, store):
         if incident is None:
             worst = UNREADABLE
             documents.append(
@@ -377,7 +417,8 @@ def _write_report(
         if not document["readable"]:
             out.write(f"{name}: {document['error']}\n")
             continue
-        out.write(f"{name} ({document['incident']}), in {document['zone']}: {len(findings)} findings\n")
+        label = name if name == document["incident"] else f"{name} ({document['incident']})"
+        out.write(f"{label}, in {document['zone']}: {len(findings)} findings\n")
         out.writelines(f"  {finding['rule']}: {finding['message']}\n" for finding in findings)
         out.writelines(f"  warning {warning['rule']}: {warning['message']}\n" for warning in warnings)
 
@@ -385,7 +426,7 @@ def _write_report(
 def _deadlines(arguments: argparse.Namespace, out: TextIO) -> int:
     policy = base_policy(arguments.policy)
     now = now_from(arguments.now)
-    [(name, incident, error)] = records(arguments.files, policy)
+    [(name, incident, error)] = records(arguments.files, policy, arguments.store)
     if incident is None:
         out.write(f"{name}: {error}\n")
         return UNREADABLE
@@ -473,7 +514,7 @@ def _review(arguments: argparse.Namespace, out: TextIO) -> int:
 
     def readable() -> Iterator[Incident]:
         """The records that read, streamed into the review; the others named as they come."""
-        for name, incident, error in records(arguments.files, policy):
+        for name, incident, error in records(arguments.files, policy, arguments.store):
             if incident is None:
                 unreadable.append(name)
                 sys.stderr.write(f"incident-process: {name}: {error}\n")
@@ -531,6 +572,10 @@ def _run(arguments: argparse.Namespace, out: TextIO) -> int:
         if arguments.lint_command == "postmortem":
             return _lint_postmortem(arguments, out)
         return _lint_external(arguments, out)
+    if arguments.command == "store":
+        from ._store import export_records, import_records
+
+        return (import_records if arguments.store_command == "import" else export_records)(arguments, out)
     if arguments.command == "policy" and arguments.policy_command == "diff":
         from ._diff import policy_diff
 

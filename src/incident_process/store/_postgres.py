@@ -130,7 +130,7 @@ class PostgresStore(SqlStore):
     def _is_unique_violation(self, error: BaseException) -> bool:
         return isinstance(error, self._psycopg.errors.UniqueViolation)
 
-    def _data_in(self, data: Mapping[str, Any]) -> object:
+    def _data_in(self, data: Mapping[str, Any], text: str) -> object:  # noqa: ARG002 - JSONB takes the data
         from psycopg.types.json import Jsonb
 
         return Jsonb(data)

@@ -13,9 +13,11 @@ Four tables, prefixed so that they can share a database with others:
     One row per event, append-only: its ``position`` (the change feed's
     order, assigned in commit order), its incident, its number within the
     incident (unique with the incident: two writers cannot both append the
-    *n*-th event), its kind, its idempotency key (unique within the incident)
-    and the event as :func:`~incident_process.lifecycle.encode_event` writes
-    it.
+    *n*-th event), its kind, its idempotency key (unique within the incident),
+    the event's digest (SHA-256 of its canonical JSON), the chain of digests
+    up to it (each the SHA-256 of the previous chain and the event's digest;
+    how a writer proves its history starts with the stored one) and the
+    event as :func:`~incident_process.lifecycle.encode_event` writes it.
 ``incident_process_references`` (version 2)
     The detection's references (an alert's fingerprint, a PagerDuty dedup
     key), for :meth:`find`.
@@ -84,6 +86,8 @@ _VERSION_1 = (
         number INTEGER NOT NULL,
         kind TEXT NOT NULL,
         idempotency_key TEXT,
+        digest TEXT NOT NULL,
+        chain TEXT NOT NULL,
         data {json} NOT NULL,
         UNIQUE (incident_id, number)
     )""",

@@ -10,16 +10,24 @@ PostgreSQL's ``LOCK TABLE ... IN EXCLUSIVE MODE`` on the events, which
 readers do not wait for), so an event's position is assigned in the order
 of commits: a reader of the change feed that has seen position *p* has seen
 every event committed before it. Within that transaction, :meth:`SqlStore.save`
-checks that the stored history is still a prefix of the incident's (the
-number of stored events, and the last of them), and the database's unique
-keys (an incident and its event number; an incident and an idempotency key;
-a detection's idempotency key) refuse what a bug might let through.
+checks that the stored history is still a prefix of the incident's: the
+incident has at least as many events, and the chain of its events' digests
+at the stored length is the stored chain. Comparing the last event alone
+would not do: two writers that read version 3 and each appended a different
+event, then the same webhook's acknowledgement, end with equal last events
+and different histories. Digests are kept per event object, so a save hashes
+only the events this process has not seen. The database's unique keys (an
+incident and its event number; an incident and an idempotency key; a
+detection's idempotency key) refuse what a bug might let through.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 import time
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -55,6 +63,43 @@ Cursor = Any
 Transaction = AbstractContextManager[Cursor]
 
 
+def digest(event: Event) -> str:
+    """The SHA-256 of *event*'s canonical JSON (sorted keys, no spaces), as hexadecimal digits."""
+    text = json.dumps(encode_event(event), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def chained(previous: str, event_digest: str) -> str:
+    """The chain after an event: the SHA-256 of the chain before it and its digest."""
+    return hashlib.sha256(bytes.fromhex(previous) + bytes.fromhex(event_digest)).hexdigest()
+
+
+def chain_start(incident_id: str) -> str:
+    """The chain before an incident's first event."""
+    return hashlib.sha256(incident_id.encode()).hexdigest()
+
+
+class _Digests:
+    """Each event object's digest, for as long as the object lives (events are immutable)."""
+
+    __slots__ = ("_known",)
+
+    def __init__(self) -> None:
+        self._known: dict[int, tuple[weakref.ref[Event], str]] = {}
+
+    def of(self, event: Event) -> str:
+        found = self._known.get(id(event))
+        if found is not None and found[0]() is event:
+            return found[1]
+        value = digest(event)
+        self.keep(event, value)
+        return value
+
+    def keep(self, event: Event, value: str) -> None:
+        key = id(event)
+        self._known[key] = (weakref.ref(event, lambda _: self._known.pop(key, None)), value)
+
+
 class SqlStore:
     """An incident store on a SQL database; see :mod:`incident_process.store`."""
 
@@ -65,6 +110,7 @@ class SqlStore:
         self._name = name
         self._zoned: dict[str, Policy] = {policy.zone: policy}
         self._accepted: dict[int, Policy] = {id(policy): policy}
+        self._digests = _Digests()
 
     # --- what each database supplies ----------------------------------------------------
 
@@ -80,8 +126,8 @@ class SqlStore:
         """Whether *error* is the database refusing a row that a unique key already has."""
         raise NotImplementedError
 
-    def _data_in(self, data: Mapping[str, Any]) -> object:
-        """An encoded event as the database stores it."""
+    def _data_in(self, data: Mapping[str, Any], text: str) -> object:
+        """An encoded event (as data, and as canonical JSON *text*) as the database stores it."""
         raise NotImplementedError
 
     def _data_out(self, value: object) -> Mapping[str, Any]:
@@ -167,15 +213,17 @@ class SqlStore:
 
     # --- reading -------------------------------------------------------------------------------
 
-    def _build(self, incident_id: str, zone: str, rows: Iterable[tuple[object]]) -> Incident:
-        """The incident its stored events make, replayed by the rules of history only."""
+    def _build(self, incident_id: str, zone: str, rows: Iterable[tuple[object, str]]) -> Incident:
+        """The incident its stored events (and their digests) make, replayed by the rules of history only."""
         events = []
-        for number, (data,) in enumerate(rows, start=1):
+        for number, (data, event_digest) in enumerate(rows, start=1):
             try:
-                events.append(decode_event(self._data_out(data)))
+                event = decode_event(self._data_out(data))
             except RecordError as error:
                 msg = f"{self._name}: {incident_id}, event {number}: {error.problems[0]}"
                 raise StoreError(msg) from None
+            self._digests.keep(event, event_digest)
+            events.append(event)
         try:
             return Incident.from_events(events, policy=self._policy_in(zone), judge=False)
         except ReplayError as error:
@@ -198,7 +246,7 @@ class SqlStore:
                 raise UnknownIncidentError(msg, incident_id=incident_id)
             cursor.execute(
                 self.dialect.sql(
-                    "SELECT data FROM incident_process_events WHERE incident_id = ? ORDER BY number"
+                    "SELECT data, digest FROM incident_process_events WHERE incident_id = ? ORDER BY number"
                 ),
                 (incident_id,),
             )
@@ -233,15 +281,15 @@ class SqlStore:
                 markers = ", ".join("?" * len(ids))
                 cursor.execute(
                     self.dialect.sql(
-                        "SELECT incident_id, data FROM incident_process_events "  # noqa: S608 - markers only
+                        "SELECT incident_id, data, digest FROM incident_process_events "  # noqa: S608
                         f"WHERE incident_id IN ({markers}) ORDER BY incident_id, number"
                     ),
                     ids,
                 )
                 rows = cursor.fetchall()
-            by_incident: dict[str, list[tuple[object]]] = {incident_id: [] for incident_id in ids}
-            for incident_id, data in rows:
-                by_incident[incident_id].append((data,))
+            by_incident: dict[str, list[tuple[object, str]]] = {incident_id: [] for incident_id in ids}
+            for incident_id, data, event_digest in rows:
+                by_incident[incident_id].append((data, event_digest))
             for incident_id, zone in page:
                 yield self._build(incident_id, zone, by_incident[incident_id])
             after = ids[-1]
@@ -362,7 +410,7 @@ class SqlStore:
                     )
                     raise ConflictError(msg, incident_id=incident.id)
                 self._insert_incident(cursor, incident)
-                self._insert_events(cursor, incident, 0)
+                self._insert_events(cursor, incident, 0, chain_start(incident.id))
         return incident if stored_id is None else self.get(stored_id)
 
     def save(self, incident: Incident) -> Incident:
@@ -390,10 +438,10 @@ class SqlStore:
                 msg = f"{self._name}: no incident {incident.id!r}: add() it first"
                 raise UnknownIncidentError(msg, incident_id=incident.id)
             stored = int(row[0])
-            self._check_prefix(cursor, incident, stored)
+            chain = self._check_prefix(cursor, incident, stored)
             if stored == incident.version:
                 return incident
-            self._insert_events(cursor, incident, stored)
+            self._insert_events(cursor, incident, stored, chain)
             policy = incident.policy
             cursor.execute(
                 self.dialect.sql(
@@ -463,21 +511,35 @@ class SqlStore:
         )
         return ConflictError(msg, incident_id=incident.id)
 
-    def _check_prefix(self, cursor: Cursor, incident: Incident, stored: int) -> None:
-        """The stored history is a prefix of *incident*'s: as many events or fewer, the last one equal."""
+    def _chain(self, incident: Incident, upto: int) -> str:
+        """The chain of the digests of *incident*'s first *upto* events."""
+        chain = chain_start(incident.id)
+        of = self._digests.of
+        for event in incident.events[:upto]:
+            chain = chained(chain, of(event))
+        return chain
+
+    def _check_prefix(self, cursor: Cursor, incident: Incident, stored: int) -> str:
+        """The stored history is a prefix of *incident*'s; the chain at its end (see the module docstring)."""
         if stored > incident.version:
             raise self._conflict(
                 incident, f"the store holds {stored} events, this incident {incident.version}"
             )
+        chain = self._chain(incident, stored)
         if stored == 0:
-            return
+            return chain
         cursor.execute(
-            self.dialect.sql("SELECT data FROM incident_process_events WHERE incident_id = ? AND number = ?"),
+            self.dialect.sql(
+                "SELECT chain, data FROM incident_process_events WHERE incident_id = ? AND number = ?"
+            ),
             (incident.id, stored),
         )
-        (data,) = cursor.fetchone()
-        if dict(self._data_out(data)) != encode_event(incident.events[stored - 1]):
-            raise self._conflict(incident, f"its event {stored} differs from the stored one")
+        stored_chain, data = cursor.fetchone()
+        if stored_chain != chain:
+            last = dict(self._data_out(data)) == encode_event(incident.events[stored - 1])
+            where = "an earlier event differs" if last else f"its event {stored} differs from the stored one"
+            raise self._conflict(incident, where)
+        return chain
 
     def _insert_incident(self, cursor: Cursor, incident: Incident) -> None:
         policy, detection = incident.policy, incident.detection
@@ -508,16 +570,23 @@ class SqlStore:
                 [(value, name, incident.id, detected_at) for name, value in detection.references],
             )
 
-    def _insert_events(self, cursor: Cursor, incident: Incident, stored: int) -> None:
-        rows = [
-            (incident.id, number, event.kind, event.idempotency_key, self._data_in(encode_event(event)))
-            for number, event in enumerate(incident.events[stored:], start=stored + 1)
-        ]
+    def _insert_events(self, cursor: Cursor, incident: Incident, stored: int, chain: str) -> None:
+        """Insert the events after the *stored* first ones, the chain continuing from *chain*."""
+        rows = []
+        for number, event in enumerate(incident.events[stored:], start=stored + 1):
+            encoded = encode_event(event)
+            text = json.dumps(encoded, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+            event_digest = hashlib.sha256(text.encode()).hexdigest()
+            self._digests.keep(event, event_digest)
+            chain = chained(chain, event_digest)
+            data = self._data_in(encoded, text)
+            rows.append((incident.id, number, event.kind, event.idempotency_key, event_digest, chain, data))
         try:
             cursor.executemany(
                 self.dialect.sql(
-                    "INSERT INTO incident_process_events (incident_id, number, kind, idempotency_key, data) "
-                    "VALUES (?, ?, ?, ?, ?)"
+                    "INSERT INTO incident_process_events "
+                    "(incident_id, number, kind, idempotency_key, digest, chain, data) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)"
                 ),
                 rows,
             )

@@ -132,10 +132,8 @@ class SQLiteStore(SqlStore):
     def _is_unique_violation(self, error: BaseException) -> bool:
         return isinstance(error, sqlite3.IntegrityError) and "UNIQUE" in str(error)
 
-    def _data_in(self, data: Mapping[str, Any]) -> object:
-        import json
-
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    def _data_in(self, data: Mapping[str, Any], text: str) -> object:  # noqa: ARG002 - TEXT takes the text
+        return text
 
     def _data_out(self, value: object) -> Mapping[str, Any]:
         import json
