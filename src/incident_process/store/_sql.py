@@ -26,8 +26,10 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import threading
 import time
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -54,6 +56,9 @@ __all__ = ["OPEN_PHASES", "SqlStore"]
 
 #: The phases of an incident that is not over: every phase but closed and dismissed.
 OPEN_PHASES = frozenset(phase for phase in Phase if phase not in {Phase.CLOSED, Phase.DISMISSED})
+
+#: How many incidents' decoded events a store keeps for its next reads of them.
+_REMEMBERED = 128
 
 #: How many incidents (or events) a streamed read fetches at a time.
 _PAGE = 200
@@ -111,6 +116,8 @@ class SqlStore:
         self._zoned: dict[str, Policy] = {policy.zone: policy}
         self._accepted: dict[int, Policy] = {id(policy): policy}
         self._digests = _Digests()
+        self._decoded: OrderedDict[str, tuple[tuple[Event, ...], str]] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     # --- what each database supplies ----------------------------------------------------
 
@@ -213,10 +220,12 @@ class SqlStore:
 
     # --- reading -------------------------------------------------------------------------------
 
-    def _build(self, incident_id: str, zone: str, rows: Iterable[tuple[object, str]]) -> Incident:
-        """The incident its stored events (and their digests) make, replayed by the rules of history only."""
+    def _decoded_events(
+        self, incident_id: str, rows: Iterable[tuple[object, str]], before: int = 0
+    ) -> list[Event]:
+        """The events of stored rows (data and digest), the first being event number *before* + 1."""
         events = []
-        for number, (data, event_digest) in enumerate(rows, start=1):
+        for number, (data, event_digest) in enumerate(rows, start=before + 1):
             try:
                 event = decode_event(self._data_out(data))
             except RecordError as error:
@@ -224,6 +233,13 @@ class SqlStore:
                 raise StoreError(msg) from None
             self._digests.keep(event, event_digest)
             events.append(event)
+        return events
+
+    def _build(self, incident_id: str, zone: str, rows: Iterable[tuple[object, str]]) -> Incident:
+        """The incident its stored events (and their digests) make, replayed by the rules of history only."""
+        return self._replayed(incident_id, zone, self._decoded_events(incident_id, rows))
+
+    def _replayed(self, incident_id: str, zone: str, events: list[Event]) -> Incident:
         try:
             return Incident.from_events(events, policy=self._policy_in(zone), judge=False)
         except ReplayError as error:
@@ -244,14 +260,56 @@ class SqlStore:
             if row is None:
                 msg = f"{self._name}: no incident {incident_id!r}"
                 raise UnknownIncidentError(msg, incident_id=incident_id)
+            known, chain = self._known_prefix(cursor, incident_id)
             cursor.execute(
                 self.dialect.sql(
-                    "SELECT data, digest FROM incident_process_events WHERE incident_id = ? ORDER BY number"
+                    "SELECT data, digest, chain FROM incident_process_events "
+                    "WHERE incident_id = ? AND number > ? ORDER BY number"
                 ),
-                (incident_id,),
+                (incident_id, len(known)),
             )
             rows = cursor.fetchall()
-        return self._build(incident_id, row[0], rows)
+        events = known + self._decoded_events(
+            incident_id, [(data, digest) for data, digest, _ in rows], len(known)
+        )
+        if rows:
+            chain = rows[-1][2]
+        self._remember(incident_id, events, chain)
+        return self._replayed(incident_id, row[0], events)
+
+    def _known_prefix(self, cursor: Cursor, incident_id: str) -> tuple[list[Event], str]:
+        """The events of *incident_id* decoded before, if the stored history still starts with them.
+
+        A store decodes each stored event once: a service that reads an
+        incident on every update then decodes only what was added since.
+        The cached events are checked by the chain of digests at their end.
+        """
+        with self._cache_lock:
+            cached = self._decoded.get(incident_id)
+        if cached is None:
+            return [], ""
+        events, chain = cached
+        cursor.execute(
+            self.dialect.sql(
+                "SELECT chain FROM incident_process_events WHERE incident_id = ? AND number = ?"
+            ),
+            (incident_id, len(events)),
+        )
+        found = cursor.fetchone()
+        if found is None or found[0] != chain:
+            with self._cache_lock:
+                self._decoded.pop(incident_id, None)
+            return [], ""
+        return list(events), chain
+
+    def _remember(self, incident_id: str, events: list[Event], chain: str) -> None:
+        if not events:
+            return
+        with self._cache_lock:
+            self._decoded[incident_id] = (tuple(events), chain)
+            self._decoded.move_to_end(incident_id)
+            while len(self._decoded) > _REMEMBERED:
+                self._decoded.popitem(last=False)
 
     def incidents(self, *, phases: Iterable[Phase | str] | None = None) -> Iterator[Incident]:
         """Every incident (or those in *phases*), by id, streamed a page at a time.
