@@ -59,7 +59,7 @@ _DEADLINES = tuple(kind.value for kind in ObligationKind)
 _ALL = (Severity.SEV1, Severity.SEV2, Severity.SEV3)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)  # hashed as a key of caches: once
 class ChecklistStep:
     """One step of a checklist of the guide.
 

@@ -94,7 +94,7 @@ class CalendarSettings:
 # --- The policy --------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)  # hashed as a key of caches: once
 class Policy:
     """Every number and table of the incident-response guide, as one value.
 

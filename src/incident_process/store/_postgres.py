@@ -99,12 +99,26 @@ class PostgresStore(SqlStore):
 
     @contextmanager
     def _transaction(self, first: str) -> Iterator[Any]:
+        """A transaction in pipeline mode: statements go out without waiting, until a result is read.
+
+        A save is then two round trips to the server (begin, lock and read;
+        append, update and commit) instead of one per statement.
+        """
         connection = self._connection()
         try:
-            with connection.transaction(), connection.cursor() as cursor:
+            with connection.pipeline(), connection.cursor() as cursor:
+                cursor.execute("BEGIN")
                 cursor.execute(f"SET LOCAL lock_timeout = '{int(self._timeout * 1000)}ms'")
                 cursor.execute(first)
-                yield cursor
+                try:
+                    yield cursor
+                except BaseException:
+                    cursor.execute("ROLLBACK")
+                    raise
+                cursor.execute("COMMIT")
+        except self._psycopg.errors.UniqueViolation as error:  # the lock holds writers off: a bug, named
+            msg = f"{self._name}: a row the store writes is taken: {str(error).strip()}"
+            raise StoreError(msg) from None
         except self._psycopg.errors.LockNotAvailable as error:
             msg = f"{self._name}: could not begin writing within {self._timeout:g} s: {str(error).strip()}"
             raise StoreError(msg) from None

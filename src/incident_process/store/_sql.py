@@ -488,7 +488,11 @@ class SqlStore:
         incident = self._accept(incident, "save")
         with self._writing() as cursor:
             cursor.execute(
-                self.dialect.sql("SELECT version FROM incident_process_incidents WHERE id = ?"),
+                self.dialect.sql(
+                    "SELECT i.version, e.chain, e.data FROM incident_process_incidents i "
+                    "LEFT JOIN incident_process_events e ON e.incident_id = i.id AND e.number = i.version "
+                    "WHERE i.id = ?"
+                ),
                 (incident.id,),
             )
             row = cursor.fetchone()
@@ -496,7 +500,7 @@ class SqlStore:
                 msg = f"{self._name}: no incident {incident.id!r}: add() it first"
                 raise UnknownIncidentError(msg, incident_id=incident.id)
             stored = int(row[0])
-            chain = self._check_prefix(cursor, incident, stored)
+            chain = self._check_prefix(incident, stored, row[1], row[2])
             if stored == incident.version:
                 return incident
             self._insert_events(cursor, incident, stored, chain)
@@ -516,8 +520,6 @@ class SqlStore:
                     stored,
                 ),
             )
-            if cursor.rowcount != 1:  # a writer the lock did not hold off: never, but never silently
-                raise self._conflict(incident, f"the stored version moved from {stored}")
         return incident
 
     def update(
@@ -577,8 +579,8 @@ class SqlStore:
             chain = chained(chain, of(event))
         return chain
 
-    def _check_prefix(self, cursor: Cursor, incident: Incident, stored: int) -> str:
-        """The stored history is a prefix of *incident*'s; the chain at its end (see the module docstring)."""
+    def _check_prefix(self, incident: Incident, stored: int, stored_chain: str, data: object) -> str:
+        """The stored history (its length, chain and last event) is a prefix of *incident*'s; the chain."""
         if stored > incident.version:
             raise self._conflict(
                 incident, f"the store holds {stored} events, this incident {incident.version}"
@@ -586,13 +588,6 @@ class SqlStore:
         chain = self._chain(incident, stored)
         if stored == 0:
             return chain
-        cursor.execute(
-            self.dialect.sql(
-                "SELECT chain, data FROM incident_process_events WHERE incident_id = ? AND number = ?"
-            ),
-            (incident.id, stored),
-        )
-        stored_chain, data = cursor.fetchone()
         if stored_chain != chain:
             last = dict(self._data_out(data)) == encode_event(incident.events[stored - 1])
             where = "an earlier event differs" if last else f"its event {stored} differs from the stored one"
