@@ -145,7 +145,7 @@ def bench_save(database: Database) -> dict[str, float]:
             connection.execute(begin)
             connection.execute(
                 f"INSERT INTO bare VALUES ({marker}, {marker}, {marker})", (f"INC-{number}", 5, row)
-            )  # noqa: S608
+            )
             connection.execute("COMMIT")
             connection.execute("DELETE FROM bare") if number == SAVES - 1 else None
 
@@ -212,7 +212,7 @@ def bench_get(database: Database) -> dict[str, float]:
     def reference() -> None:
         connection.execute(
             f"SELECT data FROM incident_process_events WHERE incident_id = {marker} ORDER BY number",
-            ("INC-1",),  # noqa: S608
+            ("INC-1",),
         ).fetchall()
         Incident.from_events(events)
 
@@ -318,7 +318,7 @@ def _fill(database: Database, url: str, start: int, stop: int) -> None:
         cursor.execute("BEGIN")
         cursor.executemany(
             f"INSERT INTO incident_process_incidents VALUES ({', '.join([marker] * 9)})", incidents
-        )  # noqa: S608
+        )
         cursor.executemany(
             "INSERT INTO incident_process_events (incident_id, number, kind, idempotency_key, digest, chain, data) "  # noqa: S608
             f"VALUES ({', '.join([marker] * 6)}, {marker}{cast})",
@@ -326,7 +326,7 @@ def _fill(database: Database, url: str, start: int, stop: int) -> None:
         )
         cursor.executemany(
             f"INSERT INTO incident_process_references VALUES ({', '.join([marker] * 4)})", references
-        )  # noqa: S608
+        )
         cursor.execute("COMMIT")
     connection.close()
 

@@ -121,7 +121,9 @@ nitpick_ignore = [
 ]
 nitpick_ignore_regex = [
     # Mapping, Iterator, Iterable in annotations.
-    ("py:class", r"collections\.abc\.(Iterable|Iterator|Mapping|Sequence)"),
+    ("py:class", r"collections\.abc\.(Iterable|Iterator|Mapping|Sequence|Callable)"),
+    # The store's Protocol is typed with typing.Protocol's own names.
+    ("py:class", r"typing\.(Protocol|Self)"),
     # PerSeverity's type variable: a type parameter, not an object with an entry.
     ("py:class", r"incident_process\.policy\._per_severity\.T"),
 ]
@@ -251,6 +253,16 @@ def _signature(  # noqa: PLR0913, PLR0917 - the signature of Sphinx's event
     if what == "class" and isinstance(obj, type) and issubclass(obj, enum.Enum):
         return "", None
     text = None
+    if (
+        what == "class"
+        and isinstance(obj, type)
+        and not attrs.has(obj)
+        and not issubclass(obj, BaseException)
+        and "__init__" in vars(obj)
+    ):
+        # Its own __init__, not attrs' (the stores): short defaults (DEFAULT_POLICY, not its repr).
+        text = _callable_signature(obj.__init__, method=True)
+        return None if text is None else (text, return_annotation)
     if what in {"class", "exception"} and isinstance(obj, type) and attrs.has(obj):
         if obj.__init__ is object.__init__:
             return "", None  # built by its classmethods (Incident), not called

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from incident_process.comms import channel_name, render_declaration, render_resolution
 from incident_process.detection import Impact, classify_severity
-from incident_process.errors import CommandRefusedError, ExternalTextError
+from incident_process.errors import CommandRefusedError, ConflictError, ExternalTextError
 from incident_process.integrations import apply_alert, parse_alertmanager, slack_message, statuspage_incident
 from incident_process.lifecycle import Incident, unmet_role_requirements
 from incident_process.policy import Policy, render_policy
@@ -24,6 +25,7 @@ from incident_process.response import (
     next_steps,
     response_findings,
 )
+from incident_process.store import SQLiteStore
 from incident_process.timing import describe_duration
 from incident_process.vocabulary import Audience, DetectionSource, ImpactFlag, Milestone, Role, UpdateStatus
 
@@ -337,4 +339,43 @@ def demo_text(policy: Policy) -> str:
     ]
     parts += _playbook(incident, policy)
     parts += _integrations(policy)
+    parts += _stored(incident, policy)
     return "\n".join(parts) + "\n"
+
+
+def _stored(incident: Incident, policy: Policy) -> list[str]:
+    """The incident kept in the embedded store (a SQLite file in a temporary folder) by two writers."""
+    lines = ["", "## Kept in the embedded store", ""]
+    with tempfile.TemporaryDirectory() as folder, SQLiteStore(f"{folder}/incidents.db", policy=policy) as bot:
+        early = Incident.from_events(incident.events[:5], policy=policy)
+        bot.add(early)
+        lines.append(
+            f"- the bot stores {early.id} as declared: {early.version} events, a row each, in a SQLite file."
+        )
+        with SQLiteStore(f"{folder}/incidents.db", policy=policy) as replica:
+            stale = replica.get(early.id)
+            bot.save(incident)
+            later = stale.post_update(at=early.events[-1].at, status=UpdateStatus.INVESTIGATING)
+            try:
+                replica.save(later)
+            except ConflictError as error:
+                lines.append(
+                    f"- a second replica saves from what it read before: refused, {error.__class__.__name__}."
+                )
+            updated = replica.update(
+                early.id,
+                lambda current: current.identify_root_cause(
+                    "bad-deploy", at=current.timeline[-1].at, summary="A deploy shipped a bad pool setting"
+                ),
+            )
+        lines.append(f"- update() reads it again and saves: {updated.version} events, none lost.")
+        feed = list(bot.events_since(0))
+        lines.append(
+            f"- the change feed: {len(feed)} events in commit order, the last at position {feed[-1][0]}."
+        )
+        written = bot.written_under(early.id)
+        lines.append(
+            f"- it keeps the policy it was last written under: {written['name'] or 'unnamed'}, fingerprint "
+            f"{written['fingerprint'][:12]}, zone {written['zone']}."
+        )
+    return lines

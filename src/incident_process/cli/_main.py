@@ -189,7 +189,7 @@ def _demo(arguments: argparse.Namespace, out: TextIO) -> int:
 
     policy = base_policy(arguments.policy)
     now = now_from(arguments.now)
-    audited, records = _audited(arguments.files, policy, now)
+    audited, records = _audited(arguments.files, policy, now) if arguments.files else (CLEAN, [])
     # A demonstration shows findings without failing on them; only unreadable input is an error.
     code = UNREADABLE if audited == UNREADABLE else CLEAN
     if arguments.format != "json":

@@ -30,9 +30,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Protocol
 
-from incident_process.errors import ConflictError, StoreError, UnknownIncidentError
 from incident_process.policy import DEFAULT_POLICY, Policy
 
+from ..errors import ConflictError, StoreError, UnknownIncidentError  # noqa: TID252 - re-exported here
 from ._postgres import PostgresStore
 from ._schema import LATEST as SCHEMA_VERSION
 from ._sql import OPEN_PHASES
