@@ -2,8 +2,8 @@
 
 Run from the repository root with the package and the bench extra installed::
 
-    python benchmarks/bench_store.py                    # SQLite, and PostgreSQL if INCIDENT_PROCESS_POSTGRES_DSN is set
-    python benchmarks/bench_store.py --write            # also update docs/performance.md
+    python benchmarks/bench_store.py            # SQLite; PostgreSQL if INCIDENT_PROCESS_POSTGRES_DSN is set
+    python benchmarks/bench_store.py --write    # also update docs/performance.md
 
 (``eval "$(.ci/postgres)"`` starts a throwaway PostgreSQL server and sets the variable.)
 
@@ -273,7 +273,7 @@ def bench_writers(database: Database, writers: int = 4, count: int = 50) -> dict
 
 
 def _fill(database: Database, url: str, start: int, stop: int) -> None:
-    """Incidents *start* to *stop* - 1, written in one transaction (one in ten open), each with a fingerprint."""
+    """Incidents *start* to *stop* - 1 in one transaction: one in ten open, each with a fingerprint."""
     marker = "?" if database.kind == "sqlite" else "%s"
     incidents, events, references = [], [], []
     for number in range(start, stop):
@@ -320,7 +320,8 @@ def _fill(database: Database, url: str, start: int, stop: int) -> None:
             f"INSERT INTO incident_process_incidents VALUES ({', '.join([marker] * 9)})", incidents
         )
         cursor.executemany(
-            "INSERT INTO incident_process_events (incident_id, number, kind, idempotency_key, digest, chain, data) "  # noqa: S608
+            "INSERT INTO incident_process_events "
+            "(incident_id, number, kind, idempotency_key, digest, chain, data) "
             f"VALUES ({', '.join([marker] * 6)}, {marker}{cast})",
             events,
         )
@@ -377,7 +378,10 @@ def report() -> str:
         f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d} on {machine}; SQLite {sqlite3.sqlite_version} "
         "(WAL, `synchronous=FULL`)" + ("; PostgreSQL 15 on the same machine (127.0.0.1)." if dsn else "."),
         "",
-        "| Database | `save` one event (us) | bare insert transaction (us) | ratio | eventsourcing insert (us) |",
+        (
+            "| Database | `save` one event (us) | bare insert transaction (us) | ratio "
+            "| eventsourcing insert (us) |"
+        ),
         "| --- | ---: | ---: | ---: | ---: |",
     ]
     results = {}
@@ -396,11 +400,15 @@ def report() -> str:
         save = figures["save"]
         es = f"{save['eventsourcing'] * 1e6:.0f}" if "eventsourcing" in save else "-"
         lines.append(
-            f"| {kind} | {save['save'] * 1e6:.0f} | {save['bare'] * 1e6:.0f} | {save['save'] / save['bare']:.2f}x | {es} |"
+            f"| {kind} | {save['save'] * 1e6:.0f} | {save['bare'] * 1e6:.0f} "
+            f"| {save['save'] / save['bare']:.2f}x | {es} |"
         )
     lines += [
         "",
-        "| Database | `get` of 1,000 events, new store (ms) | again, same store (ms) | rows + replay (ms) | new / reference | again / reference |",
+        (
+            "| Database | `get` of 1,000 events, new store (ms) | again, same store (ms) | rows + replay (ms) "
+            "| new / reference | again / reference |"
+        ),
         "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for kind, figures in results.items():
@@ -417,7 +425,8 @@ def report() -> str:
     for kind, figures in results.items():
         writers = figures["writers"]
         lines.append(
-            f"| {kind} | {writers['per_second']:.0f} | {writers['p50'] * 1e3:.1f} | {writers['p95'] * 1e3:.1f} |"
+            f"| {kind} | {writers['per_second']:.0f} | {writers['p50'] * 1e3:.1f} "
+            f"| {writers['p95'] * 1e3:.1f} |"
         )
     lines += [
         "",
