@@ -406,8 +406,8 @@ def report() -> str:
     lines += [
         "",
         (
-            "| Database | `get` of 1,000 events, new store (ms) | again, same store (ms) | rows + replay (ms) "
-            "| new / reference | again / reference |"
+            "| Database | `get` of 1,000 events, new store (ms) | again, same store (ms) "
+            "| rows + replay (ms) | new / reference | again / reference |"
         ),
         "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
