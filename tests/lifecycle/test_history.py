@@ -63,8 +63,8 @@ def test_a_late_acknowledgement_meets_the_duty_when_it_happened_and_stops_the_es
     (acknowledge,) = duties(incident, now, ObligationKind.ACKNOWLEDGE)
     assert (acknowledge.status, acknowledge.met_at) == (ObligationStatus.MET, at(3))
     assert duties(incident, now, ObligationKind.ESCALATE) == []  # acknowledged within the first window
-    # Without it, the incident owed the acknowledgement and two escalation levels.
-    assert [d.status for d in duties(declared(), now, ObligationKind.ESCALATE)] == [
+    # Nobody picking the page up, the incident owes two escalation levels.
+    assert [d.status for d in duties(detected(), now, ObligationKind.ESCALATE)] == [
         ObligationStatus.OVERDUE
     ] * 2
 

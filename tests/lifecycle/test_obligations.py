@@ -103,11 +103,20 @@ def test_acknowledging_ends_the_escalation():
 
 
 def test_vp_engineering_for_sev1_only():
-    """'VP Engineering (SEV1 only)'."""
-    sev1 = declared(Severity.SEV1, incident=page())
-    sev2 = declared(Severity.SEV2, incident=page())
+    """'VP Engineering (SEV1 only)': a page nobody picked up for 55 minutes, then declared."""
+    sev1 = declared(Severity.SEV1, minutes=55, incident=page())
+    sev2 = declared(Severity.SEV2, minutes=55, incident=page())
     assert owed(sev1, at(60), K.ESCALATE)[-1].detail == "escalate to VP Engineering"
     assert owed(sev2, at(60), K.ESCALATE)[-1].detail == "escalate to Engineering Manager"
+
+
+def test_an_incident_commander_holding_the_incident_ends_the_escalation():
+    """Declared (the declarer holds IC) during the On-call Lead's window: no later level is owed."""
+    incident = declared(Severity.SEV1, minutes=12, incident=page())
+    escalations = owed(incident, at(99), K.ESCALATE)
+    assert [(o.id, o.status, o.met_at) for o in escalations] == [("escalate:on_call_lead", MET, at(12))]
+    by_hand = incident.escalate(at=at(20), by="ana")
+    assert by_hand.events[-1].to == "On-call Lead"  # an escalation by hand still records
 
 
 # --- communication ------------------------------------------------------------------

@@ -17,6 +17,10 @@ What the incident owes at any moment (acknowledgement, update cadences, the
 first and final status-page updates, the escalation path, the quiet period,
 archiving the channel, the business-day deadlines of the review and the
 document, action items) is :func:`obligations`: the lifecycle's timed rules.
+When anything the incident owes or is reminded of changes next is
+:func:`next_change` (for many incidents, :func:`upcoming`), and the
+reminders due are :func:`reminders` (the policy's ``[reminders]``).
+
 An incident is stored and exchanged as a versioned JSON record
 (:func:`dump_record`, :func:`load_record`), or one event at a time
 (:func:`encode_event`, :func:`decode_event`).
@@ -42,6 +46,7 @@ from ._records import (
     record_schema,
 )
 from ._roles import UnmetRoleRequirement, unmet_role_requirements
+from ._schedule import Reminder, Upcoming, may_resolve_at, next_change, reminders, upcoming
 from ._state import ActionItem, RoleTenure
 
 __all__ = [
@@ -52,14 +57,20 @@ __all__ = [
     "Incident",
     "Lifecycle",
     "Obligation",
+    "Reminder",
     "RoleTenure",
     "UnmetRoleRequirement",
+    "Upcoming",
     "decode_event",
     "dump_record",
     "encode_event",
     "load_record",
     "loads_record",
+    "may_resolve_at",
+    "next_change",
     "obligations",
     "record_schema",
+    "reminders",
     "unmet_role_requirements",
+    "upcoming",
 ]

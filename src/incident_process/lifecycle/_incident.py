@@ -64,6 +64,7 @@ from ._history import Refusal, record, replay
 from ._machine import run_command
 from ._obligations import Obligation, obligations
 from ._rules import Attempt, RuleBroken
+from ._schedule import Reminder, may_resolve_at, next_change, reminders
 from ._state import ActionItem, Builder, IncidentState, RoleTenure
 
 if TYPE_CHECKING:
@@ -369,6 +370,40 @@ class Incident:
             CalendarError: if *now* is naive.
         """
         return obligations(self, now, calendar=calendar)
+
+    def next_change(self, now: datetime) -> datetime | None:
+        """The earliest moment after *now* at which what the incident owes, or is reminded of, changes.
+
+        The same as :func:`incident_process.lifecycle.next_change`: its
+        obligations, next steps and reminders are the same from *now* up to
+        it, and differ at it; ``None`` when nothing changes without a new
+        event. A service sleeps until then.
+
+        Raises:
+            CalendarError: if *now* is naive.
+        """
+        return next_change(self, now)
+
+    def reminders(self, now: datetime) -> tuple[Reminder, ...]:
+        """The reminders due as of *now*, by the policy's ``[reminders]`` rules.
+
+        The same as :func:`incident_process.lifecycle.reminders`: each with
+        the duty's id and the people to remind.
+
+        Raises:
+            CalendarError: if *now* is naive.
+        """
+        return reminders(self, now)
+
+    def may_resolve_at(self) -> datetime | None:
+        """When the quiet period since the errors stopped ends; from then on it may be resolved.
+
+        Guide, "4. Resolution": "No new error reports for 15 minutes
+        (SEV1/2) or 30 minutes (SEV3)", from the latest "errors stopped"
+        fact. ``None`` unless the incident is declared or in response and
+        someone recorded when the errors stopped.
+        """
+        return may_resolve_at(self)
 
     def as_of(self, now: datetime) -> Incident | None:
         """The incident as the events that happened up to *now* make it; ``None`` before its detection.

@@ -14,10 +14,13 @@ Where the guide leaves a gap, the choice made here:
   declaration or the dismissal.
 * "Declare immediately if criteria met" is not owed once the incident is
   dismissed (the criteria were not met).
-* The escalation path applies to automated pages: while the page is not
-  acknowledged, each level after the first is owed from the end of the
-  previous level's window; acknowledging the page meets it. A level limited
-  to some severities (VP Engineering: SEV1) is owed only at those.
+* The escalation path applies to automated pages nobody picked up: until
+  the page is acknowledged or an incident commander holds the incident (the
+  declarer does from the declaration), each level after the first is owed
+  from the end of the previous level's window; picking the page up meets
+  the level under way, and no later level is owed. A level limited to some
+  severities (VP Engineering: SEV1) is owed only at those. An escalation by
+  hand still records.
 * Update cadences run from the declaration, restart at each update, are
   re-timed from a severity change, pause at resolution and restart when the
   incident reopens.
@@ -60,6 +63,7 @@ from incident_process.vocabulary import (
     ObligationKind,
     ObligationStatus,
     Phase,
+    Role,
     Severity,
     UpdateStatus,
 )
@@ -77,6 +81,12 @@ class Obligation:
     """One timed duty and its status.
 
     Attributes:
+        id: Which duty, unique within the incident and the same in every
+            replay and as later events come: the kind, and for a duty owed
+            more than once which one (``"internal_update:3"``,
+            ``"status_page_update:3"``, ``"escalate:on_call_lead"``,
+            ``"action_item:A1"``). A fact recorded late that adds an update
+            before others renumbers the cadence's duties after it.
         kind: What is owed.
         rule: The policy key it comes from (``"communication.update_cadence.SEV2"``);
             for action items, which no number of the policy governs,
@@ -89,6 +99,7 @@ class Obligation:
         detail: What exactly, in words (``"escalate to On-call Lead"``).
     """
 
+    id: str
     kind: ObligationKind
     rule: str
     owed_from: datetime
@@ -112,13 +123,14 @@ def _status(
 class _Collector:
     """Builds obligations with their status as of ``now``."""
 
-    __slots__ = ("ended_at", "found", "now", "zone")
+    __slots__ = ("ended_at", "found", "ids", "now", "zone")
 
     def __init__(self, now: datetime, ended_at: datetime | None, zone: tzinfo) -> None:
         self.now = utc(now)
         self.ended_at = ended_at
         self.zone = zone
         self.found: list[Obligation] = []
+        self.ids: set[str] = set()
 
     def add(  # noqa: PLR0913 - an obligation's fields
         self,
@@ -131,6 +143,7 @@ class _Collector:
         ended_at: datetime | None = None,
         outlives_closing: bool = False,
         broken: bool = False,
+        item: str | None = None,
         detail: str = "",
     ) -> None:
         """Record a duty; one that lapsed before it was due is not owed at all.
@@ -139,6 +152,7 @@ class _Collector:
         *outlives_closing* (the follow-ups and post-incident deadlines). A
         *broken* duty is missed whatever the times say (a resolution before
         the quiet period ended, which only a changed policy lets a record hold).
+        *item* says which one of its kind it is, for its id.
         """
         owed_from, due_at = utc(owed_from), utc(due_at)
         met_at = None if met_at is None else utc(met_at)
@@ -148,8 +162,13 @@ class _Collector:
             return
         status = ObligationStatus.MISSED if broken else _status(due_at, met_at, ended, self.now)
         zone = self.zone
+        duty_id = kind.value if item is None else f"{kind.value}:{item}"
+        if duty_id in self.ids:  # two escalation levels of one name: each its own duty
+            duty_id += f"#{sum(known.startswith(duty_id) for known in self.ids) + 1}"
+        self.ids.add(duty_id)
         self.found.append(
             Obligation(
+                id=duty_id,
                 kind=kind,
                 rule=rule,
                 owed_from=owed_from.astimezone(zone),
@@ -223,11 +242,16 @@ def _detection(incident: Incident, found: _Collector) -> None:
 
 
 def _escalation(incident: Incident, found: _Collector) -> None:
-    """Each level after the first is owed while the page is unacknowledged when it starts.
+    """Each level after the first is owed while nobody has picked the page up when it starts.
 
-    The acknowledgement meets it, or an escalation to that level (whichever comes first).
+    The page is picked up when it is acknowledged or an incident commander
+    holds the incident (the declarer does from the declaration), whichever
+    comes first: the escalation path is for a page nobody picked up. Picking
+    it up meets the level under way, or an escalation to that level does
+    (whichever comes first); no later level is owed.
     """
-    acknowledged, severity = incident.acknowledged_at, incident.severity
+    severity = incident.severity
+    picked_up = _picked_up(incident)
     escalated: dict[str, datetime] = {}
     for event in incident.timeline:
         if isinstance(event, Escalated):
@@ -236,9 +260,9 @@ def _escalation(incident: Incident, found: _Collector) -> None:
     path = incident.policy.escalation.path_for(severity)
     for index, level in enumerate(incident.policy.escalation.levels):
         window = level.window if level.window is not None else timedelta(0)
-        unacknowledged = acknowledged is None or acknowledged > start
-        if index > 0 and unacknowledged and level in path:
-            met = min((moment for moment in (acknowledged, escalated.get(level.who)) if moment), default=None)
+        nobody = picked_up is None or picked_up > start
+        if index > 0 and nobody and level in path:
+            met = min((moment for moment in (picked_up, escalated.get(level.who)) if moment), default=None)
             rule = f"escalation.levels[{index}]"
             found.add(
                 ObligationKind.ESCALATE,
@@ -246,11 +270,26 @@ def _escalation(incident: Incident, found: _Collector) -> None:
                 start,
                 start + window,
                 met,
+                item=_slug(level.who),
                 detail=f"escalate to {level.who}",
             )
         if level.window is None:
             break
         start += level.window
+
+
+def _picked_up(incident: Incident) -> datetime | None:
+    """When the page was picked up: acknowledged, or an incident commander held the incident."""
+    commanders = (
+        tenure.since for tenure in incident.role_tenures() if tenure.role is Role.INCIDENT_COMMANDER
+    )
+    moments = [moment for moment in (incident.acknowledged_at, min(commanders, default=None)) if moment]
+    return min(moments, default=None)
+
+
+def _slug(name: str) -> str:
+    """A level's name as part of an id: ``"On-call Lead"`` is ``on_call_lead``."""
+    return "_".join("".join(c if c.isalnum() else " " for c in name.lower()).split())
 
 
 def _after_declaration(events: tuple[Event, ...]) -> Iterator[tuple[Event, Severity]]:
@@ -289,7 +328,14 @@ def _chain(  # noqa: PLR0913 - keyword-only parts of one cadence
             running = (at, at + cadence[severity]) if begun else None
         elif isinstance(event, Reopened) or (running is not None and is_update(event)):
             if running is not None:
-                found.add(kind, rule.format(severity.value), *running, at, detail=f"update {number}")
+                found.add(
+                    kind,
+                    rule.format(severity.value),
+                    *running,
+                    at,
+                    item=str(number),
+                    detail=f"update {number}",
+                )
                 number += 1
             running = (at, at + cadence[severity])
         elif isinstance(event, SeverityChanged) and running is not None:
@@ -298,13 +344,21 @@ def _chain(  # noqa: PLR0913 - keyword-only parts of one cadence
             running = (running[0], min(retimed, running[1]) if severity > previous else retimed)
         elif isinstance(event, Resolved | Closed | Dismissed) and running is not None:
             found.add(
-                kind, rule.format(severity.value), *running, None, ended_at=at, detail=f"update {number}"
+                kind,
+                rule.format(severity.value),
+                *running,
+                None,
+                ended_at=at,
+                item=str(number),
+                detail=f"update {number}",
             )
             number += 1
             running = None
         previous = severity
     if running is not None:
-        found.add(kind, rule.format(severity.value), *running, None, detail=f"update {number}")
+        found.add(
+            kind, rule.format(severity.value), *running, None, item=str(number), detail=f"update {number}"
+        )
 
 
 def _is_page_update(event: Event) -> TypeGuard[UpdatePosted]:
@@ -443,5 +497,6 @@ def _follow_ups(incident: Incident, calendar: BusinessCalendar, found: _Collecto
             calendar.end_of_day(item.due),
             item.completed_at,
             outlives_closing=True,
+            item=item.item_id,
             detail=f"{item.item_id}: {item.action} ({item.owner})",
         )

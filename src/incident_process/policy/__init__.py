@@ -10,7 +10,8 @@ Guidelines" (:class:`Communication`), "Escalation Path"
 (:class:`Escalation`), "5. Post-Incident" and "Post-Incident Review
 Process" (:class:`PostIncident`), "Metrics and Thresholds"
 (:class:`Alerting`, :class:`Slos`), "Quarterly Review"
-(:class:`QuarterlyReview`), "On-Call Responsibilities" (:class:`OnCall`);
+(:class:`QuarterlyReview`), "On-Call Responsibilities" (:class:`OnCall`),
+the reminders of duties (:class:`Reminders`);
 plus how the tools' formats map onto the guide (:class:`Integrations`) and
 what counts as a business day (:class:`CalendarSettings`).
 
@@ -52,6 +53,7 @@ from ._playbook import (
 )
 from ._policy import DEFAULT_POLICY, CalendarSettings, Policy
 from ._post_incident import AgendaItem, PostIncident, PostIncidentDocument, QuarterlyReview, ReviewMeeting
+from ._reminders import ReminderRule, Reminders
 from ._tables import render_policy
 
 __all__ = [
@@ -91,6 +93,8 @@ __all__ = [
     "PostIncidentDocument",
     "QuarterlyReview",
     "ReadinessItem",
+    "ReminderRule",
+    "Reminders",
     "Resolution",
     "Response",
     "ResponsePriority",

@@ -49,6 +49,7 @@ from ._integrations import Integrations
 from ._per_severity import PerSeverity, each
 from ._playbook import DEFAULT_ROLES, Declaration, OnCall, Resolution, Response, RoleRequirements
 from ._post_incident import PostIncident, QuarterlyReview
+from ._reminders import Reminders
 
 __all__ = ["DEFAULT_POLICY", "CalendarSettings", "Policy"]
 
@@ -128,6 +129,8 @@ class Policy:
             onto the guide's terms (the guide names no formats).
         response: "3. Response": response priorities and decision framework.
         on_call: "On-Call Responsibilities" and "Tools and Access".
+        reminders: When to remind whom of a duty (the guide sets the
+            duties; a bot reminds of them).
     """
 
     name: str = ""
@@ -150,6 +153,7 @@ class Policy:
     integrations: Integrations = Integrations()
     response: Response = Response()
     on_call: OnCall = OnCall()
+    reminders: Reminders = Reminders()
 
     def __attrs_post_init__(self) -> None:
         check = Checker()

@@ -12,7 +12,9 @@ What counts as what, where the guide leaves it open:
   status (an update or the milestone).
 * The *fix* is a recorded action after the root cause was identified.
 * *Verify* is done by the resolution, which the lifecycle accepts only after
-  the quiet period.
+  the quiet period: once someone recorded when the errors stopped, the step
+  says when it ends (:meth:`~incident_process.lifecycle.Incident.may_resolve_at`),
+  and from then on that the incident may be resolved.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ import attrs
 from incident_process.events import ActionTaken, Event, MilestoneRecorded, RootCauseIdentified, UpdatePosted
 from incident_process.lifecycle import Obligation, obligations
 from incident_process.timing import describe_duration
+from incident_process.timing._calendar import resolve_zone
+from incident_process.timing._moments import utc
 from incident_process.vocabulary import Milestone, ObligationKind, ObligationStatus, Phase, UpdateStatus
 
 from ._checklists import checklist
@@ -120,7 +124,24 @@ def _fixed(events: tuple[Event, ...]) -> bool:
     return cause is not None and any(isinstance(event, ActionTaken) for event in events[cause:])
 
 
-def _priority_steps(incident: Incident, duties: list[Obligation]) -> list[NextStep]:
+def _verify(incident: Incident, now: datetime) -> tuple[str, datetime | None]:
+    """What the verify step adds: the quiet period, and when it ends once the errors stopped."""
+    assert incident.severity is not None  # noqa: S101 - a responding incident has one
+    quiet = incident.policy.resolution.quiet_period[incident.severity]
+    resolvable = incident.may_resolve_at()
+    if resolvable is None:
+        return f"; resolve once no new error reports for {describe_duration(quiet)}", None
+    local = resolvable.astimezone(resolve_zone(incident.policy.zone))
+    shown = f"{local:%H:%M} {local.tzname()}"
+    if utc(now) >= utc(resolvable):
+        return (
+            f"; you may resolve now: no new error reports for {describe_duration(quiet)} (since {shown})",
+            resolvable,
+        )
+    return f"; you may resolve from {shown}, {describe_duration(quiet)} after the errors stopped", resolvable
+
+
+def _priority_steps(incident: Incident, duties: list[Obligation], now: datetime) -> list[NextStep]:
     """The response priorities still owed, each with the timed duties that serve it."""
     events = incident.events
     owed = {
@@ -134,11 +155,13 @@ def _priority_steps(incident: Incident, duties: list[Obligation]) -> list[NextSt
     for priority in incident.policy.response.priorities:
         rule = f"response.priorities.{priority.id}"
         if owed[priority.id]:
-            what = f"{priority.title}: {priority.description}"
+            what, due_at = f"{priority.title}: {priority.description}", None
             if priority.id == "verify" and incident.severity is not None:
-                quiet = incident.policy.resolution.quiet_period[incident.severity]
-                what += f"; resolve once no new error reports for {describe_duration(quiet)}"
-            steps.append(NextStep(stage=Stage.RESPONSE, priority=priority.id, what=what, rule=rule))
+                quiet, due_at = _verify(incident, now)
+                what += quiet
+            steps.append(
+                NextStep(stage=Stage.RESPONSE, priority=priority.id, what=what, rule=rule, due_at=due_at)
+            )
         steps += [
             _from_duty(duty, priority.id)
             for duty in duties
@@ -218,7 +241,7 @@ def next_steps(incident: Incident, now: datetime) -> tuple[NextStep, ...]:
     resolution = _checklist_steps(incident, "resolution", Stage.RESOLUTION, rest)
     steps = declaration if incident.phase not in _RESOLVED else []
     if incident.phase in _RESPONDING:
-        steps += _priority_steps(incident, rest)
+        steps += _priority_steps(incident, rest, now)
         rest = [duty for duty in rest if _OBLIGATION_STAGES[duty.kind][1] is None]
     if incident.phase in _RESOLVED:
         steps += resolution
