@@ -110,8 +110,13 @@ class Severity(enum.Enum):
         return self.level <= other.level
 
 
-class Role(enum.Enum):
-    """A role during an incident (guide, "Roles During Incident")."""
+class Role(enum.StrEnum):
+    """A role during an incident (guide, "Roles During Incident").
+
+    A role is its value too (``Role.SCRIBE == "scribe"``), as every command
+    that takes a role takes either: ``incident.role_holders()["scribe"]``
+    finds the scribe.
+    """
 
     #: Owns resolution, coordinates efforts, makes decisions.
     INCIDENT_COMMANDER = "incident_commander"

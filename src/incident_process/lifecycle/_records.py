@@ -553,6 +553,10 @@ def _is_pairs(kind: object) -> bool:
     return kind == Pairs
 
 
+#: Each enumeration's hook, made once.
+_enum_hook = cache(_structure_enum)
+
+
 def _is_enum(kind: object) -> bool:
     return isinstance(kind, type) and issubclass(kind, enum.Enum)
 
@@ -653,6 +657,8 @@ def _converter() -> cattrs.Converter:
 
     converter = cattrs.Converter()
     converter.register_structure_hook(str, _structure_text)
+    # An enumeration of texts (Role) is an enumeration first: more specific than str for dispatch.
+    converter.register_structure_hook(enum.StrEnum, lambda value, kind: _enum_hook(kind)(value, kind))
     converter.register_structure_hook(datetime, _structure_moment)
     converter.register_structure_hook(date, _structure_date)
     converter.register_structure_hook_func(_is_pairs, _structure_pairs)
@@ -660,6 +666,7 @@ def _converter() -> cattrs.Converter:
     converter.register_structure_hook_factory(_is_event, lambda kind: _structure_event(converter, kind))
 
     converter.register_unstructure_hook(str, _same)
+    converter.register_unstructure_hook(enum.StrEnum, lambda member: member.value)
     converter.register_unstructure_hook(datetime, format_moment)
     converter.register_unstructure_hook(date, date.isoformat)
     converter.register_unstructure_hook_func(_is_pairs, dict)

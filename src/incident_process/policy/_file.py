@@ -336,6 +336,8 @@ def _converter() -> cattrs.Converter:
     converter = cattrs.Converter()
     for scalar in (str, int, bool, date):
         converter.register_structure_hook(scalar, _passthrough)
+    # An enumeration of texts (Role) is an enumeration first: more specific than str for dispatch.
+    converter.register_structure_hook(enum.StrEnum, _structure_enum)
     converter.register_structure_hook(float, _structure_float)
     converter.register_structure_hook(timedelta, _parsed_from_text(parse_duration))
     converter.register_structure_hook(BusinessDays, _parsed_from_text(parse_business_days))

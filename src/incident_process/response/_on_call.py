@@ -25,6 +25,7 @@ import attrs
 from incident_process.errors import PlaybookError
 from incident_process.lifecycle import Incident, Obligation, obligations
 from incident_process.policy import DEFAULT_POLICY, Policy, ReadinessItem
+from incident_process.timing._calendar import resolve_zone
 from incident_process.timing._moments import aware
 from incident_process.vocabulary import ObligationStatus, Phase, Role, Severity
 
@@ -231,14 +232,16 @@ def hand_off(  # noqa: PLR0913 - the hand-off's own fields
     to_person: str,
     at: datetime,
     notes: Mapping[str, str] | None = None,
-    policy: Policy = DEFAULT_POLICY,
+    policy: Policy | None = None,
 ) -> ShiftHandoff:
     """The shift hand-off from *from_person* to *to_person* at *at*: every open incident with its context.
 
     Every incident is taken as its events up to *at* make it (its phase, its
     roles, what it owes). *notes* are the outgoing person's notes, by
     incident id. Duties late at *at* are listed as late, the rest of what is
-    owed as next steps. The channel is the policy's ``on_call.handoff_channel``.
+    owed as next steps. The channel is the policy's ``on_call.handoff_channel``;
+    the policy is the incidents' own unless *policy* says otherwise, and
+    every time is shown in its zone.
 
     Raises:
         PlaybookError: for a naive *at*, a missing or equal person, an item
@@ -276,11 +279,12 @@ def hand_off(  # noqa: PLR0913 - the hand-off's own fields
                 note=(notes or {}).get(incident.id, ""),
             )
         )
+    chosen = policy if policy is not None else (given[0].policy if given else DEFAULT_POLICY)
     return ShiftHandoff(
         from_person=from_person,
         to_person=to_person,
-        at=at,
-        channel=policy.on_call.handoff_channel,
+        at=at.astimezone(resolve_zone(chosen.zone)),
+        channel=chosen.on_call.handoff_channel,
         entries=tuple(entries),
         not_carried=tuple(incident.id for incident in given if incident.phase in _ENDED),
     )
