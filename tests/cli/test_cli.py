@@ -218,3 +218,10 @@ def test_lint_external_reads_standard_input():
         timeout=60,
     )
     assert (result.returncode, result.stdout) == (0, "<stdin>: clean\n")
+
+
+def test_demo_shows_every_time_in_the_policys_zone(files):
+    """Who held which role, in the policy's zone (Berlin) as the rest of the walk-through."""
+    result = run("demo", "--policy", files["good"])
+    roles = result.stdout.split("Who held which role:\n", 1)[1].split("\n\n", 1)[0]
+    assert roles.splitlines()[0] == "- incident_commander: ana from Sun 09:04 to Wed 09:30"

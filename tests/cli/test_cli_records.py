@@ -166,7 +166,7 @@ def test_render_update_fills_facts_from_the_record_and_fields_from_the_command_l
     assert result.returncode == 0, result.stderr
     assert "Status: Identified" in result.stdout
     assert "What we know: Checkout fails for EU cards" in result.stdout
-    assert "Next update: 2026-08-18 13:05 EDT" in result.stdout
+    assert "Next update: none, the incident is resolved" in result.stdout  # no update is owed any more
 
 
 def test_render_names_the_missing_fields_and_how_to_pass_them():

@@ -325,3 +325,33 @@ def test_the_resolution_takes_the_root_cause_and_impact_the_events_hold():
     assert render_resolution(incident, format="text", fix_applied="Rolled back") == RESOLUTION
     with pytest.raises(MessageError, match="missing fields fix_applied"):
         render_resolution(incident)
+
+
+# --- the update's facts (issue 17's bugs) -----------------------------------------------------
+
+
+def test_the_update_counts_internal_updates_only():
+    """A status-page update is not the internal "Update #n": the number is the obligations' own."""
+    incident = declared().start_response(at=at(5))
+    incident = incident.post_update(at=at(9), status="investigating", audience="status_page")
+    incident = incident.post_update(at=at(12), status="identified")
+    text = render_update(incident, format="text", what_we_know="x", what_we_are_doing="y")
+    assert text.startswith("[2026-03-08 09:12 UTC] Update #1\nStatus: Identified")
+    duties = [duty.id for duty in incident.obligations(at(13)) if duty.met_at == at(12)]
+    assert duties == ["internal_update:1"]
+
+
+def test_a_resolved_incident_owes_no_next_update():
+    """After resolve, the update says no update is owed rather than a time."""
+    text = render_update(resolved(), format="text", what_we_know="x", what_we_are_doing="y")
+    assert text.endswith("Next update: none, the incident is resolved")
+
+
+def test_an_update_before_any_update_says_so():
+    """Before any update: not a list of missing fields, but that no update was posted yet."""
+    with pytest.raises(MessageError, match="no update has been posted yet"):
+        render_update(declared(), what_we_know="x", what_we_are_doing="y")
+    from incident_process.integrations import slack_message
+
+    with pytest.raises(MessageError, match="no update has been posted yet"):
+        slack_message("update", declared(), what_we_know="x", what_we_are_doing="y")

@@ -618,3 +618,14 @@ def test_replay_refuses_a_repeated_key():
         ReplayError, match=r"events\[2\]: idempotency key 'k' was already used by events\[1\]"
     ):
         Incident.from_events((*detected().events, first, second))
+
+
+def test_a_role_is_found_by_its_value_too():
+    """role_holders() answers for "incident_commander" as for Role.INCIDENT_COMMANDER."""
+    incident = declared()
+    assert incident.role_holders()["incident_commander"] == "ana"
+    assert incident.role_holders().get(Role.INCIDENT_COMMANDER) == incident.role_holders().get(
+        "incident_commander"
+    )
+    assert incident.role_holders().get("scribe") is None
+    assert Role.SCRIBE == "scribe"

@@ -572,3 +572,24 @@ def test_the_policy_tables_show_the_playbook():
     assert "Options are compared by data, reversibility, risk, speed, in that order." in text
     assert "- Access: Status page admin access" in text
     assert "- Shift hand-off in `#oncall-handoff`" in text
+
+
+def test_a_hand_off_is_in_its_incidents_policy_and_zone():
+    """The incidents' own policy (channel, zone) unless one is given; the header in the policy's zone."""
+    import attrs
+
+    from incident_process import DEFAULT_POLICY
+
+    berlin = attrs.evolve(
+        DEFAULT_POLICY,
+        zone="Europe/Berlin",
+        on_call=attrs.evolve(DEFAULT_POLICY.on_call, handoff_channel="#schichtwechsel"),
+    )
+    incident = Incident.detect(id="INC-7", title="x", source="automated_alert", at=T0, policy=berlin)
+    incident = incident.declare(at=T0 + minutes(2), by="ana", declarer_role="on_call_engineer", severity=2)
+    handoff = hand_off([incident], from_person="ana", to_person="bo", at=T0 + minutes(60))
+    assert handoff.channel == "#schichtwechsel"
+    assert handoff.render().splitlines()[0] == "Shift hand-off 2026-08-18 15:00 CEST: ana to bo"
+    assert hand_off([incident], from_person="ana", to_person="bo", at=T0, policy=DEFAULT_POLICY).channel == (
+        "#oncall-handoff"
+    )

@@ -296,9 +296,12 @@ def demo_text(policy: Policy) -> str:
     incident, story = example_incident(policy)
     parts += ["", f"## An incident, step by step: {incident.id} ({incident.title})", "", *story, ""]
     parts.append("Who held which role:")
+    zone = ZoneInfo(policy.zone)  # the policy's zone, as every other time of the demonstration
     for tenure in incident.role_tenures():
-        until = f" to {tenure.until:%a %H:%M}" if tenure.until else ""
-        parts.append(f"- {tenure.role.value}: {tenure.person} from {tenure.since:%a %H:%M}{until}")
+        until = f" to {tenure.until.astimezone(zone):%a %H:%M}" if tenure.until else ""
+        parts.append(
+            f"- {tenure.role.value}: {tenure.person} from {tenure.since.astimezone(zone):%a %H:%M}{until}"
+        )
     declared = Incident.from_events(incident.events[:5], policy=policy)
     parts += [
         "",

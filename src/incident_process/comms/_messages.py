@@ -37,7 +37,7 @@ from incident_process.events import MilestoneRecorded, Reopened, UpdatePosted
 from incident_process.timing import describe_duration
 from incident_process.timing._calendar import resolve_zone
 from incident_process.timing._moments import aware, utc
-from incident_process.vocabulary import DetectionSource, Milestone, Phase, Role
+from incident_process.vocabulary import Audience, DetectionSource, Milestone, Phase, Role
 
 if TYPE_CHECKING:
     from incident_process.lifecycle import Incident
@@ -322,20 +322,34 @@ def render_update(
 ) -> str:
     """The guide's "Update template", for the incident's latest update.
 
-    ``time`` is the given ``at`` (a datetime) or the latest update's time,
-    ``number`` counts the updates posted so far, ``status`` is the latest
-    update's status, and ``next_update`` is ``time`` plus the severity's
-    cadence; all in the policy's zone. ``what_we_know`` and
+    The guide's update is the internal one ("Internal Communication"):
+    ``time`` is the given ``at`` (a datetime) or the latest internal
+    update's time, ``number`` counts the internal updates posted so far (as
+    the obligations number them: ``update 2`` is the second), ``status`` is
+    the latest internal update's status, and ``next_update`` is ``time``
+    plus the severity's cadence, or none once the incident is resolved (no
+    update is owed then); all in the policy's zone. ``what_we_know`` and
     ``what_we_are_doing`` must be given.
 
     Raises:
-        MessageError: naming every missing or unknown field, or a bad format.
+        MessageError: naming every missing or unknown field, or a bad
+            format; before any internal update, saying so.
     """
     at = fields.pop("at", None)
     if at is not None:
         aware(at, "at", MessageError)
-    updates = [event for event in incident.timeline if isinstance(event, UpdatePosted)]
+    updates = [
+        event
+        for event in incident.timeline
+        if isinstance(event, UpdatePosted) and event.audience is Audience.INTERNAL
+    ]
     latest = updates[-1] if updates else None
+    if latest is None and not {"number", "status"} <= fields.keys():
+        msg = (
+            "update: no update has been posted yet: the message is the latest update's, so post one "
+            "(post_update) first, or give number and status"
+        )
+        raise MessageError(msg)
     moment = at if isinstance(at, datetime) else (latest.at if latest is not None else None)
     severity = incident.severity
     defaults: dict[str, object] = {
@@ -344,7 +358,9 @@ def render_update(
     }
     if moment is not None:
         defaults["time"] = _local(moment, incident)
-        if severity is not None:
+        if incident.phase not in {Phase.DECLARED, Phase.RESPONDING}:
+            defaults["next_update"] = "none, the incident is resolved"
+        elif severity is not None:
             cadence = incident.policy.communication.update_cadence[severity]
             defaults["next_update"] = _local(utc(moment) + cadence, incident)
     return _render("update", format, defaults, fields, templates)
