@@ -48,7 +48,7 @@ import uuid
 from _report import best, run
 from incident_process import Incident, encode_event
 from incident_process.store import OPEN_PHASES, open_store
-from incident_process.store._sql import chain_start, chained, digest
+from incident_process.store._chain import chain_start, chained, digest
 
 T0 = dt.datetime(2026, 3, 8, 9, 0, tzinfo=dt.UTC)
 SAVES = 300

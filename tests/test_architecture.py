@@ -246,6 +246,10 @@ LONG_MODULES = {
         "the Incident value: what its events add up to, and its commands (one keyword signature over one "
         "runner each), which callers read as one class"
     ),
+    "incident_process.store._sql": (
+        "SqlStore: one class, every operation of the store in SQL over the transactions, digests and "
+        "decoded-event cache they share"
+    ),
 }
 
 

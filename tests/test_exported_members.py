@@ -9,6 +9,7 @@ import subprocess
 import sys
 from importlib.metadata import version
 
+import attrs
 import pytest
 
 import incident_process
@@ -75,6 +76,8 @@ CONTRACT = {
     # issue 15, "History that holds"
     "encode_event": "lifecycle",
     "decode_event": "lifecycle",
+    # issue 17, "What a bot needs next"
+    "upcoming": "lifecycle",
 }
 
 #: Added to the top level after the namespaces were cut (issue 14), when it had 64 names: names
@@ -86,12 +89,21 @@ ADDED_SINCE_NAMESPACES = {
     "StoreError",
     "UnknownIncidentError",
     "store",
+    "upcoming",
+    "SignatureError",
 }
 
 #: Names of namespaces that issues pinned there ("keep them exactly"), by namespace.
 PINNED_IN_NAMESPACES = {
     # issue 16, "A real incident store"
     "incident_process.store": ("SQLiteStore", "PostgresStore", "ConflictError"),
+}
+
+#: Members of classes that issues pinned ("keep them exactly"): class, then its members.
+PINNED_MEMBERS = {
+    # issue 17, "What a bot needs next"
+    ("incident_process", "Incident"): ("next_change", "reminders", "may_resolve_at"),
+    ("incident_process", "Obligation"): ("id",),
 }
 
 #: What the top level holds beside the contract: the core a newcomer needs and the namespaces.
@@ -176,6 +188,16 @@ def test_every_name_pinned_in_a_namespace_is_there(namespace, name):
     module = importlib.import_module(namespace)
     assert name in module.__all__
     assert getattr(module, name) is not None
+
+
+@pytest.mark.parametrize(
+    ("owner", "member"), [(owner, member) for owner, members in PINNED_MEMBERS.items() for member in members]
+)
+def test_every_pinned_member_is_there(owner, member):
+    """A member an issue pinned (``Incident.next_change``, ``Obligation.id``) exists under its name."""
+    module, name = owner
+    cls = getattr(importlib.import_module(module), name)
+    assert hasattr(cls, member) or member in attrs.fields_dict(cls)
 
 
 def test_the_stores_conflict_error_is_the_libraries_error():

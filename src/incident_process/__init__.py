@@ -56,6 +56,7 @@ from .errors import (
     ReviewError,
     SampleError,
     SeverityError,
+    SignatureError,
     StoreError,
     UnknownIncidentError,
     UnknownMetricError,
@@ -86,6 +87,7 @@ if TYPE_CHECKING:
         encode_event,
         load_record,
         loads_record,
+        upcoming,
     )
     from .postincident import parse_action_items, quarterly_review, render_postmortem, validate_postmortem
 
@@ -120,6 +122,7 @@ __all__ = [
     "SampleError",
     "Severity",
     "SeverityError",
+    "SignatureError",
     "StoreError",
     "UnknownIncidentError",
     "UnknownMetricError",
@@ -158,6 +161,7 @@ __all__ = [
     "store",
     "sustained_breaches",
     "timing",
+    "upcoming",
     "validate_postmortem",
     "vocabulary",
 ]
@@ -186,6 +190,7 @@ _LAZY: Final[dict[str, tuple[str, ...]]] = {
         "decode_event",
         "dump_record",
         "encode_event",
+        "upcoming",
         "load_record",
         "loads_record",
     ),

@@ -11,8 +11,10 @@ with one ``except`` clause. Errors about a bad *value* also derive from
     ├── RecordError          (also ValueError) an incident record cannot be read:
     │                        ``.problems`` lists every problem with its JSON path
     ├── PayloadError         (also ValueError) a webhook or API payload of another
-    │                        tool cannot be read: ``.problems`` lists every
-    │                        problem with its JSON path
+    │   │                    tool cannot be read: ``.problems`` lists every
+    │   │                    problem with its JSON path
+    │   └── SignatureError   a request's signature is missing, stale (a
+    │                        replay) or wrong: answer 401, not 400
     ├── ExternalTextError    (also ValueError) text for customers breaks the
     │                        guide's rules: ``.findings`` lists them by field
     ├── SeverityError        (also ValueError) not a severity, or no severity
@@ -77,6 +79,7 @@ __all__ = [
     "ReviewError",
     "SampleError",
     "SeverityError",
+    "SignatureError",
     "StoreError",
     "UnknownIncidentError",
     "UnknownMetricError",
@@ -166,6 +169,15 @@ class PayloadError(_ProblemsError):
     """
 
     _what = "payload"
+
+
+class SignatureError(PayloadError):
+    """A signed request (Slack's) is not what its sender signed, or was signed too long ago.
+
+    ``.problems`` names the header at fault (``X-Slack-Signature``,
+    ``X-Slack-Request-Timestamp``). A service answers it with 401: the
+    request is not from whom it says.
+    """
 
 
 class ExternalTextError(IncidentProcessError, ValueError):

@@ -21,7 +21,7 @@ T0 = datetime(2026, 3, 8, 9, 0, tzinfo=UTC)
 
 def test_every_event_type_has_a_kind_and_a_command():
     """Record names are unique, and every command but detect is a lifecycle transition."""
-    assert len(EVENT_TYPES) == 23
+    assert len(EVENT_TYPES) == 24
     commands = {command for _, command in TRANSITIONS}
     for kind, event_type in EVENT_TYPES.items():
         assert event_type.kind == kind

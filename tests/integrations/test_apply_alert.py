@@ -1,5 +1,6 @@
 """apply_alert: every row of its table, and webhooks delivered again or out of order."""
 
+import hashlib
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -9,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from payload_examples import POLICY, T0, alertmanager, alertmanager_alert, pagerduty
 
-from incident_process import DEFAULT_POLICY, DetectionError, Incident
-from incident_process.events import Acknowledged, Detected
+from incident_process import DEFAULT_POLICY, DetectionError
+from incident_process.events import Acknowledged, AlertLinked, Detected
 from incident_process.integrations import apply_alert, parse_alertmanager, parse_pagerduty
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "integrations"
@@ -31,16 +32,33 @@ def test_a_firing_alert_detects_a_new_incident():
     assert "detected INC-1" in applied.reason
 
 
-def test_a_firing_alert_for_a_detected_incident_changes_nothing():
-    """Another firing alert for an incident already detected changes nothing, and says so."""
+def test_the_same_firing_alert_again_changes_nothing():
+    """The firing alert that detected the incident, delivered again, changes nothing, and says so."""
+    [alert] = parse_alertmanager(alertmanager(alertmanager_alert()))
+    incident = apply_alert(alert, id="INC-1").incident
+    applied = apply_alert(alert, incident)
+    assert applied.incident is incident
+    assert not applied.changed
+    assert applied.reason == f"INC-1 already has the firing alert {alert.identity!r}; it adds nothing"
+
+
+def test_another_alert_of_the_group_is_linked_once():
+    """A second alert of the group is linked (its fingerprint recorded); delivered again, nothing."""
     first, second = parse_alertmanager(
         alertmanager(alertmanager_alert(), alertmanager_alert(fingerprint="0123456789abcdef"))
     )
     incident = apply_alert(first, id="INC-1").incident
     applied = apply_alert(second, incident)
-    assert applied.incident is incident
-    assert not applied.changed
-    assert "already detected" in applied.reason
+    [linked] = applied.events
+    assert isinstance(linked, AlertLinked)
+    assert (linked.origin, linked.at, linked.started_at) == (
+        "alertmanager",
+        second.started_at,
+        second.started_at,
+    )
+    assert ("alertmanager.fingerprint", "0123456789abcdef") in applied.incident.references
+    assert applied.reason == f"linked alertmanager alert {second.identity!r} to INC-1"
+    assert apply_alert(second, applied.incident).incident is applied.incident
 
 
 def test_an_acknowledgement_acknowledges_the_incident():
@@ -88,11 +106,12 @@ def test_a_second_acknowledgement_changes_nothing():
 
 def test_an_acknowledgement_that_arrives_late_is_recorded_when_it_happened():
     """Webhooks come at least once and in any order: a late acknowledgement keeps its time."""
-    incident = Incident.detect(id="INC-1", title="x", source="automated_alert", at=T0)
+    created = "2026-08-18T12:00:00Z"
+    incident = apply_alert(parse_pagerduty(pagerduty("triggered", created_at=created)), id="INC-1").incident
     incident = incident.declare(
         at=T0 + timedelta(minutes=5), by="ana", declarer_role="on_call_engineer", severity=2
     )
-    ack = parse_pagerduty(pagerduty("acknowledged", occurred=T0 + timedelta(minutes=1)))
+    ack = parse_pagerduty(pagerduty("acknowledged", created_at=created, occurred=T0 + timedelta(minutes=1)))
     applied = apply_alert(ack, incident)
     assert applied.changed
     assert applied.incident.acknowledged_at == T0 + timedelta(minutes=1)
@@ -102,8 +121,9 @@ def test_an_acknowledgement_that_arrives_late_is_recorded_when_it_happened():
 
 def test_a_webhook_the_lifecycle_refuses_changes_nothing_and_says_why():
     """A refused command is reported, not raised: an acknowledgement before the detection."""
-    incident = Incident.detect(id="INC-1", title="x", source="automated_alert", at=T0)
-    ack = parse_pagerduty(pagerduty("acknowledged", occurred=T0 - timedelta(minutes=1)))
+    created = "2026-08-18T12:00:00Z"
+    incident = apply_alert(parse_pagerduty(pagerduty("triggered", created_at=created)), id="INC-1").incident
+    ack = parse_pagerduty(pagerduty("acknowledged", created_at=created, occurred=T0 - timedelta(minutes=1)))
     applied = apply_alert(ack, incident)
     assert applied.incident is incident
     assert not applied.changed
@@ -134,18 +154,16 @@ def test_a_resolved_alert_records_that_the_errors_stopped_and_never_resolves():
     assert resolved_incident.events[-1].last_error_at == T0 + timedelta(minutes=40)
 
 
-def test_a_resolved_alert_without_an_incident_detects_it_at_its_start():
-    """A resolved alert with no incident detects it at the alert's start; the late firing one is the same."""
+def test_a_resolved_alert_without_an_incident_is_not_a_new_incident():
+    """A resolved alert for an incident never seen firing makes none, and says so; no id is needed."""
     [alert] = parse_alertmanager(
         alertmanager(alertmanager_alert(status="resolved", endsAt="2026-08-18T12:40:00Z"), status="resolved")
     )
-    applied = apply_alert(alert, id="INC-1")
-    detected, stopped = applied.events
-    assert detected.at == alert.started_at
-    assert stopped.at == alert.ended_at
-    # and the firing webhook arriving after it is the same detection
-    [firing] = parse_alertmanager(alertmanager(alertmanager_alert()))
-    assert apply_alert(firing, applied.incident).incident is applied.incident
+    for applied in (apply_alert(alert, id="INC-1"), apply_alert(alert)):
+        assert applied.incident is None
+        assert not applied.changed
+        assert "is not a new incident" in applied.reason
+        assert applied.suggestion is None
 
 
 def test_no_incident_and_no_id_is_refused():
@@ -227,9 +245,12 @@ def test_the_detection_keeps_the_alerts_labels_and_references():
     alert = parse_alertmanager(FIXTURES.joinpath("alertmanager-v4.json").read_bytes())[0]
     detected = apply_alert(alert, id="INC-1").incident.detection
     assert detected.labels == alert.labels
+    group_key = '{}:{alertname="DiskRunningFull"}'
     assert dict(detected.references) == {
         "alertmanager.fingerprint": alert.identity.partition("@")[0],
-        "alertmanager.group_key": '{}:{alertname="DiskRunningFull"}',
+        "alertmanager.group_key": group_key,
+        # what Alertmanager's PagerDuty receiver sends as the dedup key for this group
+        "pagerduty.incident_key": hashlib.sha256(group_key.encode()).hexdigest(),
     }
     paged = parse_pagerduty(FIXTURES.joinpath("pagerduty-v3-incident-triggered.json").read_bytes())
     references = dict(apply_alert(paged, id="INC-2").incident.detection.references)

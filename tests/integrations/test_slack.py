@@ -13,7 +13,7 @@ from incident_process.integrations import SLACK_LIMITS, slack_message
 
 
 def _texts(message):
-    return [block["text"] for block in message["blocks"]]
+    return [block["text"] for block in message["blocks"] if block["type"] != "actions"]
 
 
 def test_a_declaration_as_blocks_is_the_guide_line_by_line():
@@ -27,7 +27,7 @@ def test_a_declaration_as_blocks_is_the_guide_line_by_line():
         "Current status: Investigation",
         "Incident commander: @ana",
     ]
-    assert [block["type"] for block in message["blocks"]] == ["header"] + ["section"] * 5
+    assert [block["type"] for block in message["blocks"]] == ["header"] + ["section"] * 5 + ["actions"]
     assert message["text"].startswith("INCIDENT DECLARED - SEV2\nIssue: Checkout errors\n")
 
 
@@ -100,7 +100,8 @@ def test_any_block_kit_payload_stays_within_the_limits_and_keeps_typed_text_plai
     message = slack_message("declaration", declared(title=title), impact=impact)
     blocks = message["blocks"]
     assert 1 <= len(blocks) <= SLACK_LIMITS["blocks"]
-    for block in blocks:
+    assert blocks[-1]["type"] == "actions"
+    for block in blocks[:-1]:
         text = block["text"]
         assert text["type"] == "plain_text"
         assert text["emoji"] is False

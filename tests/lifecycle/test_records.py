@@ -111,10 +111,18 @@ def complete_incident():
 
 
 def dismissed_incident():
-    """An incident escalated while unacknowledged, then dismissed as a duplicate of another."""
+    """An incident escalated while unacknowledged, seen by PagerDuty too, then dismissed as a duplicate."""
     start = datetime(2026, 3, 8, 1, 59, tzinfo=NEW_YORK)
     incident = Incident.detect(id="INC-10", title="Dup", source="automated_alert", at=start, policy=NY_POLICY)
     incident = incident.escalate(at=start + timedelta(minutes=1), by="pager", reason="not acknowledged")
+    incident = incident.link_alert(
+        at=start + timedelta(minutes=1.5),
+        origin="pagerduty",
+        title="Dup 5xx",
+        started_at=start + timedelta(seconds=30),
+        labels={"service": "Checkout"},
+        references={"pagerduty.incident": "Q1"},
+    )
     return incident.dismiss(
         at=start + timedelta(minutes=2), reason=DismissalReason.DUPLICATE, duplicate_of="INC-9", note="same"
     )
@@ -233,7 +241,7 @@ def test_the_two_incidents_cover_every_event_type():
     """The round-trip test above really covers every event type."""
     kinds = {event.kind for event in complete_incident().events + dismissed_incident().events}
     assert set(EVENT_TYPES) == kinds
-    assert len(kinds) == 23
+    assert len(kinds) == 24
 
 
 def test_the_format():

@@ -3,6 +3,7 @@
 Every test runs on a SQLite file and on a real PostgreSQL server.
 """
 
+import hashlib
 import json
 import os
 import random
@@ -95,6 +96,44 @@ def test_a_webhook_delivered_to_two_processes_is_one_incident_of_one_event(store
         incidents = list(store.incidents())
     assert len(incidents) == 1
     assert incidents[0].version == 1
+
+
+def _page_file(tmp_path, group_key="{}:{}"):
+    """The PagerDuty webhook of the page Alertmanager's PagerDuty receiver sent for the same group."""
+    incident = {
+        "id": "Q2XK8A1F9Y",
+        "type": "incident",
+        "title": "[FIRING:1] HighErrorRate",
+        "created_at": "2026-08-18T12:00:40Z",
+        "urgency": "high",
+        "incident_key": hashlib.sha256(group_key.encode()).hexdigest(),
+        "service": {"id": "PCHKOUT", "type": "service_reference", "summary": "Checkout"},
+    }
+    event = {
+        "id": "01DEN8ZQ6B3ZX4EKM1K6DQ0FVE",
+        "event_type": "incident.triggered",
+        "occurred_at": "2026-08-18T12:00:40Z",
+        "data": incident,
+    }
+    path = tmp_path / "page.json"
+    path.write_text(json.dumps({"event": event}))
+    return path
+
+
+def test_alertmanager_and_pagerduty_at_once_on_four_replicas_make_one_incident(store_url, tmp_path):
+    """Both tools' webhooks for one problem, each sent to two replicas at once: one incident, both kept."""
+    alert, page = _webhook_file(tmp_path), _page_file(tmp_path)
+    outputs = run_workers(
+        ("webhook", store_url, alert, "INC-A"),
+        ("webhook", store_url, page, "INC-B"),
+        ("webhook", store_url, alert, "INC-C"),
+        ("webhook", store_url, page, "INC-D"),
+    )
+    assert len({output.strip() for output in outputs}) == 1
+    with opened(store_url) as store:
+        [incident] = list(store.incidents())
+    assert sorted(event.kind for event in incident.events) == ["alert_linked", "detected"]
+    assert {"alertmanager.fingerprint", "pagerduty.incident"} <= {name for name, _ in incident.references}
 
 
 def test_a_writer_killed_in_the_middle_of_a_save_leaves_all_or_nothing(store_url):

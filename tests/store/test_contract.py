@@ -9,6 +9,7 @@ from store_examples import T0, at, detected, opened, responding
 
 from incident_process import DEFAULT_POLICY, Incident, Phase, encode_event, loads_policy
 from incident_process.errors import IncidentProcessError
+from incident_process.integrations import Alert, AlertStatus, apply_alert, correlate
 from incident_process.store import (
     OPEN_PHASES,
     SCHEMA_VERSION,
@@ -19,8 +20,8 @@ from incident_process.store import (
     UnknownIncidentError,
     open_store,
 )
+from incident_process.store._chain import chain_start, chained, digest
 from incident_process.store._schema import MIGRATIONS
-from incident_process.store._sql import chain_start, chained, digest
 
 # --- add and get ---------------------------------------------------------------------------
 
@@ -244,6 +245,102 @@ def test_find_returns_the_latest_incident_of_a_reference(store):
         store.find("")
 
 
+def _alert(*, minutes=0, endpoint="checkout", references=None, status=AlertStatus.FIRING):
+    """An alert as a webhook reader gives it, from another tool than the detection's."""
+    return Alert(
+        origin="pagerduty",
+        identity=f"P{minutes}{endpoint}",
+        key=f"pagerduty:P{minutes}{endpoint}:{status.value}",
+        status=status,
+        title="Checkout errors",
+        started_at=at(minutes),
+        at=at(minutes),
+        ended_at=at(minutes) if status is AlertStatus.RESOLVED else None,
+        labels=(("endpoint", endpoint),),
+        references=tuple(sorted((references or {"pagerduty.incident": f"P{minutes}{endpoint}"}).items())),
+        endpoint=endpoint,
+    )
+
+
+def test_find_an_alert_by_a_linked_reference(store):
+    """A linked alert's references are indexed on save: the tool's next webhook finds the incident."""
+    incident = store.add(
+        Incident.detect(
+            id="INC-1", title="Checkout", source="customer_reports", at=T0, labels={"endpoint": "checkout"}
+        )
+    )
+    page = _alert(minutes=2)
+    assert store.find(page) == incident  # by the endpoint, within the window
+    linked = store.save(apply_alert(page, incident).incident)
+    assert store.find("P2checkout") == linked
+    later = _alert(minutes=45, references={"pagerduty.incident": "P2checkout"})
+    assert store.find(later) == linked  # by reference, outside the label window
+
+
+def test_find_an_alert_by_labels_within_the_window_only(store):
+    """By labels: the incident detected within the rule's window; never one that is closed or dismissed."""
+    store.add(
+        detected("INC-1", minutes=0).link_alert(
+            at=at(1), origin="alertmanager", title="5xx", labels={"endpoint": "checkout"}
+        )
+    )
+    store.add(
+        detected("INC-2", minutes=10).link_alert(
+            at=at(11), origin="alertmanager", title="5xx", labels={"endpoint": "search"}
+        )
+    )
+    assert store.find(_alert(minutes=20)).id == "INC-1"
+    assert store.find(_alert(minutes=25, endpoint="search")).id == "INC-2"
+    assert store.find(_alert(minutes=31)) is None  # 31 minutes after INC-1's detection
+    store.save(store.get("INC-1").dismiss(at=at(5), reason="false_alarm"))
+    assert store.find(_alert(minutes=20)) is None
+    with pytest.raises(StoreError, match=r"find: expected a reference \(non-empty text\) or an Alert"):
+        store.find(42)
+
+
+def test_find_an_alert_agrees_with_correlate(store):
+    """The store's find of an alert is correlate over every stored incident."""
+    for index in range(6):
+        incident = detected(f"INC-{index}", minutes=index * 7, fingerprint=f"f{index % 3}")
+        incident = incident.link_alert(
+            at=at(index * 7), origin="alertmanager", title="x", labels={"endpoint": f"e{index % 2}"}
+        )
+        if index == 4:
+            incident = incident.dismiss(at=at(index * 7 + 1), reason="duplicate", duplicate_of="INC-1")
+        store.add(incident)
+    every = list(store.incidents())
+    for minutes in range(0, 60, 3):
+        for endpoint in ("e0", "e1", "e2"):
+            for references in (None, {"alertmanager.fingerprint": "f1"}):
+                alert = _alert(minutes=minutes, endpoint=endpoint, references=references)
+                assert store.find(alert) == correlate(alert, every, policy=store.policy)
+
+
+def test_apply_alert_detects_links_and_writes_nothing_for_a_repeat(store):
+    """store.apply_alert: detects, links another tool's alert; a repeat and a stray end write nothing."""
+    first = store.apply_alert(_alert(minutes=0), id="INC-1")
+    assert [event.kind for event in first.events] == ["detected"]
+    assert store.get("INC-1") == first.incident
+    other = _alert(minutes=3, references={"pagerduty.incident": "Q9"})
+    linked = store.apply_alert(other, id="INC-2")
+    assert (linked.incident.id, [event.kind for event in linked.events]) == ("INC-1", ["alert_linked"])
+    position = store.last_position()
+    assert not store.apply_alert(other, id="INC-3").changed
+    stray = _alert(minutes=90, endpoint="search", status=AlertStatus.RESOLVED)
+    assert store.apply_alert(stray, id="INC-4").incident is None
+    assert store.last_position() == position
+    assert [incident.id for incident in store.incidents()] == ["INC-1"]
+    with pytest.raises(StoreError, match="attempts: expected a whole number"):
+        store.apply_alert(other, id="INC-5", attempts=0)
+
+
+def test_apply_alert_with_the_id_of_another_incident_is_a_conflict(store):
+    """A new detection whose id is taken by an unrelated incident is refused, after the attempts."""
+    store.add(detected("INC-1", minutes=500))
+    with pytest.raises(ConflictError, match="exists already"):
+        store.apply_alert(_alert(minutes=0, endpoint="search"), id="INC-1", attempts=2)
+
+
 # --- the change feed ------------------------------------------------------------------------------
 
 
@@ -371,7 +468,7 @@ def test_a_store_of_an_older_layout_is_migrated_on_open(store_url):
         connection, _ = _raw(store_url)
         version = connection.execute("SELECT version FROM incident_process_schema").fetchone()[0]
         connection.close()
-        assert version == SCHEMA_VERSION == 2
+        assert version == SCHEMA_VERSION == 3
     finally:
         store.close()
 

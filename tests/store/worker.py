@@ -7,8 +7,8 @@ Commands:
     call (as a service stamps a request when it arrives) and the idempotency
     key ``TAG:n``.
 ``webhook WHERE PAYLOAD INCIDENT``
-    Apply an Alertmanager webhook (a file) as a bot does: find the incident
-    by the alert's fingerprint, else add a new one with the id *INCIDENT*;
+    Apply an Alertmanager or PagerDuty webhook (a file) as a bot does, with
+    the store's ``apply_alert`` (a new incident gets the id *INCIDENT*);
     print the incident's id.
 ``save-loop WHERE``
     Add incidents and save 2,000 events to each at once, for ever: killed in
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from store_examples import opened, responding
 
-from incident_process.integrations import apply_alert, parse_alertmanager
+from incident_process.integrations import parse_alertmanager, parse_pagerduty
 
 
 def updates(where, incident_id, count, tag):
@@ -42,15 +42,12 @@ def updates(where, incident_id, count, tag):
 
 
 def webhook(where, payload, incident_id):
+    body = Path(payload).read_bytes()
+    alerts = (parse_pagerduty(body),) if b'"event"' in body else parse_alertmanager(body)
     with opened(where) as store:
-        [alert] = parse_alertmanager(Path(payload).read_bytes())
-        fingerprint = dict(alert.references)["alertmanager.fingerprint"]
-        found = store.find(fingerprint)
-        if found is None:
-            incident = store.add(apply_alert(alert, id=incident_id).incident)
-        else:
-            incident = store.update(found.id, lambda i: apply_alert(alert, i).incident)
-        sys.stdout.write(f"{incident.id}\n")
+        for alert in alerts:
+            applied = store.apply_alert(alert, id=incident_id, attempts=100)
+            sys.stdout.write(f"{applied.incident.id}\n")
 
 
 def save_loop(where):

@@ -112,6 +112,30 @@ except ip.ExternalTextError as refused:
 except ip.PayloadError as unreadable:
     problems: tuple[ip.Problem, ...] = unreadable.problems
 
+# What a bot needs next: when to wake, what to remind, which incident an alert is about, Slack in.
+wake: datetime | None = incident.next_change(t0)
+duty_id: str = duties[0].id
+reminded: tuple[lifecycle.Reminder, ...] = incident.reminders(t0)
+people: tuple[str, ...] = reminded[0].people
+resolvable: datetime | None = incident.may_resolve_at()
+changes: list[lifecycle.Upcoming] = list(ip.upcoming([incident], t0, until=t0 + timedelta(hours=1)))
+about: ip.Incident | None = integrations.correlate(page, [incident], policy=our_policy)
+maybe: ip.Incident | None = applied.incident
+suggestion: str | None = applied.suggestion
+linked: ip.Incident = incident.link_alert(
+    at=t0, origin="pagerduty", title="5xx", references={"pagerduty.incident": "Q1"}
+)
+references: frozenset[tuple[str, str]] = linked.references
+rule_of: policy.Correlation = our_policy.integrations.correlation
+users: tuple[policy.SlackUser, ...] = our_policy.integrations.slack.users
+signed: datetime = integrations.verify_slack_request(b"", {}, signing_secret="s", now=t0)  # noqa: S106
+slash: integrations.SlackCommand = integrations.parse_slack_command("text=ack", at=signed, policy=our_policy)
+click: integrations.SlackCommand = integrations.parse_slack_action({"type": "block_actions"})
+after_click: ip.Incident = click.apply(incident, status="investigating", text="Looking.")
+with_buttons: dict[str, object] = integrations.slack_message(
+    "declaration", incident, buttons=False, impact="x"
+)
+
 findings: list[comms.Finding] = ip.lint_external("We are aware. Next update in 30 minutes.")
 message: str = ip.render_declaration(incident, format="markdown", impact="Checkout fails")
 

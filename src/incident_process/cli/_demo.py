@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import tempfile
 from collections.abc import Callable
@@ -11,7 +12,14 @@ from zoneinfo import ZoneInfo
 from incident_process.comms import channel_name, render_declaration, render_resolution
 from incident_process.detection import Impact, classify_severity
 from incident_process.errors import CommandRefusedError, ConflictError, ExternalTextError
-from incident_process.integrations import apply_alert, parse_alertmanager, slack_message, statuspage_incident
+from incident_process.integrations import (
+    apply_alert,
+    correlate,
+    parse_alertmanager,
+    parse_pagerduty,
+    slack_message,
+    statuspage_incident,
+)
 from incident_process.lifecycle import Incident, unmet_role_requirements
 from incident_process.policy import Policy, render_policy
 from incident_process.response import (
@@ -200,6 +208,10 @@ def _playbook(incident: Incident, policy: Policy) -> list[str]:
     return lines
 
 
+#: The Alertmanager group of the demonstration's alert (the root route, grouped by alert name).
+_GROUP_KEY = '{}:{alertname="HighErrorRate"}'
+
+
 def _webhook(start: datetime) -> dict[str, object]:
     """An Alertmanager webhook (version 4) for the checkout alert, as Alertmanager would post it."""
     stamp = f"{start.astimezone(UTC):%Y-%m-%dT%H:%M:%S}.201842187Z"
@@ -212,7 +224,37 @@ def _webhook(start: datetime) -> dict[str, object]:
         "generatorURL": "http://prometheus.corp.example.com:9090/graph?g0.expr=checkout_error_ratio",
         "fingerprint": "b6a9c2f1d7e03f48",
     }
-    return {"version": "4", "status": "firing", "receiver": "incident-bot", "alerts": [alert]}
+    return {
+        "version": "4",
+        "status": "firing",
+        "receiver": "incident-bot",
+        "groupKey": _GROUP_KEY,
+        "alerts": [alert],
+    }
+
+
+def _page(start: datetime, group_key: str) -> dict[str, object]:
+    """The PagerDuty V3 webhook for the page Alertmanager's PagerDuty receiver sent for the same group."""
+    stamp = f"{start.astimezone(UTC):%Y-%m-%dT%H:%M:%S}Z"
+    service = {"id": "PCHKOUT", "type": "service_reference", "summary": "Checkout"}
+    incident = {
+        "id": "Q2XK8A1F9Y",
+        "type": "incident",
+        "title": "[FIRING:1] HighErrorRate",
+        "created_at": stamp,
+        "urgency": "high",
+        "incident_key": hashlib.sha256(group_key.encode()).hexdigest(),
+        "service": service,
+        "html_url": "https://example.pagerduty.com/incidents/Q2XK8A1F9Y",
+    }
+    event = {
+        "id": "01DEN8ZQ6B3ZX4EKM1K6DQ0FVE",
+        "event_type": "incident.triggered",
+        "resource_type": "incident",
+        "occurred_at": stamp,
+        "data": incident,
+    }
+    return {"event": event}
 
 
 def _integrations(policy: Policy) -> list[str]:
@@ -221,16 +263,23 @@ def _integrations(policy: Policy) -> list[str]:
     body = json.dumps(_webhook(start))
     [alert] = parse_alertmanager(body, policy=policy)
     applied = apply_alert(alert, id="INC-2026-0043", policy=policy)
-    again = apply_alert(parse_alertmanager(body, policy=policy)[0], applied.incident)
+    detected = applied.incident
+    assert detected is not None  # noqa: S101 - a firing alert detects
+    again = apply_alert(parse_alertmanager(body, policy=policy)[0], detected)
+    page = parse_pagerduty(json.dumps(_page(start + timedelta(seconds=40), _GROUP_KEY)))
+    found = correlate(page, [detected])
+    linked = apply_alert(page, found, id="INC-2026-0044")
+    assert linked.incident is not None  # noqa: S101 - a firing alert detects or links
     lines = [
         "",
         "## From an alert to the status page",
         "",
         f"- Alertmanager posts {alert.name} for endpoint {alert.endpoint!r} (metric {alert.metric!r}):",
         f"  {applied.reason}.",
-        f"- the same webhook again: {again.reason}; unchanged: {again.incident is applied.incident}.",
+        f"- the same webhook again: {again.reason}; unchanged: {again.incident is detected}.",
+        f"- PagerDuty pages for the same group (its incident key is the group's): {linked.reason}.",
     ]
-    incident = applied.incident.declare(
+    incident = linked.incident.declare(
         at=start + timedelta(minutes=4),
         by="ana",
         declarer_role="on_call_engineer",
@@ -274,6 +323,7 @@ def _integrations(policy: Policy) -> list[str]:
         parse_alertmanager(json.dumps(ended), policy=policy)[0],
         incident.start_response(at=start + timedelta(minutes=5)),
     )
+    assert stopped.incident is not None  # noqa: S101 - the alert's incident
     resolved = stopped.incident.resolve(at=start + timedelta(minutes=47))
     assert resolved.errors_stopped_at is not None  # noqa: S101 - recorded just above
     quiet_from = resolved.errors_stopped_at.astimezone(ZoneInfo(policy.zone))

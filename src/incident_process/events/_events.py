@@ -44,6 +44,7 @@ __all__ = [
     "ActionItemAdded",
     "ActionItemCompleted",
     "ActionTaken",
+    "AlertLinked",
     "ChannelArchived",
     "ChecklistStepCompleted",
     "Closed",
@@ -151,6 +152,49 @@ class Detected(Event):
     def label(self, name: str) -> str | None:
         """The value of the label *name*, if the source gave it."""
         return dict(self.labels).get(name)
+
+
+@attrs.frozen(kw_only=True)
+class AlertLinked(Event):
+    """Another alert about the incident's problem: a second tool saw it, or the first one again.
+
+    Guide, "1. Detection": monitoring, customer reports and engineers all
+    detect; one problem seen by Alertmanager and by PagerDuty is one
+    incident, with both sources recorded. The policy's
+    ``integrations.correlation`` says when an alert belongs to an open
+    incident (:func:`~incident_process.integrations.correlate`).
+
+    The event's ``at`` is when the alert was linked: its start, or the
+    incident's detection when the alert started earlier (a history starts
+    at its detection); ``started_at`` keeps the alert's own start.
+
+    Attributes:
+        origin: The tool that sent the alert (``"pagerduty"``).
+        title: What the alert says.
+        started_at: When the alert started; ``None``: at ``at``.
+        labels: The alert's labels, as sorted ``(name, value)`` pairs.
+        references: The tool's own identifiers, as sorted ``(name, value)``
+            pairs; a later webhook of that tool is matched on them.
+    """
+
+    command: ClassVar[str] = "link_alert"
+    kind: ClassVar[str] = "alert_linked"
+
+    origin: str
+    title: str
+    started_at: datetime | None = None
+    labels: Pairs = attrs.field(default=(), converter=pairs)
+    references: Pairs = attrs.field(default=(), converter=pairs)
+
+    def _check(self, fields: _Fields) -> None:
+        if self.started_at is not None:
+            fields.moment("started_at", self.started_at)
+            if is_aware(self.started_at) and is_aware(self.at) and utc(self.started_at) > utc(self.at):
+                fields.fail("started_at", "is after the link (at)")
+        fields.text("origin", self.origin)
+        fields.text("title", self.title)
+        fields.pairs("labels", self.labels)
+        fields.pairs("references", self.references)
 
 
 @attrs.frozen(kw_only=True)
@@ -606,6 +650,7 @@ EVENT_TYPES: Mapping[str, type[Event]] = {
         MilestoneRecorded,
         Resolved,
         ErrorsStopped,
+        AlertLinked,
         Reopened,
         PostIncidentStarted,
         Closed,

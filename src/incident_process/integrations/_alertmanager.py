@@ -8,12 +8,13 @@ which make its identity.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 
 from incident_process._problems import index, join
 from incident_process.policy import DEFAULT_POLICY, Integrations, Policy
 
-from ._alerts import ALERTMANAGER, Alert, AlertStatus
+from ._alerts import ALERTMANAGER, PAGERDUTY, Alert, AlertStatus
 from ._payloads import Reader, decoded
 
 __all__ = ["parse_alertmanager"]
@@ -28,7 +29,10 @@ def parse_alertmanager(payload: object, *, policy: Policy = DEFAULT_POLICY) -> t
     alert keeps its own ``status``; the group's status is checked but an
     alert's own wins. ``fingerprint`` and ``startsAt`` make the identity
     (Alertmanager sends the same pair again on every repeat notification);
-    the fingerprint and the group's ``groupKey`` are its references.
+    the fingerprint and the group's ``groupKey`` are its references, with
+    ``pagerduty.incident_key``: the SHA-256 of the group key (hex), which
+    Alertmanager's own PagerDuty receiver sends as the dedup key, so the
+    PagerDuty incident that receiver opened correlates with the alert.
     Keys the library does not read are ignored.
 
     Raises:
@@ -91,6 +95,9 @@ def _alertmanager_alert(
     references = [(f"{ALERTMANAGER}.fingerprint", fingerprint)]
     if group_key:
         references.append((f"{ALERTMANAGER}.group_key", group_key))
+        # Alertmanager's PagerDuty receiver sends the group key's SHA-256 as the dedup key
+        # (notify.Key.Hash); the PagerDuty incident it opens has it as its incident_key.
+        references.append((f"{PAGERDUTY}.incident_key", hashlib.sha256(group_key.encode()).hexdigest()))
     return Alert(
         origin=ALERTMANAGER,
         identity=identity,

@@ -7,25 +7,28 @@ minutes". A webhook is read into :class:`Alert` values
 :func:`~incident_process.integrations.parse_pagerduty`), which
 :func:`apply_alert` turns into the incident's commands:
 
-========================  ==================================  =========================================
-Alert status              No incident yet                     An incident
-========================  ==================================  =========================================
-firing                    ``Incident.detect`` at its start,   unchanged (the incident was detected)
-                          with its labels and references
-acknowledged              detected at its start, then         ``acknowledge`` (unchanged when the
-                          ``acknowledge``                     incident is already acknowledged)
-resolved                  detected at its start, then         ``record_errors_stopped`` at its end: the
-                          ``record_errors_stopped``           quiet period runs from it, and resolution
-                                                              stays the commander's call ("4.
-                                                              Resolution")
-========================  ==================================  =========================================
+=============  ==========================  ==============================================================
+Alert status   No incident                 The incident it is about
+=============  ==========================  ==============================================================
+firing         ``Incident.detect`` at its  detected, declared or responding: ``link_alert`` when the alert
+               start, with its labels and  brings references the incident lacks (another tool, another
+               references                  alert of the group), else unchanged; resolved: no event, the
+                                           suggestion ``reopen``; past resolution: no event, the
+                                           suggestion ``detect`` (a new problem)
+acknowledged   detected at its start,      linked as above, then ``acknowledge`` (unchanged when already
+               then ``acknowledge``        acknowledged)
+resolved       nothing: an alert that      linked as above, then ``record_errors_stopped`` at its end: the
+               stopped is not a new        quiet period runs from it, and resolution stays the
+               incident                    commander's call ("4. Resolution")
+=============  ==========================  ==============================================================
 
-Every command carries the alert's identity as its idempotency key
-(:attr:`Alert.key`), so a webhook delivered twice changes nothing the second
-time. A webhook that arrives late (an acknowledgement after the declaration)
-is recorded as the fact it is, at its own time. The result,
-:class:`AlertApplied`, always says what was done and why nothing was, when
-nothing was.
+Which incident an alert is about is the policy's correlation rule
+(:func:`~incident_process.integrations.correlate`). Every command carries
+the alert's identity as its idempotency key (:attr:`Alert.key`), so a
+webhook delivered twice changes nothing the second time. A webhook that
+arrives late (an acknowledgement after the declaration) is recorded as the
+fact it is, at its own time. The result, :class:`AlertApplied`, always says
+what was done and why nothing was, when nothing was.
 
 Labels map to endpoints and metrics through the policy's
 ``[integrations]`` group.
@@ -39,11 +42,11 @@ from datetime import datetime
 import attrs
 
 from incident_process.errors import CommandRefusedError, DetectionError
-from incident_process.events import Detected, Event
+from incident_process.events import Event
 from incident_process.lifecycle import Incident
 from incident_process.policy import DEFAULT_POLICY, Policy
-from incident_process.timing._moments import aware_problem
-from incident_process.vocabulary import DetectionSource
+from incident_process.timing._moments import aware_problem, utc
+from incident_process.vocabulary import DetectionSource, Phase
 
 __all__ = ["ALERTMANAGER", "PAGERDUTY", "Alert", "AlertApplied", "AlertStatus", "apply_alert"]
 
@@ -148,15 +151,22 @@ class AlertApplied:
 
     Attributes:
         incident: The incident after the alert (the same value when nothing
-            changed).
+            changed); ``None`` when there was none and the alert makes none
+            (a "resolved" alert for an incident never seen firing).
         events: The events the alert added, oldest first (none when nothing
             changed).
         reason: What was done, or why nothing was.
+        suggestion: The command the alert calls for but that stays a
+            person's decision, if any: ``"reopen"`` (it fires again on a
+            resolved incident: "4. Resolution" is undone by new errors) or
+            ``"detect"`` (it fires on an incident past resolution: a new
+            problem, so a new incident).
     """
 
-    incident: Incident
+    incident: Incident | None
     events: tuple[Event, ...]
     reason: str
+    suggestion: str | None = None
 
     @property
     def changed(self) -> bool:
@@ -173,30 +183,38 @@ def apply_alert(
 ) -> AlertApplied:
     """Apply *alert* to *incident* (or detect a new incident, with the id *id*); see the table above.
 
-    Applying the same alert again, or any alert whose command the incident
-    already has, changes nothing: its :attr:`Alert.key` is the commands'
-    idempotency key. *id* and *policy* are a new incident's (default policy:
-    the guide); *id* is not used when there is an incident, and an existing
-    incident keeps its own policy.
+    *incident* is the incident the alert is about, if any: the one
+    :func:`~incident_process.integrations.correlate` (or a store's ``find``)
+    found for it. Applying the same alert again, or any alert whose command
+    the incident already has, changes nothing: its :attr:`Alert.key` is the
+    commands' idempotency key. *id* and *policy* are a new incident's
+    (default policy: the guide); *id* is not used when there is an
+    incident, and an existing incident keeps its own policy.
 
     Webhooks arrive at least once and in any order, so a command the
     lifecycle refuses (an acknowledgement that arrives after later events,
-    or once the incident is resolved) leaves the incident unchanged, and the
+    or once the incident is closed) leaves the incident unchanged, and the
     result's ``reason`` quotes the refusal: a webhook handler need not fail.
 
     Raises:
         DetectionError: if there is no incident and no *id* to detect one
-            with, or *policy* is not the existing incident's.
+            with (for an alert that would detect one), or *policy* is not
+            the existing incident's.
     """
-    events: list[Event] = []
     if incident is not None and policy is not None and policy != incident.policy:
         msg = "apply_alert: policy differs from the incident's own; an existing incident keeps its policy"
         raise DetectionError(msg)
     if incident is None:
+        if alert.status is AlertStatus.RESOLVED:
+            reason = (
+                f"no incident: {alert.origin} alert {alert.identity!r} resolved without an incident seen "
+                "firing, and an alert that has stopped is not a new incident"
+            )
+            return AlertApplied(incident=None, events=(), reason=reason)
         if id is None:
             msg = "apply_alert: no incident and no id to detect one with; pass id='INC-...'"
             raise DetectionError(msg)
-        incident = Incident.detect(
+        detected = Incident.detect(
             id=id,
             title=alert.title,
             source=DetectionSource.AUTOMATED_ALERT,
@@ -206,28 +224,78 @@ def apply_alert(
             references=alert.references,
             idempotency_key=f"{alert.origin}:{alert.identity}:{AlertStatus.FIRING.value}",
         )
-        events.append(incident.events[0])
+        done = f"detected {detected.id} from {alert.origin} alert {alert.identity!r}"
+        return _followed(alert, detected, [detected.events[0]], done)
+    if alert.status is AlertStatus.FIRING and incident.phase not in _TAKES_ALERTS:
+        return _fired_after(alert, incident)
+    events: list[Event] = []
+    linked = _link(alert, incident, events)
+    if isinstance(linked, AlertApplied):
+        return linked
+    done = f"linked {alert.origin} alert {alert.identity!r} to {incident.id}" if events else ""
+    return _followed(alert, linked, events, done)
+
+
+#: The phases in which a firing alert is about the incident's ongoing problem.
+_TAKES_ALERTS = frozenset({Phase.DETECTED, Phase.DECLARED, Phase.RESPONDING})
+
+
+def _followed(alert: Alert, incident: Incident, events: list[Event], done: str) -> AlertApplied:
+    """*done* to *incident* (adding *events*), then what the alert's status asks."""
     if alert.status is AlertStatus.ACKNOWLEDGED:
-        return _acknowledged(alert, incident, events)
+        return _acknowledged(alert, incident, events, done)
     if alert.status is AlertStatus.RESOLVED:
-        return _stopped(alert, incident, events)
-    if events:
-        done = f"detected {incident.id} from {alert.origin} alert {alert.identity!r}"
-    else:
-        done = f"{incident.id} was already detected; the firing alert {alert.identity!r} adds nothing"
-    return AlertApplied(incident=incident, events=tuple(events), reason=done)
+        return _stopped(alert, incident, events, done)
+    reason = done or f"{incident.id} already has the firing alert {alert.identity!r}; it adds nothing"
+    return AlertApplied(incident=incident, events=tuple(events), reason=reason)
 
 
-def _stopped(alert: Alert, incident: Incident, events: list[Event]) -> AlertApplied:
+def _fired_after(alert: Alert, incident: Incident) -> AlertApplied:
+    """A firing alert on an incident past its response: a suggestion, no event."""
+    if incident.phase is Phase.RESOLVED:
+        reason = (
+            f"{incident.id} is resolved, but {alert.origin} alert {alert.identity!r} fires: the errors came "
+            "back; reopen it (guide, '4. Resolution'), then apply the alert again"
+        )
+        return AlertApplied(incident=incident, events=(), reason=reason, suggestion="reopen")
+    reason = (
+        f"{incident.id} is {incident.phase.value.replace('_', ' ')}, and {alert.origin} alert "
+        f"{alert.identity!r} fires: a new problem; detect a new incident (apply_alert without the incident)"
+    )
+    return AlertApplied(incident=incident, events=(), reason=reason, suggestion="detect")
+
+
+def _link(alert: Alert, incident: Incident, events: list[Event]) -> Incident | AlertApplied:
+    """*incident* with *alert* linked, when the alert has references the incident does not."""
+    if set(alert.references) <= incident.references:
+        return incident
+    try:
+        after = incident.link_alert(
+            at=max(alert.started_at, incident.detected_at, key=utc),
+            origin=alert.origin,
+            title=alert.title,
+            started_at=alert.started_at,
+            labels=alert.labels,
+            references=alert.references,
+            idempotency_key=f"{alert.origin}:{alert.identity}:linked",
+        )
+    except CommandRefusedError as refusal:  # a closed or dismissed incident
+        return AlertApplied(incident=incident, events=(), reason=f"{incident.id} is unchanged: {refusal}")
+    if after is not incident:
+        events.append(after.events[-1])
+    return after
+
+
+def _stopped(alert: Alert, incident: Incident, events: list[Event], done: str) -> AlertApplied:
     """A resolved alert: the errors stopped at its end; resolving stays a person's decision."""
-    first = "detected, and " if events else ""
+    first = f"{done}, and " if done else ""
     try:
         after = incident.record_errors_stopped(at=alert.at, by=alert.origin, idempotency_key=alert.key)
     except CommandRefusedError as refusal:  # a closed incident; an end before the detection
-        reason = f"{incident.id} is unchanged: {refusal}"
+        reason = f"{first}{incident.id} is {'otherwise ' if done else ''}unchanged: {refusal}"
         return AlertApplied(incident=incident, events=tuple(events), reason=reason)
     if after is incident:  # delivered again
-        reason = f"{incident.id} already has the end of alert {alert.identity!r}"
+        reason = f"{first}{incident.id} already has the end of alert {alert.identity!r}"
         return AlertApplied(incident=incident, events=tuple(events), reason=reason)
     events.append(after.events[-1])
     reason = (
@@ -237,17 +305,17 @@ def _stopped(alert: Alert, incident: Incident, events: list[Event]) -> AlertAppl
     return AlertApplied(incident=after, events=tuple(events), reason=reason)
 
 
-def _acknowledged(alert: Alert, incident: Incident, events: list[Event]) -> AlertApplied:
+def _acknowledged(alert: Alert, incident: Incident, events: list[Event], done: str) -> AlertApplied:
     assert alert.by is not None  # noqa: S101 - Alert requires it of an acknowledgement
+    first = f"{done}, and " if done else ""
     if incident.acknowledged_at is not None:  # this acknowledgement again, or another one
-        reason = f"{incident.id} was already acknowledged at {incident.acknowledged_at.isoformat()}"
+        reason = f"{first}{incident.id} was already acknowledged at {incident.acknowledged_at.isoformat()}"
         return AlertApplied(incident=incident, events=tuple(events), reason=reason)
     try:
         after = incident.acknowledge(at=alert.at, by=alert.by, idempotency_key=alert.key)
     except CommandRefusedError as refusal:
-        reason = f"{incident.id} is unchanged: {refusal}"
+        reason = f"{first}{incident.id} is {'otherwise ' if done else ''}unchanged: {refusal}"
         return AlertApplied(incident=incident, events=tuple(events), reason=reason)
     events.append(after.events[-1])
-    first = "detected and " if isinstance(events[0], Detected) else ""
     reason = f"{first}acknowledged {after.id} by {alert.by} at {alert.at.isoformat()}"
     return AlertApplied(incident=after, events=tuple(events), reason=reason)

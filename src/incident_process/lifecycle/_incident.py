@@ -25,6 +25,7 @@ from incident_process.events import (
     ActionItemAdded,
     ActionItemCompleted,
     ActionTaken,
+    AlertLinked,
     ChannelArchived,
     ChecklistStepCompleted,
     Closed,
@@ -246,6 +247,21 @@ class Incident:
         detected = self.events[0]
         assert isinstance(detected, Detected)  # noqa: S101 - replay checks it
         return detected
+
+    @property
+    def references(self) -> frozenset[tuple[str, str]]:
+        """Every ``(name, value)`` reference of the detection and of the alerts linked since.
+
+        What a later webhook is matched on (an Alertmanager fingerprint, a
+        PagerDuty incident id, ...): :func:`~incident_process.integrations.correlate`
+        and the store's ``find`` read it.
+        """
+        return frozenset(
+            reference
+            for event in self.events
+            if isinstance(event, Detected | AlertLinked)
+            for reference in event.references
+        )
 
     @property
     def last_event_at(self) -> datetime:
@@ -599,6 +615,42 @@ class Incident:
         error's time.
         """
         return self._command(ErrorsStopped, at, recorded_at, idempotency_key, by=by)
+
+    def link_alert(  # noqa: PLR0913 - the alert's fields, the times and the key
+        self,
+        *,
+        at: datetime,
+        origin: str,
+        title: str,
+        started_at: datetime | None = None,
+        labels: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+        references: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+        recorded_at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> Incident:
+        """Record that another alert, from *origin*, is about this incident's problem, at *at*.
+
+        *started_at* is when the alert started, if before *at* (an alert
+        that started before the incident's detection is linked at it).
+
+        Guide, "1. Detection": one problem seen by several tools is one
+        incident. The alert's *references* join the incident's
+        (:attr:`references`), so later webhooks of that tool find it;
+        :func:`~incident_process.integrations.apply_alert` records it when
+        the policy's ``integrations.correlation`` matches an alert to an
+        open incident.
+        """
+        return self._command(
+            AlertLinked,
+            at,
+            recorded_at,
+            idempotency_key,
+            origin=origin,
+            title=title,
+            started_at=started_at,
+            labels=pairs(labels),
+            references=pairs(references),
+        )
 
     def resolve(
         self,

@@ -108,6 +108,13 @@ class Lifecycle(StateMachine):
         | resolved.to.itself(internal=True)
         | post_incident.to.itself(internal=True)
     )
+    link_alert = (
+        detected.to.itself(internal=True)
+        | declared.to.itself(internal=True)
+        | responding.to.itself(internal=True)
+        | resolved.to.itself(internal=True)
+        | post_incident.to.itself(internal=True)
+    )
     record_milestone = (
         detected.to.itself(internal=True)
         | declared.to.itself(internal=True)

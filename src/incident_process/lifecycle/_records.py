@@ -87,7 +87,7 @@ _ADDED_IN_V2 = {
     "update_posted": frozenset({"text", "by"}),
 }
 #: Event types version 2 added.
-_TYPES_ADDED_IN_V2 = frozenset({"errors_stopped"})
+_TYPES_ADDED_IN_V2 = frozenset({"errors_stopped", "alert_linked"})
 _MOMENT = re.compile(
     r"(?P<stamp>[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?)"
     r"(?P<offset>Z|[+-][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{6})?)?)?"

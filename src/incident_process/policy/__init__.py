@@ -34,7 +34,10 @@ from ._integrations import (
     STATUSPAGE_STATUSES,
     AlertMapping,
     ComponentMapping,
+    Correlation,
     Integrations,
+    SlackMapping,
+    SlackUser,
     StatuspageMapping,
 )
 from ._per_severity import PerSeverity
@@ -76,6 +79,7 @@ __all__ = [
     "ChecklistStep",
     "Communication",
     "ComponentMapping",
+    "Correlation",
     "CustomerCommunication",
     "Declaration",
     "Detection",
@@ -102,6 +106,8 @@ __all__ = [
     "RoleRequirements",
     "SeverityDefinition",
     "SeverityRule",
+    "SlackMapping",
+    "SlackUser",
     "Slo",
     "SloMetric",
     "Slos",

@@ -10,6 +10,7 @@ shows on an Atlassian Statuspage page (read by
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 import attrs
 
@@ -24,7 +25,10 @@ __all__ = [
     "STATUSPAGE_STATUSES",
     "AlertMapping",
     "ComponentMapping",
+    "Correlation",
     "Integrations",
+    "SlackMapping",
+    "SlackUser",
     "StatuspageMapping",
 ]
 
@@ -146,6 +150,101 @@ class StatuspageMapping:
 
 
 @attrs.frozen(kw_only=True)
+class Correlation:
+    """When an alert is about an incident already open: the same problem, seen again or by another tool.
+
+    Guide, "1. Detection": "Customer reports: Multiple tickets with same
+    pattern within 30 minutes"; the same holds of alerts: one problem seen
+    by Alertmanager and by PagerDuty is one incident. An alert belongs to an
+    open incident when it has one of its references (of the names listed),
+    or when the labels listed are present and equal on both (``endpoint``
+    being the endpoint as ``endpoint_labels`` name it) and the alert started
+    within ``within`` of the incident's detection.
+
+    Attributes:
+        references: The reference names that identify one problem.
+        labels: The label set that identifies one problem; empty: references only.
+        within: How close to the incident's detection an alert with the same
+            labels must start.
+    """
+
+    references: tuple[str, ...] = (
+        "alertmanager.fingerprint",
+        "alertmanager.group_key",
+        "pagerduty.incident",
+        "pagerduty.incident_key",
+    )
+    labels: tuple[str, ...] = ("endpoint",)
+    within: timedelta = timedelta(minutes=30)
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        check.texts("references", self.references, non_empty=False)
+        check.texts("labels", self.labels, non_empty=False)
+        check.duration("within", self.within)
+        check.done()
+
+
+@attrs.frozen(kw_only=True)
+class SlackUser:
+    """Who a Slack user is in the incident process.
+
+    Guide, "Who can declare an incident": "Any on-call engineer, any support
+    lead, any engineering manager". Slack names a user by an id
+    (``U012AB3CD``); the process names people and the role they declare in.
+
+    Attributes:
+        user_id: The Slack user's id.
+        person: The person's name in the incident's events (role holders,
+            update authors).
+        declarer_role: The role the person declares incidents in (one of
+            ``declaration.who_may_declare``), if they declare at all.
+    """
+
+    user_id: str
+    person: str
+    declarer_role: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        check.text("user_id", self.user_id)
+        check.text("person", self.person)
+        if self.declarer_role is not None:
+            check.identifier("declarer_role", self.declarer_role)
+        check.done()
+
+
+@attrs.frozen(kw_only=True)
+class SlackMapping:
+    """How Slack's slash command and buttons map onto the incident process.
+
+    Guide, "Communication Guidelines": the incident channel is where the
+    response is run. Responders declare, acknowledge, post updates and
+    resolve from it: a slash command (``/incident declare SEV2 ...``) or the
+    buttons of the bot's messages.
+
+    Attributes:
+        command: The slash command the app registered.
+        users: The Slack users the process knows, by id; a user not listed
+            acts under their Slack user name and cannot declare.
+    """
+
+    command: str = "/incident"
+    users: tuple[SlackUser, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        if check.text("command", self.command) and not self.command.startswith("/"):
+            check.fail("command", f"expected a slash command starting with '/', got {self.command!r}")
+        check.keyed("users", self.users, SlackUser, "user_id")
+        check.done()
+
+    def user(self, user_id: str) -> SlackUser | None:
+        """The process's entry for the Slack user *user_id*, if it has one."""
+        return next((user for user in self.users if user.user_id == user_id), None)
+
+
+@attrs.frozen(kw_only=True)
 class Integrations:
     """How the formats of monitoring and status tools map onto the guide's terms.
 
@@ -164,6 +263,8 @@ class Integrations:
         critical_endpoints: The critical endpoints ("Error rate >5% for any
             critical endpoint"); empty: every endpoint is critical.
         statuspage: How incidents show on the status page.
+        correlation: When an alert belongs to an incident already open.
+        slack: Who Slack's users are, and the slash command.
     """
 
     endpoint_labels: tuple[str, ...] = ("endpoint", "handler", "route")
@@ -171,10 +272,14 @@ class Integrations:
     dependency_label: str = "dependency"
     critical_endpoints: tuple[str, ...] = ()
     statuspage: StatuspageMapping = StatuspageMapping()
+    correlation: Correlation = Correlation()
+    slack: SlackMapping = SlackMapping()
 
     def __attrs_post_init__(self) -> None:
         check = Checker()
         check.texts("endpoint_labels", self.endpoint_labels)
+        check.instance("correlation", self.correlation, Correlation)
+        check.instance("slack", self.slack, SlackMapping)
         check.keyed("alerts", self.alerts, AlertMapping, "alert")
         check.text("dependency_label", self.dependency_label)
         check.texts("critical_endpoints", self.critical_endpoints, non_empty=False)

@@ -12,8 +12,11 @@ same contract tests:
   :class:`~incident_process.errors.ConflictError` when another writer wrote
   first), or :meth:`~SQLiteStore.update` it (read, change, save; on a
   conflict, again);
-- :meth:`~SQLiteStore.incidents` streams them (by phase), and
-  :meth:`~SQLiteStore.find` the one an alert's reference belongs to;
+- :meth:`~SQLiteStore.incidents` streams them (by phase),
+  :meth:`~SQLiteStore.find` the one a reference or an alert belongs to (by
+  the policy's correlation rule), and :meth:`~SQLiteStore.apply_alert`
+  applies a webhook's alert to it, or detects a new incident, whatever
+  other replicas do meanwhile;
 - idempotency keys hold across processes: the same detection delivered to
   two replicas is one incident, and a command whose key another writer
   stored changes nothing when :meth:`~SQLiteStore.update` runs it again;
@@ -40,6 +43,7 @@ from ._sqlite import SQLiteStore
 
 if TYPE_CHECKING:
     from incident_process.events import Event
+    from incident_process.integrations import Alert, AlertApplied
     from incident_process.lifecycle import Incident
     from incident_process.vocabulary import Phase
 
@@ -78,8 +82,11 @@ class IncidentStore(Protocol):
     def incidents(self, *, phases: Iterable[Phase | str] | None = None) -> Iterator[Incident]:
         """Every incident, or those in *phases*, streamed."""
 
-    def find(self, key: str) -> Incident | None:
-        """The latest incident whose detection has the reference *key*."""
+    def find(self, key: str | Alert) -> Incident | None:
+        """The incident a reference or an alert belongs to."""
+
+    def apply_alert(self, alert: Alert, *, id: str, attempts: int = 10) -> AlertApplied:  # noqa: A002
+        """Apply an alert to its incident, or detect one, and write it; again on a conflict."""
 
     def events_since(self, position: int = 0) -> Iterator[tuple[int, str, Event]]:
         """Every event committed after *position*, in commit order."""

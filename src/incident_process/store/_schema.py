@@ -19,8 +19,11 @@ Four tables, prefixed so that they can share a database with others:
     how a writer proves its history starts with the stored one) and the
     event as :func:`~incident_process.lifecycle.encode_event` writes it.
 ``incident_process_references`` (version 2)
-    The detection's references (an alert's fingerprint, a PagerDuty dedup
-    key), for :meth:`find`.
+    The references of the detection and of the alerts linked since (an
+    alert's fingerprint, a PagerDuty dedup key), for ``find``.
+
+Version 3 indexes the incidents by phase and detection time, for ``find``
+of an alert by the policy's correlation rule (its labels within a window).
 
 Each migration runs in its own transaction, serialized between processes
 that open the store at once, and records the version it reaches.
@@ -128,8 +131,16 @@ def _reference_existing(cursor: object, dialect: Dialect) -> None:
             execute(insert, (value, name, incident_id, detected_at))
 
 
+_VERSION_3 = (
+    "CREATE INDEX incident_process_incidents_detected ON incident_process_incidents (phase, detected_at)",
+)
+
 #: Every migration, in order: ``MIGRATIONS[0]`` takes an empty database to version 1.
-MIGRATIONS: tuple[Migration, ...] = ((_VERSION_1, None), (_VERSION_2, _reference_existing))
+MIGRATIONS: tuple[Migration, ...] = (
+    (_VERSION_1, None),
+    (_VERSION_2, _reference_existing),
+    (_VERSION_3, None),
+)
 
 #: The layout this version of the library writes.
 LATEST = len(MIGRATIONS)

@@ -25,10 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import random
 import threading
-import time
-import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
@@ -45,11 +42,14 @@ from incident_process.errors import (
     StoreError,
     UnknownIncidentError,
 )
-from incident_process.events import Event
+from incident_process.events import AlertLinked, Event
+from incident_process.integrations import CORRELATED_PHASES, Alert, AlertApplied, correlate
 from incident_process.lifecycle import Incident, decode_event, encode_event
 from incident_process.policy import Policy
 from incident_process.vocabulary import Phase
 
+from ._alerts import pause, record_alert
+from ._chain import Digests, chain_start, chained
 from ._schema import LATEST, MIGRATIONS, Dialect
 
 __all__ = ["OPEN_PHASES", "SqlStore"]
@@ -68,43 +68,6 @@ Cursor = Any
 Transaction = AbstractContextManager[Cursor]
 
 
-def digest(event: Event) -> str:
-    """The SHA-256 of *event*'s canonical JSON (sorted keys, no spaces), as hexadecimal digits."""
-    text = json.dumps(encode_event(event), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def chained(previous: str, event_digest: str) -> str:
-    """The chain after an event: the SHA-256 of the chain before it and its digest."""
-    return hashlib.sha256(bytes.fromhex(previous) + bytes.fromhex(event_digest)).hexdigest()
-
-
-def chain_start(incident_id: str) -> str:
-    """The chain before an incident's first event."""
-    return hashlib.sha256(incident_id.encode()).hexdigest()
-
-
-class _Digests:
-    """Each event object's digest, for as long as the object lives (events are immutable)."""
-
-    __slots__ = ("_known",)
-
-    def __init__(self) -> None:
-        self._known: dict[int, tuple[weakref.ref[Event], str]] = {}
-
-    def of(self, event: Event) -> str:
-        found = self._known.get(id(event))
-        if found is not None and found[0]() is event:
-            return found[1]
-        value = digest(event)
-        self.keep(event, value)
-        return value
-
-    def keep(self, event: Event, value: str) -> None:
-        key = id(event)
-        self._known[key] = (weakref.ref(event, lambda _: self._known.pop(key, None)), value)
-
-
 class SqlStore:
     """An incident store on a SQL database; see :mod:`incident_process.store`."""
 
@@ -115,7 +78,7 @@ class SqlStore:
         self._name = name
         self._zoned: dict[str, Policy] = {policy.zone: policy}
         self._accepted: dict[int, Policy] = {id(policy): policy}
-        self._digests = _Digests()
+        self._digests = Digests()
         self._decoded: OrderedDict[str, tuple[tuple[Event, ...], str]] = OrderedDict()
         self._cache_lock = threading.Lock()
 
@@ -352,15 +315,29 @@ class SqlStore:
                 yield self._build(incident_id, zone, by_incident[incident_id])
             after = ids[-1]
 
-    def find(self, key: str) -> Incident | None:
-        """The latest incident (by detection) whose detection has the reference *key*, if any.
+    def find(self, key: str | Alert) -> Incident | None:
+        """The incident that *key* identifies: a reference, or an alert by the policy's correlation rule.
 
-        A reference is what the source calls what it saw: an Alertmanager
-        fingerprint or group key, a PagerDuty incident id or incident key
-        (:attr:`~incident_process.events.Detected.references`).
+        A reference (text) is what a source calls what it saw: an
+        Alertmanager fingerprint or group key, a PagerDuty incident id or
+        incident key (:attr:`~incident_process.lifecycle.Incident.references`,
+        of the detection and of the alerts linked since); the latest incident
+        (by detection) that has it, in any phase.
+
+        An :class:`~incident_process.integrations.Alert` is matched as
+        :func:`~incident_process.integrations.correlate` matches it, under the
+        store's policy: among the incidents that can still take it (detected
+        to resolved) that share one of the rule's references, else that have
+        the rule's labels and were detected within its window. Both are
+        looked up by index: the store never reads every incident.
+
+        Raises:
+            StoreError: for a key that is neither non-empty text nor an alert.
         """
+        if isinstance(key, Alert):
+            return self._correlated(key)
         if not isinstance(key, str) or not key:
-            msg = f"find: expected a reference (non-empty text), got {key!r}"
+            msg = f"find: expected a reference (non-empty text) or an Alert, got {key!r}"
             raise StoreError(msg)
         with self._reading() as cursor:
             cursor.execute(
@@ -372,6 +349,41 @@ class SqlStore:
             )
             row = cursor.fetchone()
         return None if row is None else self.get(row[0])
+
+    def _correlated(self, alert: Alert) -> Incident | None:
+        """The incident the policy's correlation rule gives *alert*, from the candidates found by index."""
+        rule = self.policy.integrations.correlation
+        phases = sorted(phase.value for phase in CORRELATED_PHASES)
+        in_phase = f"i.phase IN ({', '.join('?' * len(phases))})"
+        names = frozenset(rule.references)
+        values = sorted({value for name, value in alert.references if name in names})
+        ids: set[str] = set()
+        with self._reading() as cursor:
+            if values:
+                # The statements are built from markers and constants only; values are parameters.
+                cursor.execute(
+                    self.dialect.sql(
+                        "SELECT DISTINCT r.incident_id FROM incident_process_references r "  # noqa: S608
+                        "JOIN incident_process_incidents i ON i.id = r.incident_id "
+                        f"WHERE r.value IN ({', '.join('?' * len(values))}) AND {in_phase}"
+                    ),
+                    [*values, *phases],
+                )
+                ids.update(incident_id for (incident_id,) in cursor.fetchall())
+            if rule.labels and not ids:
+                cursor.execute(
+                    self.dialect.sql(
+                        "SELECT i.id FROM incident_process_incidents i "  # noqa: S608
+                        f"WHERE {in_phase} AND i.detected_at BETWEEN ? AND ?"
+                    ),
+                    [
+                        *phases,
+                        self._moment_in(alert.started_at - rule.within),
+                        self._moment_in(alert.started_at + rule.within),
+                    ],
+                )
+                ids.update(incident_id for (incident_id,) in cursor.fetchall())
+        return correlate(alert, (self.get(incident_id) for incident_id in sorted(ids)), policy=self.policy)
 
     def events_since(self, position: int = 0) -> Iterator[tuple[int, str, Event]]:
         """Every event committed after *position* (0: from the start), in commit order.
@@ -447,6 +459,15 @@ class SqlStore:
             ConflictError: if an incident with that id exists.
             StoreError: for an incident judged under another policy.
         """
+        return self._add(incident, None)
+
+    def _add(self, incident: Incident, alert: Alert | None) -> Incident:
+        """:meth:`add`; with *alert*, the incident the alert correlates with instead, if one is stored.
+
+        Writers are serialized, so the check and the insert see every
+        incident another writer added before: two replicas that detect one
+        problem from two tools at once make one incident.
+        """
         incident = self._accept(incident, "add")
         key = incident.detection.idempotency_key
         with self._writing() as cursor:
@@ -458,6 +479,9 @@ class SqlStore:
                 )
                 row = cursor.fetchone()
                 stored_id = None if row is None else row[0]
+            correlated = self._correlated(alert) if alert is not None and stored_id is None else None
+            if correlated is not None:
+                return correlated
             if stored_id is None:
                 cursor.execute(
                     self.dialect.sql("SELECT 1 FROM incident_process_incidents WHERE id = ?"), (incident.id,)
@@ -559,8 +583,26 @@ class SqlStore:
             except ConflictError:
                 if attempt + 1 == attempts:
                     raise
-                time.sleep(random.uniform(0, min(0.2, 0.002 * 2**attempt)))  # noqa: S311 - jitter, not secrets
+                pause(attempt)
         raise AssertionError  # pragma: no cover - the loop returns or raises
+
+    def apply_alert(self, alert: Alert, *, id: str, attempts: int = 10) -> AlertApplied:  # noqa: A002
+        """Apply *alert* to the incident :meth:`find` gives it (or detect one, with the id *id*); write it.
+
+        :func:`~incident_process.integrations.apply_alert` in the store, with
+        the delicate parts handled: a detection another replica added first
+        is the stored incident (its idempotency key), to which the alert is
+        applied again; a save another writer beat is read and applied again,
+        after a growing random pause. Nothing is written when the alert
+        changes nothing (delivered again, a suggestion such as ``reopen``, a
+        resolved alert with no incident). Returns the result as written.
+
+        Raises:
+            ConflictError: if every one of *attempts* met another writer, or
+                *id* is another incident's.
+            StoreError: for *attempts* that is not a whole number of at least 1.
+        """
+        return record_alert(self, alert, id=id, attempts=attempts)
 
     # --- the writes' parts -------------------------------------------------------------------
 
@@ -615,18 +657,15 @@ class SqlStore:
             ),
         )
         if detection.references:
-            cursor.executemany(
-                self.dialect.sql(
-                    "INSERT INTO incident_process_references (value, name, incident_id, detected_at) "
-                    "VALUES (?, ?, ?, ?)"
-                ),
-                [(value, name, incident.id, detected_at) for name, value in detection.references],
-            )
+            self._insert_references(cursor, incident, list(detection.references))
 
     def _insert_events(self, cursor: Cursor, incident: Incident, stored: int, chain: str) -> None:
         """Insert the events after the *stored* first ones, the chain continuing from *chain*."""
         rows = []
+        references: set[tuple[str, str]] = set()
         for number, event in enumerate(incident.events[stored:], start=stored + 1):
+            if isinstance(event, AlertLinked):
+                references.update(event.references)
             encoded = encode_event(event)
             text = json.dumps(encoded, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
             event_digest = hashlib.sha256(text.encode()).hexdigest()
@@ -649,6 +688,20 @@ class SqlStore:
                     incident, "an event number or idempotency key it writes is stored"
                 ) from None
             raise
+        if references:
+            self._insert_references(cursor, incident, sorted(references))
+
+    def _insert_references(
+        self, cursor: Cursor, incident: Incident, references: list[tuple[str, str]]
+    ) -> None:
+        """Index *references* of *incident* for :meth:`find` (a value it already has is kept once)."""
+        cursor.executemany(
+            self.dialect.sql(
+                "INSERT INTO incident_process_references (value, name, incident_id, detected_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"
+            ),
+            [(value, name, incident.id, self._moment_in(incident.detected_at)) for name, value in references],
+        )
 
 
 def _phase_values(phases: Iterable[Phase | str]) -> list[str]:
