@@ -59,7 +59,7 @@ Duration: 2026-03-08 08:54 UTC to 2026-03-08 09:46 UTC (52 minutes)
 Root cause: A bad deploy
 Fix applied: Rolled back
 Customer impact: 12% of EU checkouts failed
-Follow-up: post-incident review scheduled by 2026-03-12"""
+Follow-up: post-incident review scheduled by 2026-03-11"""
 
 
 @pytest.mark.parametrize("format", ["slack", "text"])

@@ -1,10 +1,11 @@
 """PagerDuty Webhooks V3 (parse_pagerduty): a malformed event names its field, and who acknowledged."""
 
 import copy
+from datetime import UTC, datetime
 
 import attrs
 import pytest
-from payload_examples import T0, pagerduty, problems
+from payload_examples import T0, fixture, pagerduty, problems
 
 from incident_process import DEFAULT_POLICY, IncidentProcessError, PayloadError
 from incident_process.integrations import alert_signals, parse_pagerduty
@@ -66,7 +67,6 @@ def test_a_malformed_pagerduty_webhook_names_the_field(change, path, message):
         (("event",), "event"),
         (("event", "data", "id"), "event.data.id"),
         (("event", "data", "title"), "event.data.title"),
-        (("event", "data", "created_at"), "event.data.created_at"),
         (("event", "data", "service"), "event.data.service"),
         (("event", "data", "service", "summary"), "event.data.service.summary"),
         (("event", "data", "urgency"), "event.data.urgency"),
@@ -102,3 +102,56 @@ def test_payload_errors_belong_to_the_librarys_tree():
         parse_pagerduty("{}")
     with pytest.raises(ValueError, match="event: missing"):
         parse_pagerduty("{}")
+
+
+# --- the eras of PagerDuty's webhooks ---------------------------------------------------------
+
+
+def _of_2021(event_type):
+    """PagerDuty's 2021 V3 example (no ``data.created_at``), as the event *event_type* of that page."""
+    payload = fixture("pagerduty-v3-2021-incident-priority-updated.json")
+    payload["event"]["event_type"] = event_type
+    return payload
+
+
+def test_a_2021_v3_trigger_starts_at_the_events_time():
+    """Without ``data.created_at`` (V3 before October 2021), the trigger starts at ``occurred_at``."""
+    payload = _of_2021("incident.triggered")
+    assert "created_at" not in payload["event"]["data"]
+    alert = parse_pagerduty(payload)
+    assert alert.started_at == alert.at == datetime(2020, 10, 2, 18, 45, 22, 169000, tzinfo=UTC)
+    assert (alert.identity, alert.title) == ("PGR0VU2", "A little bump in the road")
+    assert dict(alert.labels) == {"priority": "P1", "service": "API Service", "urgency": "high"}
+    assert dict(alert.references) == {"pagerduty.incident": "PGR0VU2"}  # no incident_key in 2021
+
+
+@pytest.mark.parametrize(
+    ("event_type", "status"), [("incident.acknowledged", "acknowledged"), ("incident.resolved", "resolved")]
+)
+def test_a_2021_v3_acknowledgement_and_resolution_read(event_type, status):
+    """The other 2021 events read too: the event's time is the only time they carry."""
+    alert = parse_pagerduty(_of_2021(event_type))
+    assert alert.status.value == status
+    assert alert.started_at == alert.at
+    if status == "acknowledged":
+        assert alert.by == "Tenex Engineer"
+
+
+def test_the_2021_example_itself_is_an_event_the_library_does_not_take():
+    """A priority change is not an alert's status: named, with the events that are."""
+    with pytest.raises(PayloadError) as error:
+        parse_pagerduty(fixture("pagerduty-v3-2021-incident-priority-updated.json"))
+    [(path, message)] = problems(error)
+    assert path == "event.event_type"
+    assert "got 'incident.priority_updated'" in message
+
+
+def test_a_v2_webhook_is_refused_as_the_retired_format():
+    """PagerDuty's published V2 example: refused as V2, pointing to V3, not as 'event: missing'."""
+    with pytest.raises(PayloadError) as error:
+        parse_pagerduty(fixture("pagerduty-v2-incident-trigger.json"))
+    [(path, message)] = problems(error)
+    assert path == "messages"
+    assert "PagerDuty V2 webhook" in message
+    assert "retired" in message
+    assert "V3" in message

@@ -87,9 +87,7 @@ def test_the_deadlines_local_date_is_right_in_any_zone(zone, moment, n):
         calendar = BusinessCalendar(zone.key)
     except CalendarError:
         assume(False)
-    day = moment.astimezone(zone).date()
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
+    day = moment.astimezone(zone).date()  # a weekend date too: the days counted are those after it
     for _ in range(n):
         day += timedelta(days=1)
         while day.weekday() >= 5:
@@ -97,6 +95,13 @@ def test_the_deadlines_local_date_is_right_in_any_zone(zone, moment, n):
     deadline = calendar.deadline(moment, n)
     assert deadline.astimezone(zone).date() == day
     assert deadline.astimezone(zone).time() == time.max
+
+
+@given(calendars, moments, st.integers(1, 30))
+def test_a_deadline_is_the_end_of_the_day_add_business_days_reaches(calendar, moment, n):
+    """Both count the business days strictly after the moment's local date, a day off or not."""
+    reached = calendar.add_business_days(moment, n)
+    assert calendar.deadline(moment, n) == calendar.end_of_day(reached.astimezone(calendar.tz).date())
 
 
 @given(calendars, moments, st.integers(1, 20))
@@ -118,18 +123,24 @@ def test_add_keeps_the_local_wall_clock_time(calendar, moment, n):
     [
         # A Friday 23:30 event: Monday, Tuesday, Wednesday.
         (datetime(2026, 11, 20, 23, 30, tzinfo=NY), 3, date(2026, 11, 25)),
-        # Thanksgiving (Thursday 26) is closed: counts from Friday 27; Mon 30, Tue 1, Wed 2.
-        (datetime(2026, 11, 26, 10, 0, tzinfo=NY), 3, date(2026, 12, 2)),
+        # On Thanksgiving (Thursday 26, closed): the business days after it, Fri 27, Mon 30, Tue 1.
+        (datetime(2026, 11, 26, 10, 0, tzinfo=NY), 3, date(2026, 12, 1)),
         # Wednesday before Thanksgiving: Thu closed, Fri 27, Mon 30, Tue 1.
         (datetime(2026, 11, 25, 18, 0, tzinfo=NY), 3, date(2026, 12, 1)),
-        # US DST starts Sunday 2026-03-08: counts from Monday 9; Tue 10, Wed 11, Thu 12.
-        (datetime(2026, 3, 8, 2, 30, tzinfo=UTC), 3, date(2026, 3, 12)),
-        # US DST ends Sunday 2026-11-01 (01:30 happens twice): from Monday 2; ... Thu 5.
-        (datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=NY), 3, date(2026, 11, 5)),
+        # 02:30 UTC on Sunday 2026-03-08 (US DST starts that day) is Saturday 21:30 in New York:
+        # Mon 9, Tue 10, Wed 11.
+        (datetime(2026, 3, 8, 2, 30, tzinfo=UTC), 3, date(2026, 3, 11)),
+        # US DST ends Sunday 2026-11-01 (01:30 happens twice): Mon 2, Tue 3, Wed 4.
+        (datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=NY), 3, date(2026, 11, 4)),
         # Year end: Thursday 2026-12-31; New Year's Day is closed; Mon 4, Tue 5, Wed 6.
         (datetime(2026, 12, 31, 12, 0, tzinfo=NY), 3, date(2027, 1, 6)),
-        # Christmas Day (Friday 25) counts from Monday 28: Tue 29, Wed 30, Thu 31, Mon 4, Tue 5.
-        (datetime(2026, 12, 25, 9, 0, tzinfo=NY), 5, date(2027, 1, 5)),
+        # Christmas Day (Friday 25): Mon 28, Tue 29, Wed 30, Thu 31, (New Year's Day closed) Mon 4.
+        (datetime(2026, 12, 25, 9, 0, tzinfo=NY), 5, date(2027, 1, 4)),
+        # A Saturday event and a Friday 23:30 one: both due Monday with 1 business day.
+        (datetime(2026, 10, 17, 10, 0, tzinfo=NY), 1, date(2026, 10, 19)),
+        (datetime(2026, 10, 16, 23, 30, tzinfo=NY), 1, date(2026, 10, 19)),
+        # A Sunday resolution with 3 business days: Mon 19, Tue 20, Wed 21.
+        (datetime(2026, 10, 18, 15, 0, tzinfo=NY), 3, date(2026, 10, 21)),
     ],
 )
 def test_us_calendar_in_new_york(moment, n, expected):

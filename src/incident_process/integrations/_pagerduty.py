@@ -3,7 +3,10 @@
 Guide, "1. Detection": "Automated monitoring: PagerDuty alerts on error
 rate, latency, availability" and "Automated alert: Acknowledge within 5
 minutes": PagerDuty's ``incident.triggered``, ``incident.acknowledged`` and
-``incident.resolved`` events.
+``incident.resolved`` events. Both eras of V3 read: the payloads PagerDuty
+sent until late 2021 have no ``event.data.created_at`` (nor
+``incident_key``); the retired V2 format (a ``messages`` array) is refused
+with a message that says so.
 """
 
 from __future__ import annotations
@@ -21,6 +24,13 @@ __all__ = ["parse_pagerduty"]
 
 _PAGERDUTY_WHAT = "PagerDuty webhook"
 
+
+#: What a V2 webhook (retired by PagerDuty) is told.
+_V2 = (
+    "this is a PagerDuty V2 webhook (a 'messages' array), a format PagerDuty has retired; "
+    "subscribe a V3 webhook (a Generic Webhook (v3) extension or the Webhook Subscriptions API) "
+    "and send its payloads here"
+)
 
 _PAGERDUTY_EVENTS = {
     "incident.triggered": AlertStatus.FIRING,
@@ -40,13 +50,22 @@ def parse_pagerduty(payload: object, *, policy: Policy = DEFAULT_POLICY) -> Aler
     An acknowledgement is by the event's ``agent``, or, when PagerDuty sends
     none, by the incident's first assignee.
 
+    The alert starts at the incident's ``created_at``. Payloads of 2021 and
+    before have none (PagerDuty added ``event.data.created_at`` in October
+    2021): the event's ``occurred_at`` stands for it, which is the start for
+    ``incident.triggered`` and later than the start for an acknowledgement
+    or a resolution (a detection from one of those is dated then).
+
     Raises:
         PayloadError: naming every missing or mistyped field by its JSON path
-            (``event.data.created_at``), or another event type.
+            (``event.data.id``), another event type, or a V2 webhook.
     """
     data = decoded(payload, _PAGERDUTY_WHAT)
     read = Reader(_PAGERDUTY_WHAT)
     top = read.mapping(data, "")
+    if top is not None and "event" not in top and "messages" in top:
+        read.fail("messages", _V2)
+        read.done()
     event = read.field_object(top, "", "event") if top is not None else None
     if event is None:
         read.done()
@@ -62,7 +81,7 @@ def parse_pagerduty(payload: object, *, policy: Policy = DEFAULT_POLICY) -> Aler
     read.text(incident, path, "type", choices=("incident",))
     identity = read.text(incident, path, "id")
     title = read.text(incident, path, "title")
-    created = read.time(incident, path, "created_at")
+    created = read.time(incident, path, "created_at", required=False) or occurred
     url = read.text(incident, path, "html_url", required=False)
     labels = _pagerduty_labels(read, incident, path)
     incident_key = read.text(incident, path, "incident_key", required=False, nullable=True)

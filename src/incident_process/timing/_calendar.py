@@ -5,8 +5,10 @@ Post-incident document: Within 5 business days."
 
 The deadline rule, used everywhere: *within N business days of an event* means
 by the end (23:59:59.999999 local time) of the N-th business day strictly
-after the event's local date; an event on a day that is not a business day
-counts from the next business day. Local dates are taken in the calendar's
+after the event's local date, whether or not that date is itself a business
+day (an event on Saturday or on Friday night is due, with 1 business day, on
+Monday; on Thanksgiving 2026, with 3, on Tuesday 1 December: Friday, Monday,
+Tuesday). Local dates are taken in the calendar's
 zone, so neither DST nor the zone an event was recorded in can move a
 deadline to another local day.
 
@@ -227,19 +229,17 @@ class BusinessCalendar:
         """The end of the *business_days*-th business day after *moment* (the deadline rule).
 
         By 23:59:59.999999 local time of the N-th business day strictly after
-        the local date of *moment*; if that date is not a business day, the
-        count starts from the next business day. Deadlines are kept per local
-        date and count, so many events on the same days cost one count each.
+        the local date of *moment*, whether or not that date is a business
+        day: the business days counted are those after the event. Deadlines
+        are kept per local date and count, so many events on the same days
+        cost one count each.
         """
         if type(business_days) is not int or business_days < 1:
             _count(business_days, at_least=1)
         key = (self.local_date(moment), business_days)
         found = self._deadlines.get(key)
         if found is None:
-            start = key[0]
-            if not self.is_business_day(start):
-                start = self._next_business_days(start, 1)
-            found = self.end_of_day(self._next_business_days(start, business_days))
+            found = self.end_of_day(self._next_business_days(key[0], business_days))
             if len(self._deadlines) >= _DEADLINES_KEPT:
                 self._deadlines.clear()
             self._deadlines[key] = found
