@@ -88,6 +88,8 @@ ADVERSARIAL: dict[str, Callable[[], str]] = {
     '`"." * 10**6`': lambda: "." * MB,
     '`".-" * 500_000`': lambda: ".-" * 500_000,
     '`"caused by " * 100_000`': lambda: "caused by " * 100_000,
+    '`"caused by Bob " * 80_000` (names as causes)': lambda: "caused by Bob " * 80_000,
+    '`"has been " + "a" * 10**6` (tense)': lambda: "has been " + "a" * MB,
     '`"a" + "\\u0301\\u0316" * 500_000` (combining marks)': lambda: "a" + "\u0301\u0316" * 500_000,
     '`"\\u00ad" * 10**6` (soft hyphens)': lambda: "\u00ad" * MB,
 }

@@ -59,5 +59,5 @@ def test_the_tests_mirror_the_namespaces():
     package = ROOT / "src" / "incident_process"
     namespaces = {path.parent.name for path in package.glob("*/__init__.py")}
     folders = {path.name for path in (ROOT / "tests").iterdir() if path.is_dir() and path.name[0].isalpha()}
-    folders -= {"fixtures", "typing"}
+    folders -= {"corpus", "fixtures", "typing"}
     assert folders == namespaces

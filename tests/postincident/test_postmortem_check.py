@@ -277,6 +277,51 @@ def test_not_a_placeholder(fine):
     assert validate_postmortem(text) == []
 
 
+@pytest.mark.parametrize(
+    ("front", "where"),
+    [
+        ('+++\ntitle = "Postmortem"\nauthors = ["Ana and Bo"]\n\n[extra]\nteam = "Infra"\n+++\n', "TOML"),
+        ("---\ntitle: Postmortem\ntags: [outage, TODO]\n---\n", "YAML"),
+        ("---\ntitle: Postmortem\n...\n", "YAML ended by ..."),
+    ],
+)
+def test_front_matter_is_metadata_not_the_document(front, where):
+    """Front matter a static-site generator reads (TOML or YAML) is no template text, and no heading."""
+    text = front + EXAMPLE
+    assert validate_postmortem(text) == [], where
+    assert [f.line for f in validate_postmortem(text.replace("47 minutes (14", "TBD (14"))] == [
+        line_number(text, "Duration:")
+    ]
+
+
+def test_a_front_matter_fence_later_in_the_text_is_a_rule():
+    """Only at the very start is ``---`` front matter; a leading blank line makes it Markdown."""
+    text = "\n---\ntitle: [Brief Title]\n---\n" + EXAMPLE
+    assert "postmortem.placeholder" in rules_of(validate_postmortem(text))
+
+
+def test_reference_links_and_footnotes_are_not_placeholders():
+    """A ``[name]`` defined elsewhere is a link, as markdown-it reads it; ``[^n]`` is a footnote."""
+    text = EXAMPLE.replace(
+        "47 minutes (14:02-14:49 UTC)", "47 minutes (14:02-14:49 UTC), see [Pool  Sizing] and [Ops team][^1]"
+    )
+    text += (
+        "\n[pool sizing]: https://wiki.example.com/pool\n[ops TEAM]: https://example.com/ops\n[^1]: A note.\n"
+    )
+    assert validate_postmortem(text) == []
+    undefined = EXAMPLE.replace("47 minutes (14:02-14:49 UTC)", "47 minutes [Pool Sizing]")
+    assert rules_of(validate_postmortem(undefined)) == ["postmortem.placeholder"]
+
+
+@pytest.mark.parametrize("unfilled", ["HH:mm", "2026-03-09 HH:mm", "YYYY-MM-DD", "hh:mm:ss"])
+def test_an_unfilled_time_format_is_a_placeholder(unfilled):
+    """A template's time or date format left in a timeline is unfinished text."""
+    text = EXAMPLE.replace("- 13:55 UTC - Configuration", f"- {unfilled} - Configuration")
+    findings = validate_postmortem(text)
+    assert rules_of(findings) == ["postmortem.placeholder"]
+    assert text[findings[0].start : findings[0].end] in unfilled
+
+
 def test_placeholder_in_code_block_is_fine():
     """Text in a fenced code block is quoted, not template text."""
     text = EXAMPLE.replace("## Resolution\n", "## Resolution\n```\nlog: [time] TODO\n```\n")
@@ -352,6 +397,10 @@ def test_action_item_date(due):
         ("The pool was shrunk due to an engineer.", "due to an engineer"),
         ("Then @sam accidentally removed the override.", "@sam accidentally"),
         ("Priya Natarajan forgot the batch jobs.", "Priya Natarajan forgot"),
+        ("The developer creating the change misjudged its reach.", "developer creating the change misjudged"),
+        ("Why did the developer forget to check the pool?", "developer forget"),
+        ("I skipped the review in an act of laziness.", "laziness"),
+        ("Human error in not knowing the pool size.", "Human error"),
     ],
 )
 def test_blame(sentence, blamed):
@@ -361,6 +410,22 @@ def test_blame(sentence, blamed):
     assert rules_of(findings) == ["postmortem.blame"]
     assert blamed == text[findings[0].start : findings[0].end]
     assert line_number(text, sentence) == findings[0].line
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Operator error is never a root cause.",
+        "Human error was not the cause.",
+        "This is not a process for assigning blame.",
+        "Any operator error is a symptom of a missing mechanism.",
+        "No human error was involved.",
+    ],
+)
+def test_blame_denied_or_in_general_is_not_blame(sentence):
+    """A sentence that denies blame, or speaks of it in general, blames no one."""
+    text = EXAMPLE.replace("Under peak checkout load", f"{sentence} Under peak checkout load")
+    assert validate_postmortem(text) == []
 
 
 def test_a_cause_that_is_not_a_person_is_fine():

@@ -25,14 +25,15 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import attrs
 
-from incident_process._folding import fold
+from incident_process._folding import fold, fold_phrase
 from incident_process.policy import DEFAULT_POLICY, Policy
 
+from ._blame import blame_spans, cause_names, with_people
 from ._findings import Finding
 from ._phrases import Phrases, compiled_phrases
 
@@ -42,11 +43,10 @@ if TYPE_CHECKING:
     _Address = IPv4Address | IPv6Address
     _Network = IPv4Network | IPv6Network
 
-__all__ = ["LINT_RULES", "blame_spans", "lint_external"]
+__all__ = ["LINT_RULES", "lint_external"]
 
 _WORD_CHAR = re.compile(r"\w")
 _WORD = re.compile(r"\w+")
-_WORD_BEFORE = re.compile(r"(?<![\w@])@?\w++\Z")
 
 _NOT_URLS = '"What NOT to communicate externally": "Internal URLs or system names"'
 _NOT_TECHNICAL = '"What NOT to communicate externally": "Technical implementation details"'
@@ -89,7 +89,8 @@ _DAY = (
     r"|this\s++(?:morning|afternoon|evening|week)|(?:the\s++)?(?:end|close)\s++of\s++(?:the\s++)?"
     r"(?:business\s++day|day|week|business)|eod|eow|cob|monday|tuesday|wednesday|thursday|friday"
     r"|saturday|sunday|next\s++week|the\s++(?:next\s++)?hour"
-    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*+\s++\d{1,2}(?:st|nd|rd|th)?)(?!\w)"
+    r"|(?:(?:the\s++)?week(?:end)?\s++of\s++)?"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*+\s++\d{1,2}(?:st|nd|rd|th)?)(?!\w)"
 )
 _TIME_BODY = rf"(?:{_DURATION}|{_CLOCK}|{_DAY})"
 #: A time on its own (for "Next update: 15:30 UTC").
@@ -100,9 +101,10 @@ _FILLER = (
 )
 #: A preposition and a time: "by 5pm", "within 2 hours", "in 30 minutes", "ETA 14:00".
 _TIMING = (
-    r"(?<!\w)(?P<prep>by|before|within|in|until|till|at|around"
+    r"(?<!\w)(?P<prep>by|before|within|in|until|till|at|around|over|(?P<lasting>last|lasts|take|takes)"
     r"|(?P<eta>eta|estimated\s++time\s++(?:to|of)\s++(?:resolution|recovery|fix|restoration)))(?!\w)"
-    rf"(?:\s*+[:=]|\s++(?:is|of)(?!\w))?\s*+(?:{_FILLER}\s*+){{0,2}}{_TIME_BODY}"
+    r"(?:\s*+[:=]|\s++(?:is|of)(?!\w))?(?:\s++(?:within|in|by|at|before|around|until)(?!\w))?"
+    rf"\s*+(?:{_FILLER}\s*+){{0,2}}{_TIME_BODY}"
 )
 #: Where a clause ends, for "in the same sentence".
 _CLAUSE_BREAK = r"[.;!?](?=\s|\Z)|\n"
@@ -112,6 +114,21 @@ _PAST = r"(?<!\w)(?:was|were|been)(?!\w)"
 _FUTURE = (
     r"(?<!\w)(?:will|shall|should|expect(?:s|ed|ing)?|anticipate[sd]?|estimated?|plan(?:s|ned|ning)?"
     r"|aim(?:s|ing)?|target(?:s|ing)?|going\s++to|hope|hoping|eta)(?!\w)|'ll(?!\w)"
+)
+#: Something does not work: a verb denied ("is not updating", "were not executed", "isn't
+#: returning results"), or an outage that is not the one already spoken of.
+_NOT_WORKING = (
+    r"(?:(?<!\w)not|n't)\s++(?:be\s++|being\s++)?[a-z]+(?:ing|ed)(?!\w)"
+    # an outage of something ("a GitHub outage", "a partial outage in the backends"), not "the outage"
+    r"|(?<!the\s)(?<!this\s)(?<!that\s)(?<!\w)outages?(?!\w)"
+)
+#: The team as the subject of a verb, or an action in the passive: the text says the team knows
+#: ("we see ...", "Infrastructure team found ...", "a ticket has been raised", "the workers were
+#: restarted"). A bare "has been resolved" reports a state, not that anyone knows.
+_TEAM_ACTS = (
+    r"(?<!\w)(?:we(?:'ve|'re|'ll|'d)?|team)\s++[a-z]"
+    r"|(?<!\w)(?:has|have|had)\s++been\s++(?!(?:resolved|completed|processed|addressed|closed|tracked)(?!\w))[a-z]+ed(?!\w)"
+    r"|(?<!\w)(?:was|were)\s++(?!(?:resolved|completed|processed|addressed|closed|tracked)(?!\w))(?:[a-z]++ly\s++)?[a-z]+ed(?!\w)"
 )
 #: How far a clause reaches either side of a time, in characters.
 _CLAUSE_REACH = 300
@@ -125,13 +142,6 @@ _URL_TRAILING = ".,;:!?'\""
 _HOST = r"(?<![\w-])[\w-]++(?:\.[\w-]++)++"
 _IPV6 = r"(?<![\w:.])[0-9a-f.]*+:[0-9a-f.:]*+"
 
-#: How many words may come between a cause phrase and the person it names
-#: ("caused by one of our senior engineers").
-_PERSON_WITHIN_WORDS = 4
-#: How far, in characters, a person is looked for before or after a cause.
-_PERSON_REACH = 80
-_CLAUSE_END = r"[.,;:!?\n]"
-
 
 @attrs.frozen
 class _Patterns:
@@ -140,12 +150,13 @@ class _Patterns:
     time: re.Pattern[str]
     timing: re.Pattern[str]
     clause_break: re.Pattern[str]
-    clause_end: re.Pattern[str]
     past: re.Pattern[str]
     future: re.Pattern[str]
     url: re.Pattern[str]
     host: re.Pattern[str]
     ipv6: re.Pattern[str]
+    not_working: re.Pattern[str]
+    team_acts: re.Pattern[str]
 
 
 @functools.cache
@@ -155,16 +166,17 @@ def _patterns() -> _Patterns:
         time=re.compile(_TIME),
         timing=re.compile(_TIMING),
         clause_break=re.compile(_CLAUSE_BREAK),
-        clause_end=re.compile(_CLAUSE_END),
         past=re.compile(_PAST),
         future=re.compile(_FUTURE),
         url=re.compile(_URL),
         host=re.compile(_HOST),
         ipv6=re.compile(_IPV6),
+        not_working=re.compile(_NOT_WORKING),
+        team_acts=re.compile(_TEAM_ACTS),
     )
 
 
-def lint_external(text: str, policy: Policy = DEFAULT_POLICY) -> list[Finding]:
+def lint_external(text: str, policy: Policy = DEFAULT_POLICY, *, people: Iterable[str] = ()) -> list[Finding]:
     """Check an external message (status page, customer email) against the guide.
 
     Guide, "External Communication": "What to communicate externally: That
@@ -185,6 +197,15 @@ def lint_external(text: str, policy: Policy = DEFAULT_POLICY) -> list[Finding]:
     cannot be read from a text, so every specific fix time is reported, and
     the person posting decides.
 
+    Blame names a person: a word of the policy's ``people``, an @-mention,
+    one of *people* (the names on the incident: role holders, the
+    declarer, update authors, as
+    :meth:`~incident_process.lifecycle.Incident.involved_people` gives
+    them) where the text writes it with a capital first ("Max forgot", but
+    not "caused by max pool size"), or a capitalised name right after a
+    cause phrase ("caused by Bob's bad deploy"), which then counts as a
+    person in the whole text.
+
     >>> for finding in lint_external("Fixed by 5pm, see http://wiki.corp/x"):
     ...     print(finding.rule, finding.start, finding.end)
     external.missing_acknowledgement 0 0
@@ -199,7 +220,9 @@ def lint_external(text: str, policy: Policy = DEFAULT_POLICY) -> list[Finding]:
     []
     """
     folded = fold(text)
-    scan = _Scan(folded.text, compiled_phrases(policy.communication.external))
+    rules = compiled_phrases(policy.communication.external)
+    names = cause_names(text, folded, rules) | _written_as_names(text, people)
+    scan = _Scan(folded.text, rules, with_people(rules, frozenset(names)))
     scan.addresses()
     scan.systems()
     scan.blame()
@@ -217,6 +240,17 @@ def lint_external(text: str, policy: Policy = DEFAULT_POLICY) -> list[Finding]:
         counted = start
         result.append(Finding(rule=rule, message=message, start=start, end=end, line=line))
     return result
+
+
+def _written_as_names(text: str, people: Iterable[str]) -> frozenset[str]:
+    """The names of *people* (folded) that *text* writes with a capital first ("Max", not "max pool")."""
+    found = set()
+    for written in people:
+        name = written.strip()
+        capitalised = rf"(?<![\w@]){re.escape(name[:1].upper())}(?i:{re.escape(name[1:])})(?!\w)"
+        if name and re.search(capitalised, text):
+            found.add(fold_phrase(name))
+    return frozenset(found)
 
 
 # --- the scan ----------------------------------------------------------------------
@@ -240,9 +274,10 @@ def _any_between(starts: list[int], low: int, high: int) -> bool:
 class _Scan:
     """One linting pass over a folded text; findings are folded spans until the end."""
 
-    def __init__(self, text: str, rules: Phrases) -> None:
+    def __init__(self, text: str, rules: Phrases, people: re.Pattern[str]) -> None:
         self.text = text
         self.rules = rules
+        self.people = people
         self.found: list[tuple[int, int, str, str]] = []
         self.reported: list[tuple[int, int]] = []  # address spans, disjoint, sorted
 
@@ -401,7 +436,7 @@ class _Scan:
         Case is no clue (the result never depends on case), so a bare first
         name counts only if the policy lists it.
         """
-        for start, end, names_person in blame_spans(self.text, self.rules):
+        for start, end, names_person in blame_spans(self.text, self.rules, people=self.people):
             if names_person:
                 message = f"names a person as the cause, {_quote(self.text[start:end])}: {_NOT_BLAME}"
             else:
@@ -429,8 +464,11 @@ class _Scan:
         in 30 minutes" (which the guide asks for) is not one. A clause in the
         past ("was resolved by 14:32") reports and is not one; "at <time>"
         counts only in a forecast ("will be fixed at 5pm"), since it also
-        dates past events. "ETA <time>" always is one. Confidence cannot be
-        judged from the text: every specific fix time is reported.
+        dates past events. "ETA <time>" always is one, and so is how long
+        the disruption will last, in a forecast ("the upgrade should last ~3
+        hours", "will take 2 hours"). Tense decides between a forecast and a
+        report (see :meth:`forecast`). Confidence cannot be judged from the
+        text: every specific fix time is reported.
         """
         text, rules = self.text, self.rules
         patterns = _patterns()
@@ -446,7 +484,10 @@ class _Scan:
             low = max(breaks[k - 1] + 1 if k else 0, start - _CLAUSE_REACH)
             k = bisect_left(breaks, end)
             high = min(breaks[k] if k < len(breaks) else len(text), end + _CLAUSE_REACH)
-            if timing.group("eta") is None:
+            if timing.group("lasting") is not None:  # "the upgrade should last ~3 hours"
+                if not self.forecast(past, future, None, (low, start, end, high)):
+                    continue
+            elif timing.group("eta") is None:
                 fix_before = _last_before(fixes, low, start)
                 update_before = _last_before(updates, low, start)
                 if fix_before is None and update_before is None:
@@ -455,25 +496,63 @@ class _Scan:
                     about_fix = fix_after is not None and (update_after is None or fix_after < update_after)
                 else:
                     about_fix = fix_before is not None and update_before is None
-                if not about_fix or _any_between(past, low, start):
+                if not about_fix:
                     continue
-                if timing.group("prep") == "at" and not _any_between(future, low, high):
+                forecast = self.forecast(past, future, fix_before, (low, start, end, high))
+                if not forecast and (
+                    timing.group("prep") == "at" or self.reports(past, fix_before, low, start)
+                ):
                     continue
             message = f"specific fix timeline {_quote(timing.group())}: {_NOT_TIMELINES}"
             self.add(start, end, "external.fix_timeline", message)
+
+    def forecast(
+        self, past: list[int], future: list[int], fix: int | None, clause: tuple[int, int, int, int]
+    ) -> bool:
+        """Whether the clause around a time (``low, start, end, high``) forecasts, by its tense.
+
+        The nearest tense marker before the time decides: "has been
+        mitigated and we expect recovery by 21:00" forecasts (``expect``
+        comes after ``been``), "the fix was deployed at 14:10 and we will
+        monitor" reports. With no marker before the time, one after it
+        decides ("recovery by 21:00 is expected").
+        """
+        low, start, end, high = clause
+        will, was = _last_before(future, low, start), _last_before(past, low, start)
+        if will is not None or was is not None:
+            return will is not None and (was is None or will > was)
+        return not self.reports(past, fix, low, start) and _any_between(future, end, high)
+
+    def reports(self, past: list[int], fix: int | None, low: int, start: int) -> bool:
+        """Whether the clause ``low:start`` before a time reports the past.
+
+        "was restored by 14:32", "has been mitigated since 09:00" (a past
+        auxiliary), or a fix verb in the simple past after its subject ("the
+        service recovered by 20:44 UTC"). A bare "Fixed by 5pm" has no
+        subject, so it may be a promise, and is not taken as a report.
+        """
+        if _any_between(past, low, start):
+            return True
+        if fix is None:
+            return False
+        verb = _WORD.match(self.text, fix)
+        if verb is None or not verb.group().endswith("ed"):
+            return False
+        low = max(low, self.text.rfind(":", low, fix) + 1)  # "Update: fixed by 5pm" has no subject
+        return _WORD.search(self.text, low, fix) is not None
 
     # -- "What to communicate externally" -----------------------------------------
 
     def missing(self) -> None:
         """Guide: "What to communicate externally": awareness, functionality, time to next update."""
         text, rules = self.text, self.rules
-        if rules.acknowledgement is not None and rules.acknowledgement.search(text) is None:
+        if rules.acknowledgement is not None and not self.says_we_know(rules.acknowledgement):
             message = (
                 "does not say that we are aware of the issue (say 'we are aware ...'): "
                 '"What to communicate externally": "That we are aware of the issue"'
             )
             self.add(0, 0, "external.missing_acknowledgement", message)
-        if rules.functionality is not None and rules.functionality.search(text) is None:
+        if rules.functionality is not None and not self.says_what_is_affected(rules.functionality):
             message = (
                 "does not say what is affected (say what is unavailable, slow or failing): "
                 '"What to communicate externally": "What functionality is affected"'
@@ -492,6 +571,14 @@ class _Scan:
                     '"What to communicate externally": "Expected time to next update"'
                 )
                 self.add(0, 0, "external.missing_next_update", message)
+
+    def says_we_know(self, phrases: re.Pattern[str]) -> bool:
+        """Whether an acknowledgement phrase is in the text, or the team acts in it ("we restarted ...")."""
+        return phrases.search(self.text) is not None or _patterns().team_acts.search(self.text) is not None
+
+    def says_what_is_affected(self, phrases: re.Pattern[str]) -> bool:
+        """Whether a functionality phrase, a denied verb ("is not updating") or an outage is in the text."""
+        return phrases.search(self.text) is not None or _patterns().not_working.search(self.text) is not None
 
     def timed(self, mentions: list[tuple[int, int]]) -> bool:
         """Whether a time is in the same clause as one of *mentions* (at most a few hundred characters away).
@@ -520,59 +607,6 @@ class _Scan:
             if _any_between(times, low, high):
                 return True
         return False
-
-
-def blame_spans(
-    text: str,
-    rules: Phrases,
-    *,
-    people: re.Pattern[str] | None = None,
-    people_before: re.Pattern[str] | None = None,
-    clause_end: re.Pattern[str] | None = None,
-) -> Iterator[tuple[int, int, bool]]:
-    """Blame in folded *text*: ``(start, end, names_person)`` for each span, phrases first.
-
-    A blame phrase anywhere ("human error", "Bob's mistake": the name before
-    "'s" is taken in); a cause phrase followed, in the same clause and with
-    at most four words in between, by a person ("caused by an engineer",
-    "due to @sam"); a person just before a blame action ("an engineer
-    accidentally ..."). *people* and *people_before* default to the
-    policy's (``rules``), *clause_end* to the linter's clause breaks; the
-    post-incident checker adds action-item owners and table cells.
-    """
-    person = rules.people if people is None else people
-    person_before = rules.people_before if people_before is None else people_before
-    breaks = _patterns().clause_end if clause_end is None else clause_end
-    if rules.blame is not None:
-        for match in rules.blame.finditer(text):
-            start, end = match.span()
-            if not _WORD_CHAR.match(text, start):  # "'s fault": take in the name before it
-                name = _WORD_BEFORE.search(text, max(0, start - _PERSON_REACH), start)
-                start = start if name is None else name.start()
-            yield start, end, False
-    if rules.causes is not None:
-        for match in rules.causes.finditer(text):
-            after = _person_after(text, match.end(), person, breaks)
-            if after is not None:
-                yield match.start(), after, True
-    if rules.actions is not None:
-        for match in rules.actions.finditer(text):
-            before = person_before.search(text, max(0, match.start() - _PERSON_REACH), match.start())
-            if before is not None:
-                yield before.start(), match.end(), True
-
-
-def _person_after(text: str, position: int, person: re.Pattern[str], breaks: re.Pattern[str]) -> int | None:
-    """The end of a person named within a few words after *position*, in the same clause."""
-    reach = min(len(text), position + _PERSON_REACH)
-    clause_end = breaks.search(text, position, reach)
-    limit = reach if clause_end is None else clause_end.start()
-    found = person.search(text, position, limit)
-    if found is None or _WORD_CHAR.match(text, found.end()):  # cut off by the limit, not a word
-        return None
-    if len(_WORD.findall(text, position, found.start())) > _PERSON_WITHIN_WORDS:
-        return None
-    return found.end()
 
 
 def _last_before(starts: list[int], low: int, high: int) -> int | None:

@@ -38,16 +38,18 @@ def _phrase_pattern(phrase: str, *, loose: bool = False, plural: bool = False) -
     """A phrase as a pattern that ends at a word's end; a space matches any run of white space.
 
     A hyphen also matches white space; with *loose*, an underscore, hyphen or
-    dot matches any of them or white space (``queue_depth``, ``queue-depth``,
-    ``queue depth``); with *plural*, ``s``, ``'s`` or ``s'`` may follow. That
-    the phrase starts at a word's start is up to :func:`alternation`.
+    dot matches any of the three (``queue_depth``, ``queue-depth``,
+    ``queue.depth``), but not white space: a system's name written as words
+    ("queue depth") is ordinary English; with *plural*, ``s``, ``'s`` or
+    ``s'`` may follow. That the phrase starts at a word's start is up to
+    :func:`alternation`.
     """
     parts = []
     for char in phrase:
         if char == " ":
             parts.append(r"\s++")
         elif loose and char in "_.-":
-            parts.append(r"(?:[_.\-]|\s++)")
+            parts.append(r"[_.\-]")
         elif char == "-":
             parts.append(r"(?:-|\s++)")
         else:
@@ -94,7 +96,6 @@ class Phrases:
     systems: re.Pattern[str] | None
     blame: re.Pattern[str] | None
     people: re.Pattern[str]
-    people_before: re.Pattern[str]
     causes: re.Pattern[str] | None
     actions: re.Pattern[str] | None
     speculation: re.Pattern[str] | None
@@ -119,7 +120,6 @@ def compiled_phrases(external: ExternalCommunication) -> Phrases:
         systems=_compile(alternation(external.internal_systems, loose=True)),
         blame=_compile(alternation(external.blame_phrases)),
         people=re.compile(people),
-        people_before=re.compile(rf"(?:{people})\s++\Z"),
         causes=_compile(alternation(external.cause_phrases)),
         actions=_compile(alternation(external.blame_actions)),
         speculation=_compile(alternation(external.speculation_phrases)),

@@ -58,7 +58,11 @@ _NOT_EXPECTED = {
 
 
 def _findings(text: str, incident: Incident, ignored: frozenset[str]) -> tuple[Finding, ...]:
-    return tuple(finding for finding in lint_external(text, incident.policy) if finding.rule not in ignored)
+    return tuple(
+        finding
+        for finding in lint_external(text, incident.policy, people=incident.involved_people())
+        if finding.rule not in ignored
+    )
 
 
 def _status(incident: Incident) -> str:

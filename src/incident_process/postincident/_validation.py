@@ -25,14 +25,14 @@ import functools
 import re
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from incident_process._folding import fold, fold_phrase
 from incident_process.comms import Finding
-from incident_process.comms._lint import blame_spans
-from incident_process.comms._phrases import alternation, compiled_phrases
+from incident_process.comms._blame import blame_spans, cause_names, with_people
+from incident_process.comms._phrases import compiled_phrases
 from incident_process.policy import DEFAULT_POLICY, Policy, PostIncidentDocument
 
 if TYPE_CHECKING:
@@ -69,8 +69,20 @@ POSTMORTEM_RULES: Mapping[str, str] = {
 _BRACKETED = re.compile(r"(?<![\\\]])\[([^\[\]\n]{1,200})\](?![(\[:])")
 _LETTER = re.compile(r"[^\W\d_]")
 _TASK_BOXES = frozenset({" ", "x", "X"})
-# Words that mark unfinished text; upper case only, so prose ("a todo list") is not one.
-_UNFINISHED = re.compile(r"(?<![\w-])(?:TODO|TBD|FIXME)(?![\w-])")
+# Words that mark unfinished text; upper case only, so prose ("a todo list") is not one. A
+# template's time or date format left unfilled ("HH:mm", "YYYY-MM-DD") is one too.
+_UNFINISHED = re.compile(
+    r"(?<![\w-])(?:TODO|TBD|FIXME|YYYY-MM-DD(?:[ T]HH:mm(?::ss)?)?|HH:mm(?::ss)?|hh:mm(?::ss)?)(?![\w-])"
+)
+# Front matter, as static-site generators read it: YAML between "---" lines, TOML between
+# "+++" lines, at the very start of the file. It is metadata, not the document's prose.
+_FRONT_MATTER = re.compile(
+    r"\A\ufeff?"
+    r"(?:---[ \t]*\r?\n(?:.*?\r?\n)??(?:---|\.\.\.)"  # YAML
+    r"|\+\+\+[ \t]*\r?\n(?:.*?\r?\n)??\+\+\+)"  # TOML
+    r"[ \t]*(?:\r?\n|\Z)",
+    re.DOTALL,
+)
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1)[^\n])*?\1")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NEWLINE = re.compile(r"\r\n?|\n")
@@ -136,11 +148,23 @@ class _Table:
 
 
 class _Document:
-    """A Markdown text, its tokens, and the way from lines to offsets."""
+    """A Markdown text, its tokens, its link references, and the way from lines to offsets.
+
+    Front matter (YAML between ``---`` lines, TOML between ``+++`` lines, at
+    the start) is metadata: the parser sees blank lines in its place, so
+    lines and offsets stay those of the text, and no check reads it.
+    """
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.tokens = _markdown().parse(text)
+        front = _FRONT_MATTER.match(text)
+        self.front_matter_end = front.end() if front is not None else 0
+        hidden = _NEWLINE.sub("\n", text[: self.front_matter_end])
+        body = "\n" * hidden.count("\n") + text[self.front_matter_end :]
+        env: dict[str, Any] = {}
+        self.tokens = _markdown().parse(body, env)
+        #: The link reference labels the document defines (normalized as CommonMark matches them).
+        self.references = frozenset(env.get("references", {}))
         # markdown-it-py counts "\r\n", "\r" and "\n" as line ends: so do the offsets.
         self.line_starts = [0, *(match.end() for match in _NEWLINE.finditer(text))]
         self.headings = [
@@ -149,6 +173,14 @@ class _Document:
             if token.type == "heading_open"
         ]
         self.sections = self._sections()
+
+    def is_reference(self, label: str) -> bool:
+        """Whether ``[label]`` is a link: the document defines *label* as a link reference."""
+        if not self.references:
+            return False
+        from markdown_it.common.utils import normalizeReference
+
+        return normalizeReference(label) in self.references
 
     def _sections(self) -> dict[str, tuple[_Heading, int]]:
         """Each H2 section by folded name (the first of a name wins): its heading and end token."""
@@ -406,16 +438,21 @@ class _Check:
     def placeholders(self) -> None:
         """Guide: the template's "[Brief Title]", "[time]", "[count]" ... left in, and TODO, TBD, FIXME.
 
-        Outside code blocks and code spans. Links, link references, images,
-        task boxes and brackets without a letter ("[14:05]") are not
-        placeholders.
+        Outside front matter, code blocks and code spans, as markdown-it
+        reads the document: links (also a ``[label]`` that a reference
+        definition elsewhere makes a link), link references, footnote
+        references (``[^note]``), images, task boxes and brackets without a
+        letter ("[14:05]") are not placeholders. A template's time or date
+        format left unfilled ("HH:mm", "YYYY-MM-DD") is.
         """
         text = self.doc.text
         for start, end in self._prose_spans():
             masked = _CODE_SPAN.sub(lambda match: " " * len(match.group()), text[start:end])
             for match in _BRACKETED.finditer(masked):
                 inner = match.group(1)
-                if inner in _TASK_BOXES or not _LETTER.search(inner):
+                if inner in _TASK_BOXES or not _LETTER.search(inner) or inner.startswith("^"):
+                    continue
+                if self.doc.is_reference(inner):
                     continue
                 message = f"template text {match.group()!r} left in: {_TEMPLATE}"
                 self.add(start + match.start(), start + match.end(), "postmortem.placeholder", message)
@@ -424,8 +461,8 @@ class _Check:
                 self.add(start + match.start(), start + match.end(), "postmortem.placeholder", message)
 
     def _prose_spans(self) -> list[tuple[int, int]]:
-        """The spans of the text outside fenced and indented code blocks."""
-        spans, done = [], 0
+        """The spans of the text outside front matter, fenced and indented code blocks."""
+        spans, done = [], self.doc.front_matter_end
         for token in self.doc.tokens:
             if token.type in {"fence", "code_block"} and token.map:
                 start = self.doc.offset(token.map[0])
@@ -441,10 +478,13 @@ class _Check:
         a blame phrase anywhere ("human error", "Bob's mistake", "at fault");
         a cause phrase followed in the same clause, within four words, by a
         person ("caused by Bob", "due to an engineer"); or a person just
-        before a blame action ("Bob accidentally ..."). A person is a word
-        of the policy's ``people``, an @-mention, or a name from the Owner
-        column of the Action Items table. Case is ignored; a name that is in
-        neither list is not known to be a person.
+        before a blame action ("Bob accidentally ..."). A person, anywhere in
+        the document, is a word of the policy's ``people``, an @-mention, a
+        name from the Owner column of the Action Items table, or a
+        capitalised name right after a cause phrase ("caused by Bob's
+        deploy" makes "Bob forgot ..." in another section blame too). Other
+        than that, case is ignored: a lower-case name in none of these is
+        not known to be a person.
         """
         rules = compiled_phrases(policy.communication.external)
         folded = fold(self.doc.text)
@@ -454,14 +494,11 @@ class _Check:
             for part in _OWNER_SEPARATORS.split(row.cells[1] if len(row.cells) > 1 else "")
             if _WORD_CHAR.search(part)
         }
-        people = rules.people.pattern
-        if names:
-            people = f"{people}|{alternation(names, plural=True)}"
+        names |= cause_names(self.doc.text, folded, rules)
         spans = blame_spans(
             folded.text,
             rules,
-            people=re.compile(people),
-            people_before=re.compile(rf"(?:{people})\s++\Z"),
+            people=with_people(rules, frozenset(names)),
             clause_end=_CLAUSE_END,
         )
         for start, end, _ in spans:

@@ -156,10 +156,12 @@ def _texts(event: Event) -> Iterator[tuple[str, str]]:
 
 
 def _blame(incident: Incident) -> list[ResponseFinding]:
+    """Blame in any text of the history; the people recorded on the incident count as people."""
     findings = []
+    people = incident.involved_people()
     for event in incident.events:
         for field, text in _texts(event):
-            for finding in lint_external(text, incident.policy):
+            for finding in lint_external(text, incident.policy, people=people):
                 if finding.rule == "external.blame":
                     message = (
                         f"{event.kind}.{field}: {finding.message.split(':')[0]}: {_do_not('response.blame')}"
