@@ -23,7 +23,7 @@ SRC = Path(incident_process.__file__).parent
 LAYERS = (
     ("errors",),
     ("vocabulary",),
-    ("_problems", "_folding"),
+    ("_problems", "_folding", "_limits", "_arguments"),
     ("timing",),
     ("events",),
     ("policy",),

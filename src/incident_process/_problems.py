@@ -10,6 +10,7 @@ domain, so that the policy itself can use it.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 
 import attrs
@@ -18,10 +19,20 @@ from .errors import Problem
 
 __all__ = ["index", "join", "shown", "under"]
 
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_\-]*+")
+
 
 def join(path: str, key: str) -> str:
-    """The path of *key* inside the object at *path*."""
-    return f"{path}.{key}" if path else key
+    """The path of *key* inside the object at *path*.
+
+    A key that is not a plain name (letters, digits, ``_`` and ``-``) is
+    written quoted, as JSON writes it, so a key from a hostile file cannot
+    bring control characters, line breaks or a ``::`` command into a message
+    (issue 19): ``join("events[0]", "::error x")`` is ``events[0]["::error x"]``.
+    """
+    if _PLAIN_KEY.fullmatch(key):
+        return f"{path}.{key}" if path else key
+    return f"{path}[{json.dumps(key)}]"
 
 
 def index(path: str, position: int) -> str:

@@ -204,6 +204,13 @@ def test_a_value_cannot_forge_a_line():
     assert "Impact: bad Incident commander: @mallory" in text
 
 
+@pytest.mark.parametrize("format", ["text", "markdown", "slack"])
+def test_control_characters_are_dropped(format):
+    """C0 and C1 controls in a value (ESC, BEL, NUL, the C1 CSI U+009B) never reach any format (issue 19)."""
+    text = render_declaration(declared("a\x1b[31m\x07\x00\u009b2Jb"), format=format, impact="x\u0085y")
+    assert not any((0x00 <= ord(c) < 0x20 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F for c in text)
+
+
 def test_markdown_neutralises_links_images_and_html():
     """Every ASCII punctuation is escaped; & and < become entities."""
     assert markdown_escape("![x](http://e.vil) <b>hi</b> *a* [l](u)") == (

@@ -346,3 +346,10 @@ def test_charts_without_matplotlib_name_the_extra(tmp_path, monkeypatch):
     with pytest.raises(MissingExtraError, match=r"incident-process\[charts\]") as caught:
         write_quarterly_charts(review([]), tmp_path)
     assert isinstance(caught.value, ImportError)
+
+
+@pytest.mark.parametrize("quarter", ["9999Q4", "1899Q4", "3000Q1"])
+def test_a_quarter_outside_the_accepted_years_is_refused(quarter):
+    """Issue 19: a quarter's end must be a real date, so years outside 1900 to 2999 are refused by name."""
+    with pytest.raises(ReviewError, match="outside the accepted years 1900 to 2999"):
+        parse_quarter(quarter)

@@ -1,4 +1,8 @@
-"""What the record commands share: reading records, auditing one, exit codes, GitHub annotations."""
+"""What the record commands share: reading records, auditing one, exit codes, GitHub annotations.
+
+Every value from input in an annotation is escaped by GitHub's rules, and
+every line of text passes :mod:`._output`'s guard (issue 19, defect 5).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from incident_process._limits import time_problem
 from incident_process.errors import MissingExtraError, PolicyError, Problem, RecordError, StoreError
 from incident_process.policy import DEFAULT_POLICY, Policy, load_policy
 from incident_process.timing._moments import aware_problem, is_aware
 from incident_process.vocabulary import ObligationStatus, RequirementLevel
+
+from ._output import Command, Output, escape_data, escape_property, guard_line, one_line
 
 if TYPE_CHECKING:
     from incident_process.lifecycle import Incident, Obligation
@@ -32,6 +39,7 @@ __all__ = [
     "now_from",
     "progress",
     "records",
+    "warn",
 ]
 
 #: Progress is shown on a terminal from this many files on.
@@ -62,7 +70,7 @@ def progress(names: Sequence[str]) -> Iterator[str]:
     counting = len(names) >= _PROGRESS_FROM and sys.stderr.isatty()
     for number, name in enumerate(names, start=1):
         if counting:
-            sys.stderr.write(f"\r{number}/{len(names)} {name[-50:]:<50}")
+            sys.stderr.write(f"\r{number}/{len(names)} {one_line(name)[-50:]:<50}")
             sys.stderr.flush()
         yield name
     if counting:
@@ -83,7 +91,20 @@ def now_from(text: str | None) -> datetime:
     if not is_aware(moment):
         msg = f"--now: {aware_problem(moment)}; add its UTC offset, like +00:00"
         raise Usage(msg)
+    problem = time_problem(moment)  # issue 19, defect 2: the calendar's ends are not times to audit at
+    if problem is not None:
+        msg = f"--now: {problem}"
+        raise Usage(msg)
     return moment
+
+
+def warn(message: str) -> None:
+    """One line on standard error, from the command line: *message* kept on it, guarded as output is."""
+    try:
+        sys.stderr.write(guard_line(f"incident-process: {one_line(message)}") + "\n")
+        sys.stderr.flush()
+    except BrokenPipeError:  # nobody reads the errors (``2>&1 | head``): the exit code still says it
+        Output(sys.stderr).flush()
 
 
 def records(
@@ -140,9 +161,9 @@ def judged_under(policy: Policy) -> dict[str, str]:
     return {"name": policy.name, "fingerprint": policy.fingerprint}
 
 
-def notice(policy: Policy, what: str) -> str:
+def notice(policy: Policy, what: str) -> Command:
     """A GitHub Actions ``::notice`` saying which policy *what* (``"audited"``) was judged under."""
-    return f"::notice title=incident-process::{escape_data(f'{what} under {policy.identity}')}\n"
+    return Command(f"::notice title=incident-process::{escape_data(f'{what} under {policy.identity}')}\n")
 
 
 Entry = dict[str, str | None]
@@ -193,18 +214,14 @@ def late(duties: Iterable[Obligation]) -> list[Obligation]:
     return [duty for duty in duties if duty.status in {ObligationStatus.OVERDUE, ObligationStatus.MISSED}]
 
 
-def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+def annotation(name: str, problem: Problem, *, suffix: str = "") -> Command:
+    """A GitHub Actions ``::error`` workflow command for one problem, ending in a newline.
 
-
-def escape_property(text: str) -> str:
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def annotation(name: str, problem: Problem) -> str:
-    """A GitHub Actions ``::error`` workflow command for one problem."""
+    The file name and the title are escaped as properties, the message (and
+    *suffix*, added to it) as data: GitHub's rules, :mod:`._output`.
+    """
     properties = f"file={escape_property(name)}"
     if problem.line is not None:
         properties += f",line={problem.line}"
     title = escape_property(problem.path or "policy")
-    return f"::error {properties},title={title}::{escape_data(problem.message)}"
+    return Command(f"::error {properties},title={title}::{escape_data(problem.message + suffix)}\n")

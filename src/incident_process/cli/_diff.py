@@ -36,6 +36,7 @@ from ._common import (
     now_from,
     progress,
 )
+from ._output import one_line
 
 if TYPE_CHECKING:
     from incident_process.lifecycle import Incident, Obligation
@@ -206,26 +207,28 @@ def _write(  # noqa: PLR0913 - the report and what it is about
         for document in documents:
             out.writelines(_annotations(document))
         return
-    out.write(f"From {old.identity} to {new.identity}, as of {now.isoformat()}:\n")
+    out.write(f"From {one_line(old.identity)} to {one_line(new.identity)}, as of {now.isoformat()}:\n")
     for document in documents:
         if not document["readable"]:
-            out.write(f"{document['file']}: {document['error']}\n")
+            out.write(f"{one_line(document['file'])}: {one_line(document['error'])}\n")
             continue
         changes = document["changes"]
         assert isinstance(changes, list)  # noqa: S101 - built above
         verdict = "worse" if document["worse"] else ("changed" if changes else "unchanged")
-        out.write(f"{document['file']} ({document['incident']}): {verdict}\n")
-        out.writelines(f"  {'worse ' if change['worse'] else ''}{change['message']}\n" for change in changes)
+        out.write(f"{one_line(document['file'])} ({one_line(document['incident'])}): {verdict}\n")
+        out.writelines(
+            f"  {'worse ' if change['worse'] else ''}{one_line(change['message'])}\n" for change in changes
+        )
 
 
 def _annotations(document: Mapping[str, object]) -> Iterator[str]:
     name = str(document["file"])
     if not document["readable"]:
-        yield annotation(name, Problem(path="record", message=str(document["error"]))) + "\n"
+        yield annotation(name, Problem(path="record", message=str(document["error"])))
         return
     changes = document["changes"]
     assert isinstance(changes, list)  # noqa: S101 - built by policy_diff
     for change in changes:
         if change["worse"]:
             problem = Problem(path=str(change["rule"]), message=str(change["message"]))
-            yield annotation(name, problem) + "\n"
+            yield annotation(name, problem)

@@ -1,19 +1,22 @@
 """The ``incident-process`` command line, for people and CI pipelines.
 
 Exit codes: 0 clean, 1 findings (e.g. an invalid policy), 2 usage errors or
-unreadable input.
+unreadable input. Whatever it prints from its input is escaped for GitHub
+Actions and for terminals, and a reader that leaves early never changes the
+exit code (issue 19: :mod:`._output`, :mod:`._files`).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import redirect_stderr, redirect_stdout
 from datetime import datetime
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, cast
 
+from incident_process._limits import EARLIEST_YEAR, LATEST_YEAR
 from incident_process.errors import (
     MessageError,
     MissingExtraError,
@@ -38,7 +41,10 @@ from ._common import (
     now_from,
     progress,
     records,
+    warn,
 )
+from ._files import TEXT_LIMIT, place_charts, read_standard_input
+from ._output import Output, one_line, structured_text
 
 if TYPE_CHECKING:
     from incident_process.comms import Finding
@@ -157,6 +163,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     review.add_argument("--quarter", required=True, help="the quarter, like 2026Q3")
     review.add_argument("--charts", metavar="DIR", help="also write the charts (needs the charts extra)")
+    review.add_argument(
+        "--force",
+        action="store_true",
+        help="with --charts, replace charts of the same names (never through a symbolic link)",
+    )
     commands.add_parser("schema", help="print the JSON Schema of incident records")
     return parser
 
@@ -183,9 +194,7 @@ def _store_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser
 
 
 def _demo(arguments: argparse.Namespace, out: TextIO) -> int:
-    from incident_process.detection import classify_severity
-
-    from ._demo import EXAMPLE_IMPACTS, demo_text, example_incident
+    from ._demo import classified_examples, demo_text, example_incident
 
     policy = base_policy(arguments.policy)
     now = now_from(arguments.now)
@@ -201,10 +210,11 @@ def _demo(arguments: argparse.Namespace, out: TextIO) -> int:
             _write_report(records, "text", out, now=now, policy=policy)
         return code
     incident, story = example_incident(policy)
-    examples = []
-    for description, impact in EXAMPLE_IMPACTS:
-        result = classify_severity(impact, policy)
-        examples.append({"impact": description, "severity": result.severity.value, "reason": result.reason})
+    # The examples as the policy classifies them: severity null where no rule matches (issue 19).
+    examples = [
+        {"impact": description, "severity": None if found is None else found.severity.value, "reason": reason}
+        for description, found, reason in classified_examples(policy)
+    ]
     document = {
         "policy": _plain(policy),
         "examples": examples,
@@ -261,22 +271,27 @@ def _check(arguments: argparse.Namespace, out: TextIO) -> int:
         return worst
     for name, status, problems, policy in reports:
         if arguments.format == "github":
-            out.writelines(annotation(name, problem) + "\n" for problem in problems)
+            out.writelines(annotation(name, problem) for problem in problems)
         elif status == CLEAN:
-            out.write(f"{name}: valid\n")
+            out.write(f"{one_line(name)}: valid\n")
         else:
-            out.write(f"{name}: {len(problems)} problem{'s' if len(problems) != 1 else ''}\n")
-            out.writelines(f"  {problem}\n" for problem in problems)
+            out.write(f"{one_line(name)}: {len(problems)} problem{'s' if len(problems) != 1 else ''}\n")
+            out.writelines(f"  {one_line(problem)}\n" for problem in problems)
         if arguments.show and policy is not None:
-            out.write(dump_policy(policy))
+            out.write(structured_text(dump_policy(policy)))
     return worst
 
 
 def _read_message(name: str) -> str:
-    """A message file's text, or standard input for ``-``."""
+    """A message file's text, or standard input for ``-`` (read by the same rules: :mod:`._files`)."""
     if name == "-":
-        return sys.stdin.read()
-    return read_text(name)
+        return read_standard_input()
+    return _read_document(name)
+
+
+def _read_document(name: str) -> str:
+    """A file the lint commands read: a regular file of at most ``TEXT_LIMIT`` bytes of UTF-8."""
+    return read_text(name, limit=TEXT_LIMIT)
 
 
 def _lint_external(arguments: argparse.Namespace, out: TextIO) -> int:
@@ -329,20 +344,21 @@ def _write_lint(results: list[tuple[str, str | None, list[Finding]]], format: st
         if format == "github":
             problems = [Problem(path="file", message=error)] if error is not None else []
             problems += [Problem(path=f.rule, message=f.message, line=f.line) for f in findings]
-            out.writelines(annotation(name, problem) + "\n" for problem in problems)
+            out.writelines(annotation(name, problem) for problem in problems)
         elif error is not None:
-            out.write(f"{name}: {error}\n")
+            out.write(f"{one_line(name)}: {one_line(error)}\n")
         elif not findings:
-            out.write(f"{name}: clean\n")
+            out.write(f"{one_line(name)}: clean\n")
         else:
-            out.writelines(f"{name}:{f.line}: {f.rule}: {f.message}\n" for f in findings)
+            shown = one_line(name)
+            out.writelines(f"{shown}:{f.line}: {f.rule}: {one_line(f.message)}\n" for f in findings)
 
 
 def _lint_postmortem(arguments: argparse.Namespace, out: TextIO) -> int:
     from incident_process.postincident import validate_postmortem
 
     policy = base_policy(arguments.policy)
-    return _lint_files(arguments, out, read_text, lambda text: validate_postmortem(text, policy))
+    return _lint_files(arguments, out, _read_document, lambda text: validate_postmortem(text, policy))
 
 
 def _audit(arguments: argparse.Namespace, out: TextIO) -> int:
@@ -399,7 +415,7 @@ def _write_report(
     if format == "github":
         out.write(notice(policy, "audited"))
     else:
-        out.write(f"Audited as of {now.isoformat()} under {policy.identity}.\n")
+        out.write(f"Audited as of {now.isoformat()} under {one_line(policy.identity)}.\n")
     for document in documents:
         name = str(document["file"])
         findings = document.get("findings") or []
@@ -408,19 +424,22 @@ def _write_report(
         assert isinstance(warnings, list)  # noqa: S101
         if format == "github":
             if not document["readable"]:
-                out.write(annotation(name, Problem(path="record", message=str(document["error"]))) + "\n")
+                out.write(annotation(name, Problem(path="record", message=str(document["error"]))))
             out.writelines(
-                annotation(name, Problem(path=finding["rule"], message=finding["message"])) + "\n"
+                annotation(name, Problem(path=finding["rule"], message=finding["message"]))
                 for finding in findings
             )
             continue
         if not document["readable"]:
-            out.write(f"{name}: {document['error']}\n")
+            out.write(f"{one_line(name)}: {one_line(document['error'])}\n")
             continue
-        label = name if name == document["incident"] else f"{name} ({document['incident']})"
-        out.write(f"{label}, in {document['zone']}: {len(findings)} findings\n")
-        out.writelines(f"  {finding['rule']}: {finding['message']}\n" for finding in findings)
-        out.writelines(f"  warning {warning['rule']}: {warning['message']}\n" for warning in warnings)
+        incident = one_line(document["incident"])
+        label = one_line(name) if name == document["incident"] else f"{one_line(name)} ({incident})"
+        out.write(f"{label}, in {one_line(document['zone'])}: {len(findings)} findings\n")
+        out.writelines(f"  {finding['rule']}: {one_line(finding['message'])}\n" for finding in findings)
+        out.writelines(
+            f"  warning {warning['rule']}: {one_line(warning['message'])}\n" for warning in warnings
+        )
 
 
 def _deadlines(arguments: argparse.Namespace, out: TextIO) -> int:
@@ -428,7 +447,13 @@ def _deadlines(arguments: argparse.Namespace, out: TextIO) -> int:
     now = now_from(arguments.now)
     [(name, incident, error)] = records(arguments.files, policy, arguments.store)
     if incident is None:
-        out.write(f"{name}: {error}\n")
+        if arguments.format == "github":
+            out.write(annotation(name, Problem(path="record", message=str(error))))
+        elif arguments.format == "json":
+            json.dump({"file": name, "readable": False, "error": error}, out, indent=2)
+            out.write("\n")
+        else:
+            out.write(f"{one_line(name)}: {one_line(error)}\n")
         return UNREADABLE
     duties = incident.obligations(now)
     if arguments.format == "json":
@@ -456,18 +481,23 @@ def _deadlines(arguments: argparse.Namespace, out: TextIO) -> int:
     elif arguments.format == "github":  # an annotation for each duty missed or overdue
         out.write(notice(policy, f"{incident.id} judged"))
         out.writelines(
-            annotation(name, Problem(path=duty.rule, message=f"{duty.status.value}: {duty.detail}"))
-            + f", due {duty.due_at.isoformat()}\n"
+            annotation(
+                name,
+                Problem(path=duty.rule, message=f"{duty.status.value}: {duty.detail}"),
+                suffix=f", due {duty.due_at.isoformat()}",
+            )
             for duty in late(duties)
         )
     else:
         out.write(
-            f"{incident.id} as of {now.isoformat()}, under {policy.identity}, in {incident.policy.zone}:\n"
+            f"{one_line(incident.id)} as of {now.isoformat()}, under {one_line(policy.identity)}, "
+            f"in {one_line(incident.policy.zone)}:\n"
         )
         for duty in duties:
             met = f" at {duty.met_at.isoformat()}" if duty.met_at else ""
             out.write(
-                f"  {duty.status.value}{met}: {duty.detail}, due {duty.due_at.isoformat()} ({duty.rule})\n"
+                f"  {duty.status.value}{met}: {one_line(duty.detail)}, due {duty.due_at.isoformat()} "
+                f"({duty.rule})\n"
             )
     return FINDINGS if late(duties) else CLEAN
 
@@ -506,10 +536,29 @@ def _render(arguments: argparse.Namespace, out: TextIO) -> int:
     return CLEAN
 
 
+def _quarter(quarter: str) -> str:
+    """*quarter* if it names a quarter within the accepted years (issue 19, defect 2), else a usage error."""
+    from incident_process.postincident import parse_quarter
+
+    try:
+        year, _ = parse_quarter(quarter)
+    except ReviewError as error:
+        msg = f"--{error}"
+        raise Usage(msg) from None
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        msg = f"--quarter: {quarter!r} is outside the accepted years {EARLIEST_YEAR} to {LATEST_YEAR}"
+        raise Usage(msg)
+    return quarter
+
+
 def _review(arguments: argparse.Namespace, out: TextIO) -> int:
     from incident_process.postincident import quarterly_review, write_quarterly_charts
 
     policy = base_policy(arguments.policy)
+    quarter = _quarter(arguments.quarter)
+    if arguments.force and not arguments.charts:
+        msg = "--force: only with --charts DIR (it lets the charts replace files of their names)"
+        raise Usage(msg)
     unreadable: list[str] = []
 
     def readable() -> Iterator[Incident]:
@@ -517,15 +566,19 @@ def _review(arguments: argparse.Namespace, out: TextIO) -> int:
         for name, incident, error in records(arguments.files, policy, arguments.store):
             if incident is None:
                 unreadable.append(name)
-                sys.stderr.write(f"incident-process: {name}: {error}\n")
+                warn(f"{name}: {error}")
             else:
                 yield incident
 
     incidents = readable()
     try:
-        report = quarterly_review(incidents, quarter=arguments.quarter, policy=policy)
+        report = quarterly_review(incidents, quarter=quarter, policy=policy)
         if arguments.charts:
-            write_quarterly_charts(report, arguments.charts)
+            place_charts(
+                lambda scratch: write_quarterly_charts(report, scratch),
+                arguments.charts,
+                force=arguments.force,
+            )
     except (ReviewError, MissingExtraError) as error:
         raise Usage(str(error)) from None
     if arguments.format == "json":
@@ -585,17 +638,30 @@ def _run(arguments: argparse.Namespace, out: TextIO) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
-    arguments = _parser().parse_args(argv)
+    """Run the command line; returns the exit code.
+
+    Everything goes to standard output through ``Output``: lines
+    guarded, and a closed pipe (``| head -1``) ends the writing but not the
+    command, whose exit code stays the one it computed (issue 19, defect 8).
+    """
+    # argparse writes help and its errors (which quote the arguments) itself: through the guard too.
+    said, errors = Output(sys.stdout), Output(sys.stderr)
     try:
-        return _run(arguments, sys.stdout)
+        with redirect_stdout(cast("TextIO", said)), redirect_stderr(cast("TextIO", errors)):
+            arguments = _parser().parse_args(argv)
+    finally:  # --help | head -1: the pipe may be closed
+        said.flush()
+        errors.flush()
+    structured = arguments.command == "schema" or getattr(arguments, "format", None) == "json"
+    out = Output(sys.stdout, structured=structured)
+    try:
+        code = _run(arguments, cast("TextIO", out))
     except Usage as error:
-        print(f"incident-process: {error}", file=sys.stderr)  # noqa: T201 - the CLI's error channel
+        out.flush()
+        warn(str(error))
         return UNREADABLE
-    except BrokenPipeError:
-        # The reader left early (``| head``): stop quietly, as Unix tools do.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return CLEAN
+    out.flush()
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,6 +20,7 @@ from incident_process.policy import Policy
 from incident_process.store import PostgresStore, SQLiteStore, open_store
 
 from ._common import CLEAN, FINDINGS, UNREADABLE, Usage, base_policy, records
+from ._output import one_line
 
 __all__ = ["export_records", "import_records"]
 
@@ -39,27 +40,29 @@ def import_records(arguments: argparse.Namespace, out: TextIO) -> int:
     store = _opened(arguments.store, policy)
     worst = CLEAN
     with store:
-        for name, incident, problem in records(arguments.files, policy):
+        for file, incident, problem in records(arguments.files, policy):
+            name = one_line(file)  # as every line of text shows what came from input (issue 19)
             if incident is None:
-                out.write(f"{name}: {problem}\n")
+                out.write(f"{name}: {one_line(problem)}\n")
                 worst = UNREADABLE
                 continue
+            shown = one_line(incident.id)
             try:
                 store.add(incident)
             except ConflictError:
                 stored = store.get(incident.id)
                 if stored.events == incident.events:
-                    out.write(f"{name}: {incident.id} unchanged ({incident.version} events)\n")
+                    out.write(f"{name}: {shown} unchanged ({incident.version} events)\n")
                     continue
                 try:
                     store.save(incident)
                 except ConflictError:
-                    out.write(f"{name}: {incident.id} conflicts: the store holds another history of it\n")
+                    out.write(f"{name}: {shown} conflicts: the store holds another history of it\n")
                     worst = max(worst, FINDINGS)
                     continue
-                out.write(f"{name}: {incident.id} appended {incident.version - stored.version} events\n")
+                out.write(f"{name}: {shown} appended {incident.version - stored.version} events\n")
                 continue
-            out.write(f"{name}: {incident.id} added ({incident.version} events)\n")
+            out.write(f"{name}: {shown} added ({incident.version} events)\n")
     return worst
 
 
@@ -83,5 +86,5 @@ def export_records(arguments: argparse.Namespace, out: TextIO) -> int:
             taken.add(name.lower())
             path = directory / f"{name}.json"
             path.write_text(dump_record(incident), encoding="utf-8")
-            out.write(f"{incident.id}: {path} ({incident.version} events)\n")
+            out.write(f"{one_line(incident.id)}: {one_line(path)} ({incident.version} events)\n")
     return CLEAN

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from incident_process._arguments import check_incident, check_texts, check_type
 from incident_process.errors import MessageError
 from incident_process.policy import DEFAULT_POLICY, Policy
 from incident_process.timing._calendar import resolve_zone
@@ -52,15 +53,17 @@ def channel_name_for(
     '#incident-2026-03-08-checkout-5xx-eu'
 
     Raises:
-        MessageError: for a naive *declared_at* or a non-text *brief*.
+        MessageError: for a naive *declared_at*.
+        TypeError: for an argument of the wrong type (a *brief* that is not
+            text, a *declared_at* that is not a datetime), naming it.
     """
-    if not isinstance(brief, str):
-        msg = f"brief: expected text, got {brief!r}"
-        raise MessageError(msg)
+    check_type("brief", brief, str, "text (str)")
+    check_type("declared_at", declared_at, datetime, "a timezone-aware datetime")
+    taken_names = frozenset(check_texts("taken", taken))
+    check_type("prefix", prefix, str, "text (str)")
     aware(declared_at, "declared_at", MessageError)
     head = f"{prefix}{declared_at.date().isoformat()}-"
     slug = _slug(brief) or "incident"
-    taken_names = frozenset(taken)
     number = 1
     while True:
         suffix = "" if number == 1 else f"-{number}"
@@ -76,7 +79,9 @@ def channel_name(incident: Incident, *, taken: Iterable[str] = ()) -> str:
 
     Raises:
         MessageError: if the incident has not been declared.
+        TypeError: for an argument of the wrong type, naming it.
     """
+    check_incident("incident", incident)
     declared_at = incident.declared_at
     if declared_at is None:
         msg = f"{incident.id} is not declared: its channel is named at declaration"
@@ -115,7 +120,13 @@ def stakeholders(severity: Severity | str | int, policy: Policy = DEFAULT_POLICY
 
     >>> stakeholders("SEV2").notify
     ('On-call team', 'Support lead', 'Affected team lead')
+
+    Raises:
+        SeverityError: for a text or number that is not a severity.
+        TypeError: for an argument of the wrong type, naming it.
     """
+    check_type("severity", severity, (Severity, str, int), "a Severity, its name (str) or its level (int)")
+    check_type("policy", policy, Policy, "a Policy")
     parsed = Severity.parse(severity)
     customers = policy.communication.customers
     return Stakeholders(

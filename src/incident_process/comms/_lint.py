@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from incident_process._arguments import check_texts, check_type
 from incident_process._folding import fold, fold_phrase
 from incident_process.policy import DEFAULT_POLICY, Policy
 
@@ -219,6 +220,9 @@ def lint_external(text: str, policy: Policy = DEFAULT_POLICY, *, people: Iterabl
     ... )
     []
     """
+    check_type("text", text, str, "text (str)")  # issue 19, defect 10: a wrong type is a TypeError
+    check_type("policy", policy, Policy, "a Policy")
+    people = check_texts("people", people)
     folded = fold(text)
     rules = compiled_phrases(policy.communication.external)
     names = cause_names(text, folded, rules) | _written_as_names(text, people)

@@ -32,12 +32,15 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from incident_process._arguments import check_incident, check_type
 from incident_process.errors import MessageError
 from incident_process.events import MilestoneRecorded, Reopened, UpdatePosted
 from incident_process.timing import describe_duration
 from incident_process.timing._calendar import resolve_zone
 from incident_process.timing._moments import aware, utc
 from incident_process.vocabulary import Audience, DetectionSource, Milestone, Phase, Role
+
+from ._sandbox import check_shape, failure, render_bounded, sandbox
 
 if TYPE_CHECKING:
     from incident_process.lifecycle import Incident
@@ -63,7 +66,7 @@ SLACK_TEXT_LIMIT = 3000
 
 _CUT = " … (cut at Slack's 3,000-character limit)"
 _SPACE = re.compile(r"\s+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _MARKDOWN_SPECIAL = re.compile(r"""[!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~]""")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
@@ -97,6 +100,11 @@ def slack_escape(text: str) -> str:
     >>> slack_escape("<!here> & <@U123>")
     '&lt;!here&gt; &amp; &lt;@U123&gt;'
     """
+    check_type("text", text, str, "text (str)")
+    return _slack_escape(text)
+
+
+def _slack_escape(text: str) -> str:
     if "&" not in text and "<" not in text and ">" not in text:
         return text
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -108,12 +116,17 @@ def markdown_escape(text: str) -> str:
     >>> markdown_escape("![x](http://e.vil) <b>")
     '\\!\\[x\\]\\(http\\:\\/\\/e\\.vil\\) &lt;b&gt;'
     """
+    check_type("text", text, str, "text (str)")
+    return _markdown_escape(text)
+
+
+def _markdown_escape(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(lambda match: _ENTITIES.get(match.group(), "\\" + match.group()), text)
 
 
 _ESCAPES: Mapping[Format, Callable[[str], str]] = {
-    "slack": slack_escape,
-    "markdown": markdown_escape,
+    "slack": _slack_escape,
+    "markdown": _markdown_escape,
     "text": lambda text: text,
 }
 
@@ -151,9 +164,13 @@ class MessageTemplates:
 
     Raises:
         MessageError: if the directory does not exist.
+        TypeError: if *directory* is not a path.
     """
 
     def __init__(self, directory: str | PathLike[str] | None = None) -> None:
+        check_type(
+            "directory", directory, (str, PathLike, type(None)), "a directory path (str or path) or None"
+        )
         self.directory = None if directory is None else Path(directory)
         if self.directory is not None and not self.directory.is_dir():
             msg = f"templates: {self.directory} is not a directory"
@@ -165,57 +182,67 @@ class MessageTemplates:
     def _environment(self, format: Format) -> Any:  # noqa: A002, ANN401 - jinja2 is imported lazily
         environment = self._environments.get(format)
         if environment is None:
-            import jinja2
-            from jinja2.sandbox import SandboxedEnvironment
-
-            loaders: list[jinja2.BaseLoader] = []
-            if self.directory is not None:
-                loaders.append(jinja2.FileSystemLoader(self.directory))
-            loaders.append(jinja2.PackageLoader("incident_process", "templates"))
-            environment = SandboxedEnvironment(
-                loader=jinja2.ChoiceLoader(loaders),
-                undefined=jinja2.StrictUndefined,
-                finalize=_finalizer(format),
-                autoescape=False,
-                keep_trailing_newline=False,
-                auto_reload=False,
-            )
+            environment = sandbox(self.directory, _finalizer(format))
             self._environments[format] = environment
         return environment
 
     def fields(self, kind: str) -> frozenset[str]:
-        """The fields the *kind* template uses (read once)."""
+        """The fields the *kind* template uses (read once).
+
+        Raises:
+            MessageError: if the template cannot be read or parsed, naming it and the line.
+        """
+        check_type("kind", kind, str, "a template kind (str)")
         known = self._fields.get(kind)
         if known is None:
             from jinja2 import meta
 
             environment = self._environment("text")
-            source, _, _ = environment.loader.get_source(environment, f"{kind}.j2")
-            known = frozenset(meta.find_undeclared_variables(environment.parse(source)))
+            name = f"{kind}.j2"
+            try:
+                source, filename, _ = environment.loader.get_source(environment, name)
+                tree = environment.parse(source, name, filename)
+                check_shape(tree, name, filename)
+                known = frozenset(meta.find_undeclared_variables(tree))
+            except MessageError:
+                raise
+            except Exception as error:  # noqa: BLE001 - every failure of a template is a MessageError (issue 19)
+                raise failure(kind, name, error) from None
             self._fields[kind] = known
         return known
 
     def render(self, kind: str, format: str, values: Mapping[str, object]) -> str:  # noqa: A002
-        """Render template *kind* for *format* with *values*."""
-        import jinja2
+        """Render template *kind* for *format* with *values*.
 
+        The template runs in a bounded sandbox (limits in the Limits page of
+        the docs): a template that fails in any way, or goes past a limit, is
+        a :class:`MessageError` naming the template and the line.
+        """
+        if (
+            type(kind) is not str or type(format) is not str or type(values) is not dict
+        ):  # the usual call, quickly
+            check_type("kind", kind, str, "a template kind (str)")
+            check_type("format", format, str, "a format name (str)")
+            check_type("values", values, Mapping, "a mapping of field names to values")
         if format not in FORMATS:
             msg = f"format: expected one of {', '.join(map(repr, FORMATS))}, got {format!r}"
             raise MessageError(msg)
-        compiled = self._compiled.get((kind, format))
-        if compiled is None:
-            template = self._environment(format).get_template(f"{kind}.j2")
-            compiled = (template, dict(template.globals))
-            self._compiled[kind, format] = compiled
-        template, template_globals = compiled
-        # Template.render merges the template's globals (a ChainMap) into a new
-        # context on every call; merging a plain copy of them is half the cost.
-        context = template.new_context({**template_globals, **values}, shared=True)
+        name = f"{kind}.j2"
         try:
-            text: str = "".join(template.root_render_func(context))
-        except jinja2.TemplateError as error:
-            msg = f"{kind} template: {error}"
-            raise MessageError(msg) from None
+            compiled = self._compiled.get((kind, format))
+            if compiled is None:
+                template = self._environment(format).get_template(name)
+                compiled = (template, dict(template.globals))
+                self._compiled[kind, format] = compiled
+            template, template_globals = compiled
+            # Template.render merges the template's globals (a ChainMap) into a new
+            # context on every call; merging a plain copy of them is half the cost.
+            context = template.new_context({**template_globals, **values}, shared=True)
+            text = render_bounded(template, context)
+        except MessageError:
+            raise
+        except Exception as error:  # noqa: BLE001 - every failure of a template is a MessageError (issue 19)
+            raise failure(kind, name, error) from None
         if format == "markdown":
             text = "\\\n".join(text.split("\n"))
         if format == "slack":
@@ -257,6 +284,13 @@ def _render(
     return chosen.render(kind, format, values)
 
 
+def _check_arguments(incident: object, format: object, templates: object) -> None:  # noqa: A002 - the contract's name
+    """The types of a render function's arguments (issue 19, defect 10)."""
+    check_incident("incident", incident)
+    check_type("format", format, str, "a format name (str)")
+    check_type("templates", templates, (MessageTemplates, type(None)), "MessageTemplates or None")
+
+
 def _severity(incident: Incident) -> str | None:
     return incident.severity.value if incident.severity else None
 
@@ -280,7 +314,9 @@ def render_declaration(
 
     Raises:
         MessageError: naming every missing or unknown field, or a bad format.
+        TypeError: for an argument of the wrong type, naming it.
     """
+    _check_arguments(incident, format, templates)
     # Who holds the role now; for a closed incident (which holds none), who held it last.
     commanders = [held.person for held in incident.role_tenures() if held.role is Role.INCIDENT_COMMANDER]
     commander = incident.role_holders().get(Role.INCIDENT_COMMANDER, commanders[-1] if commanders else None)
@@ -334,7 +370,9 @@ def render_update(
     Raises:
         MessageError: naming every missing or unknown field, or a bad
             format; before any internal update, saying so.
+        TypeError: for an argument of the wrong type, naming it.
     """
+    _check_arguments(incident, format, templates)
     at = fields.pop("at", None)
     if at is not None:
         aware(at, "at", MessageError)
@@ -385,7 +423,9 @@ def render_resolution(
 
     Raises:
         MessageError: naming every missing or unknown field, or a bad format.
+        TypeError: for an argument of the wrong type, naming it.
     """
+    _check_arguments(incident, format, templates)
     started = incident.milestones().get(Milestone.CUSTOMER_IMPACT_STARTED, incident.detected_at)
     ended = incident.resolved_at
     defaults: dict[str, object] = {"severity": _severity(incident), "start": _local(started, incident)}

@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 
 import attrs
 
+from incident_process._arguments import check_type
 from incident_process.errors import DetectionError, SeverityError
 from incident_process.policy import DEFAULT_POLICY, Policy
 from incident_process.timing._moments import aware, utc
@@ -62,6 +63,9 @@ class EndpointMetrics:
     p95_baseline: float | None = None
 
     def __attrs_post_init__(self) -> None:
+        if not isinstance(self.endpoint, str) or not self.endpoint:  # issue 19, defect 10
+            msg = f"EndpointMetrics.endpoint: expected non-empty text, got {self.endpoint!r}"
+            raise DetectionError(msg)
         where = f"EndpointMetrics({self.endpoint})"
         for index, (_, value) in enumerate(self.error_rate):
             if not _real(value) or not 0.0 <= value <= 1.0:
@@ -117,6 +121,13 @@ class Signals:
     maintenance_until: datetime | None = None
 
     def __attrs_post_init__(self) -> None:
+        if isinstance(self.endpoints, str) or not isinstance(self.endpoints, Iterable):  # issue 19, defect 10
+            msg = f"Signals.endpoints: expected EndpointMetrics values, got {type(self.endpoints).__name__}"
+            raise DetectionError(msg)
+        for index, endpoint in enumerate(self.endpoints):  # assess reads each one
+            if not isinstance(endpoint, EndpointMetrics):
+                msg = f"Signals.endpoints[{index}]: expected EndpointMetrics, got {type(endpoint).__name__}"
+                raise DetectionError(msg)
         moments = [("at", self.at)] + [(f"ticket_times[{i}]", t) for i, t in enumerate(self.ticket_times)]
         if self.maintenance_until is not None:
             moments.append(("maintenance_until", self.maintenance_until))
@@ -311,7 +322,13 @@ def _set_aside(signals: Signals, policy: Policy, found: _Findings) -> dict[str, 
 
 
 def assess(signals: Signals, policy: Policy = DEFAULT_POLICY) -> Assessment:
-    """Every criterion met and exclusion applied, and a suggested severity (see the module docstring)."""
+    """Every criterion met and exclusion applied, and a suggested severity (see the module docstring).
+
+    Raises:
+        TypeError: for an argument of the wrong type, naming it.
+    """
+    check_type("signals", signals, Signals, "Signals")  # issue 19, defect 10: a wrong type is a TypeError
+    check_type("policy", policy, Policy, "a Policy")
     found = _Findings()
     for endpoint in signals.endpoints:
         _availability(endpoint, signals, policy, found)

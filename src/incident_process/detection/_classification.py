@@ -23,6 +23,7 @@ import math
 
 import attrs
 
+from incident_process._arguments import check_type
 from incident_process.errors import SeverityError
 from incident_process.policy import DEFAULT_POLICY, Policy, SeverityRule
 from incident_process.vocabulary import ImpactFlag, Severity
@@ -101,7 +102,10 @@ def classify_severity(impact: Impact, policy: Policy = DEFAULT_POLICY) -> Classi
 
     Raises:
         SeverityError: if no rule matches, naming the facts given.
+        TypeError: for an argument of the wrong type, naming it.
     """
+    check_type("impact", impact, Impact, "an Impact")  # issue 19, defect 10: a wrong type is a TypeError
+    check_type("policy", policy, Policy, "a Policy")
     by_severity = sorted(policy.classification, key=lambda rule: rule.severity, reverse=True)
     for rule in by_severity:
         matched = _matches(rule, impact)

@@ -14,6 +14,7 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import Final
 
+from incident_process._arguments import check_type
 from incident_process.errors import DetectionError
 from incident_process.policy import ALERT_METRICS, DEFAULT_POLICY, Policy
 from incident_process.vocabulary import Direction
@@ -75,6 +76,7 @@ def alert_level(
     >>> alert_level("p95_latency", 650.0, baseline=200.0)
     <AlertLevel.CRITICAL: 'critical'>
     """
+    check_type("policy", policy, Policy, "a Policy")  # issue 19, defect 10: a wrong type is a TypeError
     threshold = policy.alerting[metric]
     kind = ALERT_METRICS[metric]
     measured = real("value", value)

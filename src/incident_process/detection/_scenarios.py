@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
+from incident_process._arguments import check_texts, check_type
 from incident_process.vocabulary import Role
 
 __all__ = [
@@ -157,10 +158,15 @@ def match_scenarios(
 
     >>> [m.scenario.id for m in match_scenarios(["Timeouts reported by customers", "p95_latency_increasing"])]
     ['performance_degradation']
+
+    Raises:
+        TypeError: for an argument of the wrong type, naming it (issue 19, defect 10).
     """
-    seen = {_symptom_id(symptom) for symptom in symptoms}
+    seen = {_symptom_id(symptom) for symptom in check_texts("symptoms", symptoms)}
+    check_type("scenarios", scenarios, Iterable, "an iterable of Scenario values")
     matches = []
     for order, scenario in enumerate(scenarios):
+        check_type(f"scenarios[{order}]", scenario, Scenario, "a Scenario")
         matched = tuple(symptom for symptom in scenario.symptoms if _symptom_id(symptom) in seen)
         if matched:
             score = len(matched) / len(scenario.symptoms)

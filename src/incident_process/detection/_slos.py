@@ -29,6 +29,7 @@ from typing import Final
 
 import attrs
 
+from incident_process._arguments import check_type
 from incident_process.errors import DetectionError, SampleError, UnknownMetricError
 from incident_process.policy import DEFAULT_POLICY, SLO_METRICS, Policy, Slo, SloMetric
 from incident_process.timing._calendar import resolve_zone
@@ -101,6 +102,8 @@ def slo_window(name: str, moment: datetime, *, policy: Policy = DEFAULT_POLICY) 
     >>> start.isoformat(), end.isoformat()
     ('2026-03-02T00:00:00-05:00', '2026-03-09T00:00:00-04:00')
     """
+    check_type("name", name, str, "an SLO's name (str)")  # issue 19, defect 10: a wrong type is a TypeError
+    check_type("policy", policy, Policy, "a Policy")
     slo, _ = _slo(name, policy)
     zone = resolve_zone(policy.zone)
     day = aware(moment, "moment", DetectionError).astimezone(zone).date()
@@ -300,6 +303,7 @@ def slo_report(  # noqa: PLR0913 - keyword-only: counts, moments and policy
     Raises:
         UnknownMetricError: *name* is not one of the guide's SLOs.
         DetectionError: A count, *now* or *window* is invalid.
+        TypeError: for an argument of the wrong type, naming it.
 
     >>> from datetime import UTC, datetime
     >>> now = datetime(2026, 3, 16, 0, tzinfo=UTC)  # half of March gone
@@ -307,6 +311,8 @@ def slo_report(  # noqa: PLR0913 - keyword-only: counts, moments and policy
     >>> report.met, report.burn_rate, round(report.budget_remaining, 2)
     (True, 1.0, 0.52)
     """
+    check_type("name", name, str, "an SLO's name (str)")  # issue 19, defect 10: a wrong type is a TypeError
+    check_type("policy", policy, Policy, "a Policy")
     total = checked_count("total", total)
     if (good is None) == (bad is None):
         msg = "good, bad: give exactly one of the good and the bad events"
@@ -347,7 +353,11 @@ def latency_slo_report(
         SampleError: A sample is naive, out of order, not a finite number,
             negative or later than *now*; the message names its index.
         DetectionError: *now* or *window* is invalid.
+        TypeError: for an argument of the wrong type, naming it.
     """
+    # issue 19, defect 10: a wrong type is a TypeError
+    check_type("samples", samples, Iterable, "an iterable of (time, milliseconds) pairs")
+    check_type("policy", policy, Policy, "a Policy")
     moment, start, end = _start_and_end(_LATENCY_SLO, now, window, policy)
     slo, _ = _slo(_LATENCY_SLO, policy)
     target = slo.target

@@ -53,6 +53,7 @@ from typing import Final
 
 import attrs
 
+from incident_process._arguments import check_type
 from incident_process.errors import DetectionError, SampleError
 from incident_process.policy import SustainedThreshold
 from incident_process.timing._moments import utc
@@ -265,11 +266,13 @@ class SustainedThresholdDetector:
                 pair or comes before the sample before it; ``.index`` counts
                 from the series' first sample. A call that raises changes
                 nothing: the detector is as it was before the call.
+            TypeError: if *samples* is not iterable (issue 19, defect 10).
         """
         found: list[Breach] = []
         if isinstance(samples, list | tuple):  # one block: _take changes nothing if it raises
             self._take(samples, found)
             return found
+        check_type("samples", samples, Iterable, "an iterable of (time, value) pairs")
         state = self._state()
         try:
             for block in blocks(samples):

@@ -3,17 +3,26 @@
 An event checks its own fields when it is built and raises one
 :class:`~incident_process.errors.InvalidEventError` naming every bad field
 (``Declared.by: expected non-empty text, got ''``).
+
+The limits of issue 19 are checked here too, where every event's fields are,
+so that a record and a command refuse alike: a time (or a date) outside the
+accepted years (``EARLIEST_YEAR`` to ``LATEST_YEAR``), whose deadlines would
+fall off the calendar, and text with a lone surrogate, which no encoder writes.
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
+from datetime import date, datetime
 
+from incident_process._limits import EARLIEST_YEAR, LATEST_YEAR, has_surrogate, time_problem
 from incident_process.errors import InvalidEventError
 from incident_process.timing._moments import aware_problem
 
 __all__ = ["Fields", "Pairs", "pairs"]
+
+_SURROGATE = "not valid Unicode (a lone surrogate)"
 
 #: Names and values, sorted by name, each name once: a detection's labels and references.
 Pairs = tuple[tuple[str, str], ...]
@@ -55,13 +64,33 @@ class Fields:
         self.problems.append(f"{self.kind}.{name}: {message}")
 
     def moment(self, name: str, value: object) -> None:
+        """A timezone-aware datetime within the accepted years."""
         problem = aware_problem(value)
+        if problem is None and isinstance(value, datetime):
+            problem = time_problem(value)
         if problem is not None:
             self.fail(name, problem)
 
+    def day(self, name: str, value: object) -> None:
+        """A date (not a datetime) within the accepted years."""
+        if isinstance(value, datetime) or not isinstance(value, date):
+            self.fail(name, f"expected a date, got {value!r}")
+        elif not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+            self.fail(name, f"{value} is outside the accepted years {EARLIEST_YEAR} to {LATEST_YEAR}")
+
     def text(self, name: str, value: object) -> None:
+        """Non-empty text, valid Unicode."""
         if not isinstance(value, str) or not value.strip():
             self.fail(name, f"expected non-empty text, got {value!r}")
+        elif has_surrogate(value):
+            self.fail(name, _SURROGATE)
+
+    def any_text(self, name: str, value: object) -> None:
+        """Text that may be empty (a note, a summary), valid Unicode."""
+        if not isinstance(value, str):
+            self.fail(name, f"expected text, got {value!r}")
+        elif has_surrogate(value):
+            self.fail(name, _SURROGATE)
 
     def optional_text(self, name: str, value: object) -> None:
         if value is not None:
@@ -76,10 +105,14 @@ class Fields:
             key, text = item
             if not isinstance(key, str) or not key.strip():
                 self.fail(name, f"expected non-empty text as a name, got {key!r}")
+            elif has_surrogate(key):
+                self.fail(name, f"the name {key!r} is {_SURROGATE}")
             elif key in seen:
                 self.fail(name, f"the name {key!r} is given twice")
             elif not isinstance(text, str):
                 self.fail(f"{name}.{key}", f"expected text, got {text!r}")
+            elif has_surrogate(text):
+                self.fail(f"{name}.{key}", _SURROGATE)
             seen.add(key)
 
     def member(self, name: str, value: object, kind: type[enum.Enum]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 
+from incident_process._arguments import check_type
 from incident_process._problems import index, join
 from incident_process.policy import DEFAULT_POLICY, Integrations, Policy
 
@@ -38,7 +39,9 @@ def parse_alertmanager(payload: object, *, policy: Policy = DEFAULT_POLICY) -> t
     Raises:
         PayloadError: naming every missing or mistyped field by its JSON path
             (``alerts[0].startsAt``), an unknown status or version.
+        TypeError: if *policy* is not a Policy (issue 19, defect 10).
     """
+    check_type("policy", policy, Policy, "a Policy")
     data = decoded(payload, _ALERTMANAGER_WHAT)
     read = Reader(_ALERTMANAGER_WHAT)
     top = read.mapping(data, "")

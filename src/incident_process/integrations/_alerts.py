@@ -41,6 +41,7 @@ from datetime import datetime
 
 import attrs
 
+from incident_process._arguments import check_type
 from incident_process.errors import CommandRefusedError, DetectionError
 from incident_process.events import Event
 from incident_process.lifecycle import Incident
@@ -200,7 +201,12 @@ def apply_alert(
         DetectionError: if there is no incident and no *id* to detect one
             with (for an alert that would detect one), or *policy* is not
             the existing incident's.
+        TypeError: for an argument of the wrong type, naming it (issue 19, defect 10).
     """
+    check_type("alert", alert, Alert, "an Alert")
+    check_type("incident", incident, (Incident, type(None)), "an Incident or None")
+    check_type("id", id, (str, type(None)), "an incident id (str) or None")
+    check_type("policy", policy, (Policy, type(None)), "a Policy or None")
     if incident is not None and policy is not None and policy != incident.policy:
         msg = "apply_alert: policy differs from the incident's own; an existing incident keeps its policy"
         raise DetectionError(msg)

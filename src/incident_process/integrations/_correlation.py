@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from incident_process._arguments import check_type
 from incident_process.events import AlertLinked, Detected
 from incident_process.lifecycle import Incident
 from incident_process.policy import Policy
@@ -51,10 +52,18 @@ def correlate(
 
     *policy* gives the rule (default: each incident's own policy, which
     also names its endpoints). See the module's documentation for the rule.
+
+    Raises:
+        TypeError: for an argument of the wrong type, naming it (an incident
+            by its index: ``incidents[3]``; issue 19, defect 10).
     """
+    check_type("alert", alert, Alert, "an Alert")
+    check_type("incidents", incidents, Iterable, "an iterable of Incident values")
+    check_type("policy", policy, (Policy, type(None)), "a Policy or None")
     by_reference: list[Incident] = []
     by_labels: list[Incident] = []
-    for incident in incidents:
+    for index, incident in enumerate(incidents):
+        check_type(f"incidents[{index}]", incident, Incident, "an Incident")
         if incident.phase not in CORRELATED_PHASES:
             continue
         rule = (incident.policy if policy is None else policy).integrations.correlation

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from incident_process._arguments import check_type
 from incident_process._problems import join
 from incident_process.policy import DEFAULT_POLICY, Policy
 
@@ -59,7 +60,9 @@ def parse_pagerduty(payload: object, *, policy: Policy = DEFAULT_POLICY) -> Aler
     Raises:
         PayloadError: naming every missing or mistyped field by its JSON path
             (``event.data.id``), another event type, or a V2 webhook.
+        TypeError: if *policy* is not a Policy (issue 19, defect 10).
     """
+    check_type("policy", policy, Policy, "a Policy")
     data = decoded(payload, _PAGERDUTY_WHAT)
     read = Reader(_PAGERDUTY_WHAT)
     top = read.mapping(data, "")

@@ -6,6 +6,10 @@ the library does not read are ignored (vendors add fields), while a missing
 or mistyped field that it does read is a problem at its JSON path
 (``alerts[1].startsAt``). All problems are gathered and raised together as
 one :class:`~incident_process.errors.PayloadError`.
+
+Limits (issue 19): a payload text of at most ``MAX_PAYLOAD_BYTES``, nested at
+most ``MAX_DEPTH`` deep; a time read outside the accepted years (an alert
+that starts in 9999) is a problem at its path, as a malformed one is.
 """
 
 from __future__ import annotations
@@ -17,12 +21,16 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+from incident_process._limits import MAX_PAYLOAD_BYTES, time_problem
 from incident_process._problems import join, shown
 from incident_process.errors import PayloadError, Problem
+from incident_process.policy._file import size_problem, value_problems
 
 __all__ = ["Reader", "decoded", "is_unicode", "parse_time"]
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: Go's zero time, which Go programs write for a time that is not set.
+_GO_ZERO = datetime(1, 1, 1, tzinfo=UTC)
 
 # RFC 3339 (Go writes up to nine digits of fraction; Python keeps six).
 _RFC3339 = re.compile(
@@ -44,13 +52,28 @@ def _refuse_constant(name: str) -> object:
 def decoded(payload: object, what: str) -> object:
     """*payload* as JSON values: text and bytes are parsed, anything else is taken as parsed.
 
+    Text is parsed only up to ``MAX_PAYLOAD_BYTES``, and its values nested at
+    most ``MAX_DEPTH`` deep (issue 19); vendors' fields the readers do not use
+    are not otherwise checked (their integers may be 64-bit identifiers).
+
     Raises:
-        PayloadError: for text that is not JSON (with its line and column).
+        PayloadError: for text that is not JSON (with its line and column),
+            or beyond those limits.
     """
     if not isinstance(payload, str | bytes | bytearray):
         return payload
+    if isinstance(payload, str):
+        too_large = size_problem(payload, MAX_PAYLOAD_BYTES)
+    elif len(payload) > MAX_PAYLOAD_BYTES:
+        too_large = Problem(
+            path="", message=f"{len(payload):,} bytes, over the limit of {MAX_PAYLOAD_BYTES:,}"
+        )
+    else:
+        too_large = None
+    if too_large is not None:
+        raise PayloadError([too_large], source=what)
     try:
-        return json.loads(payload, parse_constant=_refuse_constant)
+        data = json.loads(payload, parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:
         problem = Problem(
             path="", message=f"not valid JSON: {error.msg} (column {error.colno})", line=error.lineno
@@ -58,11 +81,28 @@ def decoded(payload: object, what: str) -> object:
         raise PayloadError([problem], source=what) from None
     except (ValueError, RecursionError) as error:
         message = "nested too deeply" if isinstance(error, RecursionError) else str(error)
+        if "digits" in message:  # Python's own limit on an integer's digits (4,300)
+            message = "an integer of more than 4,300 digits"
         raise PayloadError([Problem(path="", message=f"not valid JSON: {message}")], source=what) from None
+    problems = value_problems(data, integers=False, text=False)
+    if problems:
+        raise PayloadError(problems, source=what)
+    return data
 
 
 def parse_time(text: str) -> datetime | None:
     """An RFC 3339 time as an aware UTC datetime (fractions cut to microseconds), or ``None``."""
+    local = _local_time(text)
+    if local is None:
+        return None
+    try:
+        return local.astimezone(UTC)
+    except OverflowError:  # the year 1 with a positive offset falls before datetime.min
+        return None
+
+
+def _local_time(text: str) -> datetime | None:
+    """An RFC 3339 time at its own offset (fractions cut to microseconds), or ``None``."""
     match = _RFC3339.fullmatch(text)
     if match is None:
         return None
@@ -78,10 +118,7 @@ def parse_time(text: str) -> datetime | None:
         local = datetime.fromisoformat(f"{match['date']}T{match['time']}.{fraction}")
     except ValueError:
         return None
-    try:
-        return local.replace(tzinfo=offset).astimezone(UTC)
-    except OverflowError:  # the year 1 with a positive offset falls before datetime.min
-        return None
+    return local.replace(tzinfo=offset)
 
 
 class Reader:
@@ -174,15 +211,26 @@ class Reader:
         return None
 
     def time(self, data: Mapping[str, Any], path: str, key: str, *, required: bool = True) -> datetime | None:
-        """The RFC 3339 time at *key*, as an aware UTC datetime."""
+        """The RFC 3339 time at *key*, as an aware UTC datetime, within the accepted years.
+
+        Go's zero time (``0001-01-01T00:00:00Z``, Alertmanager's ``endsAt`` of a
+        firing alert) is "not set": absent where the field is optional.
+        """
         present, value = self._get(data, path, key, required=required)
         if not present:
             return None
         where = join(path, key)
-        moment = parse_time(value) if isinstance(value, str) else None
+        moment = _local_time(value) if isinstance(value, str) else None
         if moment is None:
             self.fail(where, f"expected an RFC 3339 time like '2026-08-18T12:35:00Z', got {shown(value)}")
-        return moment
+            return None
+        if moment == _GO_ZERO and not required:
+            return None
+        problem = time_problem(moment)  # in its own offset's years, before it is moved to UTC
+        if problem is not None:
+            self.fail(where, problem)
+            return None
+        return moment.astimezone(UTC)
 
     def labels(
         self, data: Mapping[str, Any], path: str, key: str, *, required: bool = True

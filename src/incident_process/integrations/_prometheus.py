@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 
 import attrs
 
+from incident_process._arguments import check_type
 from incident_process._problems import index, join, shown
 from incident_process.errors import UnknownMetricError
 from incident_process.policy import ALERT_METRICS, DEFAULT_POLICY, Policy
@@ -73,7 +74,9 @@ def parse_prometheus_matrix(
             that is not a number, times out of order; each with its JSON path
             (``data.result[0].values[3][1]``).
         UnknownMetricError: for a *metric* the policy does not have.
+        TypeError: if *policy* is not a Policy (issue 19, defect 10).
     """
+    check_type("policy", policy, Policy, "a Policy")
     if not isinstance(metric, str) or metric not in ALERT_METRICS:
         known = ", ".join(map(repr, ALERT_METRICS))
         msg = f"metric: unknown metric {metric!r}; expected one of {known}"

@@ -13,16 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
+from incident_process._arguments import check_type
 from incident_process.detection import EndpointMetrics, Signals
 from incident_process.errors import DetectionError
 from incident_process.policy import DEFAULT_POLICY, DEPENDENCY_METRIC, Policy
 
 from ._alerts import Alert, AlertStatus
-
-if TYPE_CHECKING:
-    from ._prometheus import MetricSeries
+from ._prometheus import MetricSeries
 
 __all__ = ["alert_signals"]
 
@@ -51,11 +49,19 @@ def alert_signals(  # noqa: PLR0913 - the signals' sources, all keyword-only
         DetectionError: for a series without an endpoint or of a metric that
             :func:`~incident_process.assess` does not read, a latency series
             without its baseline, or a naive *at*.
+        TypeError: for an argument of the wrong type, naming it (an alert or
+            a series by its index: ``series[2]``; issue 19, defect 10).
     """
+    check_type("alerts", alerts, Iterable, "an iterable of Alert values")
+    check_type("series", series, Iterable, "an iterable of MetricSeries values")
+    check_type("p95_baselines", p95_baselines, (Mapping, type(None)), "a mapping of endpoints to ms, or None")
+    check_type("max_gap", max_gap, (timedelta, type(None)), "a timedelta or None")
+    check_type("policy", policy, Policy, "a Policy")
     integrations = policy.integrations
     columns: dict[str, dict[str, list[tuple[datetime, float]]]] = {}
     seen: dict[tuple[str, str], int] = {}
     for position, one in enumerate(series):
+        check_type(f"series[{position}]", one, MetricSeries, "a MetricSeries")
         if one.endpoint is None:
             labels = ", ".join(integrations.endpoint_labels)
             msg = f"series[{position}]: no endpoint label ({labels}) among {dict(one.labels)}"
@@ -91,7 +97,8 @@ def alert_signals(  # noqa: PLR0913 - the signals' sources, all keyword-only
             )
         )
     down = []
-    for alert in alerts:
+    for position, alert in enumerate(alerts):
+        check_type(f"alerts[{position}]", alert, Alert, "an Alert")
         if alert.status is AlertStatus.FIRING and alert.metric == DEPENDENCY_METRIC:
             name = alert.label(integrations.dependency_label) or alert.title
             if name not in down:

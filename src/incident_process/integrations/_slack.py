@@ -32,6 +32,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from incident_process._arguments import check_type
 from incident_process.comms import MessageTemplates, render_declaration, render_resolution, render_update
 from incident_process.errors import MessageError
 from incident_process.timing import describe_duration
@@ -176,7 +177,9 @@ def slack_message(
         MessageError: for an unknown *kind*, text that is not valid Unicode
             (a lone surrogate), and as the renderers do: every missing or
             unknown field named.
+        TypeError: for an argument of the wrong type, naming it (issue 19, defect 10).
     """
+    check_type("buttons", buttons, bool, "true or false (bool)")
     render = _RENDERERS.get(kind) if isinstance(kind, str) else None
     if render is None:
         msg = f"kind: expected one of {', '.join(map(repr, SLACK_MESSAGE_KINDS))}, got {kind!r}"

@@ -36,6 +36,7 @@ from urllib.parse import parse_qs
 
 import attrs
 
+from incident_process._arguments import check_type
 from incident_process.errors import MissingExtraError, PayloadError, Problem, SignatureError
 from incident_process.lifecycle import Incident
 from incident_process.policy import DEFAULT_POLICY, Policy
@@ -220,7 +221,9 @@ def parse_slack_command(body: object, *, at: datetime, policy: Policy = DEFAULT_
     Raises:
         PayloadError: naming every missing field, a command that is not the
             policy's, and text that does not read (with the grammar).
+        TypeError: if *policy* is not a Policy (issue 19, defect 10).
     """
+    check_type("policy", policy, Policy, "a Policy")
     read = Reader(_COMMAND_WHAT)
     fields = _form(body, read)
     problem = aware_problem(at)
@@ -272,7 +275,9 @@ def parse_slack_action(body: object, *, policy: Policy = DEFAULT_POLICY) -> Slac
         PayloadError: naming every missing or mistyped field by its JSON
             path (``actions[0].action_id``), another payload type, or a
             button that is not the library's.
+        TypeError: if *policy* is not a Policy (issue 19, defect 10).
     """
+    check_type("policy", policy, Policy, "a Policy")
     read = Reader(_ACTION_WHAT)
     data: object = body
     if isinstance(body, str | bytes | bytearray):

@@ -26,17 +26,16 @@ update comes.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from incident_process._arguments import check_type
 from incident_process.comms import LINT_RULES, Finding, lint_external
 from incident_process.errors import ExternalTextError, MessageError
 from incident_process.events import Reopened, UpdatePosted
+from incident_process.lifecycle import Incident
 from incident_process.vocabulary import Phase, UpdateStatus
 
 from ._payloads import is_unicode
-
-if TYPE_CHECKING:
-    from incident_process.lifecycle import Incident
 
 __all__ = ["STATUSPAGE_KINDS", "STATUSPAGE_LIMITS", "statuspage_incident"]
 
@@ -152,7 +151,12 @@ def statuspage_incident(  # noqa: PLR0913 - the payload's fields
             incident, a resolution of one not resolved, an endpoint without a
             component, a name or body that is empty, not valid Unicode or
             too long (:data:`STATUSPAGE_LIMITS`).
+        TypeError: if *incident* is not an Incident, *endpoints* or *allow*
+            not iterable (issue 19, defect 10).
     """
+    check_type("incident", incident, Incident, "an Incident")
+    check_type("endpoints", endpoints, (Iterable, type(None)), "an iterable of endpoint names, or None")
+    check_type("allow", allow, Iterable, "an iterable of linter rules (str)")
     allowed = _names("allow", allow)
     affected = _names("endpoints", _detected_endpoints(incident) if endpoints is None else endpoints)
     _check_arguments(kind, incident, allowed, deliver_notifications)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
+from incident_process._arguments import check_type
 from incident_process.errors import CalendarError, CommandRefusedError, InvalidEventError
 from incident_process.events import (
     Acknowledged,
@@ -158,7 +159,9 @@ class Incident:
         Raises:
             InvalidEventError: for a bad id, title, source, labels or
                 references, or a naive time.
+            TypeError: if *policy* is not a Policy (issue 19, defect 10).
         """
+        check_type("policy", policy, Policy, "a Policy")
         parsed: object = source
         with contextlib.suppress(InvalidEventError):  # Detected names a bad one, with any other bad field
             parsed = _member(DetectionSource, source, "source")
@@ -195,7 +198,11 @@ class Incident:
             ReplayError: naming the first event that could not have been
                 recorded (out of order, wrong phase, a guard, a repeated
                 idempotency key or a wrong id).
+            TypeError: for an argument of the wrong type, naming it (issue 19, defect 10).
         """
+        check_type("events", events, Iterable, "an iterable of events")
+        check_type("policy", policy, Policy, "a Policy")
+        check_type("judge", judge, bool, "true or false (bool)")
         recorded = tuple(events)
         builder = replay(recorded, policy, judged_from=0 if judge else len(recorded))
         return cls._make(recorded, policy, builder.freeze())
@@ -675,8 +682,9 @@ class Incident:
 
     def _errors_stopped_by(self, at: datetime) -> datetime:
         """When the errors last stopped at or before *at*, as given; refused if never recorded."""
-        if not is_aware(at):
-            raise self._refused("resolve", "time.timezone_aware", f"at: {aware_problem(at)}")
+        problem = aware_problem(at)
+        if problem is not None:
+            raise self._refused("resolve", "time.timezone_aware", f"at: {problem}")
         moment = utc(at)
         stopped = [e.at for e in self.timeline if isinstance(e, ErrorsStopped) and utc(e.at) <= moment]
         if not stopped:

@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, TypeGuard
 
 import attrs
 
+from incident_process._arguments import check_incident, check_type
 from incident_process.events import (
     Closed,
     Declared,
@@ -56,6 +57,7 @@ from incident_process.events import (
     SeverityChanged,
     UpdatePosted,
 )
+from incident_process.timing import BusinessCalendar
 from incident_process.timing._moments import utc
 from incident_process.vocabulary import (
     Audience,
@@ -69,8 +71,6 @@ from incident_process.vocabulary import (
 )
 
 if TYPE_CHECKING:
-    from incident_process.timing import BusinessCalendar
-
     from ._incident import Incident
 
 __all__ = ["Obligation", "obligations"]
@@ -191,7 +191,10 @@ def obligations(
 
     Raises:
         CalendarError: if *now* is naive.
+        TypeError: for an argument of the wrong type, naming it.
     """
+    check_incident("incident", incident)  # issue 19, defect 10: a wrong type is a TypeError
+    check_type("calendar", calendar, (BusinessCalendar, type(None)), "a BusinessCalendar or None")
     known = incident.as_of(now)
     calendar = calendar if calendar is not None else incident.policy.business_calendar()
     if known is None:

@@ -20,9 +20,10 @@ Rules of the format (``incident-process/record/v2``; the JSON Schema is
   same; an offset that disagrees with the zone is refused. A fixed offset
   has no bracket and reads back as that fixed offset.
 * Reading is strict: duplicate keys, ``NaN`` and ``Infinity``, unknown keys,
-  wrong types, naive times, unknown event types and an unknown ``schema`` are
-  refused, every problem with its JSON path (``events[3].at: naive
-  datetime ...``); the events are then replayed with
+  wrong types, naive times, unknown event types, an unknown ``schema`` and
+  what is beyond the limits (docs/limits.md: size, nesting, digits, lone
+  surrogates, years) are refused, every problem with its JSON path
+  (``events[3].at: naive datetime ...``); the events are then replayed with
   :meth:`Incident.from_events <incident_process.Incident.from_events>` by the
   rules of history only (order, phases, once-only facts): reading never
   re-judges what was accepted under the policy of its time.
@@ -47,12 +48,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
+from incident_process._arguments import check_type
+from incident_process._limits import MAX_RECORD_BYTES, MAX_ZONE_NAME
 from incident_process._problems import join, shown, under
 from incident_process.errors import InvalidEventError, PolicyError, Problem, RecordError, ReplayError
 from incident_process.events import EVENT_TYPES, Event
 from incident_process.events._fields import Pairs
 from incident_process.policy import DEFAULT_POLICY, Policy
-from incident_process.policy._file import read_text
+from incident_process.policy._file import TOO_LONG, day_problem, read_text, size_problem, value_problems
 
 from ._incident import Incident
 
@@ -133,6 +136,7 @@ def dump_record(incident: Incident) -> str:
     >>> loads_record(dump_record(incident)) == incident
     True
     """
+    check_type("incident", incident, Incident, "an Incident")  # issue 19, defect 10
     policy = incident.policy
     data = {
         "schema": RECORD_SCHEMA,
@@ -156,6 +160,7 @@ def encode_event(event: Event) -> dict[str, Any]:
     >>> encode_event(Acknowledged(id="INC-1:2", at=datetime(2026, 3, 8, 9, 3, tzinfo=UTC), by="ana"))
     {'type': 'acknowledged', 'id': 'INC-1:2', 'at': '2026-03-08T09:03:00+00:00', 'by': 'ana'}
     """
+    check_type("event", event, Event, "an event (incident_process.events)")  # issue 19, defect 10
     data: dict[str, Any] = _converter().unstructure(event)
     return data
 
@@ -195,6 +200,10 @@ def loads_record(
             times, unknown event types, events out of order or in a phase
             that does not take them), each with its JSON path.
     """
+    check_type("text", text, str, "JSON text (str)")  # issue 19, defect 10
+    check_type("policy", policy, Policy, "a Policy")
+    check_type("zone", zone, (str, type(None)), "a zone name (str) or None")
+    check_type("source", source, (str, type(None)), "a file name (str) or None")
     data = _parse(text, source)
     try:
         return _incident(data, policy, zone)
@@ -211,6 +220,8 @@ def load_record(
         RecordError: listing every problem; an unreadable file (missing, a
             directory, not UTF-8) is one problem with the empty path.
     """
+    check_type("path", path, (str, os.PathLike), "a file's path (str or os.PathLike)")  # issue 19, defect 10
+    check_type("policy", policy, Policy, "a Policy")
     source = os.fspath(path)
     text = read_text(source, error=RecordError)
     return loads_record(text, policy=policy, zone=zone, source=source)
@@ -262,14 +273,21 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _parse(text: str, source: str | None) -> object:
+    too_large = size_problem(text, MAX_RECORD_BYTES)
+    if too_large is not None:
+        raise RecordError([too_large], source=source)
     try:
-        return json.loads(text, object_pairs_hook=_object, parse_constant=_NonFinite)
+        data = json.loads(text, object_pairs_hook=_object, parse_constant=_NonFinite)
     except json.JSONDecodeError as error:
         message = f"not valid JSON: {error.msg} (column {error.colno})"
         raise RecordError([Problem(path="", message=message, line=error.lineno)], source=source) from None
-    except RecursionError:
-        message = "not valid JSON: nested too deeply"
-        raise RecordError([Problem(path="", message=message)], source=source) from None
+    except (RecursionError, ValueError) as error:  # ValueError: an integer of over 4,300 digits
+        message = "nested too deeply" if isinstance(error, RecursionError) else TOO_LONG
+        raise RecordError([Problem(path="", message=f"not valid JSON: {message}")], source=source) from None
+    problems = value_problems(data, source=text)
+    if problems:
+        raise RecordError(problems, source=source)
+    return data
 
 
 def _fail(message: str) -> RecordError:
@@ -297,7 +315,7 @@ def _incident(data: object, policy: Policy, zone: str | None) -> Incident:
         raise RecordError([Problem(path="schema", message=message)])
     keys = _TOP_KEYS[schema]
     problems = _duplicates(data)
-    problems += [Problem(path=key, message="unknown key") for key in data if key not in keys]
+    problems += [Problem(path=join("", key), message="unknown key") for key in data if key not in keys]
     for key in ("id", "title", "zone") if schema == RECORD_SCHEMA_V1 else ("id", "title"):
         if key not in data:
             problems.append(Problem(path=key, message="missing"))
@@ -458,11 +476,14 @@ def parse_moment(text: str) -> datetime:
     except ValueError as error:
         message = f"not a valid date-time {shown(text)}: {error}"
         raise _fail(message) from None
+    problem = day_problem(moment)
+    if problem is not None:
+        raise _fail(problem)
     key = match["zone"]
     if key is None:
         return moment
     try:
-        zone = ZoneInfo(key)
+        zone = ZoneInfo(key[: MAX_ZONE_NAME + 1])  # no longer name is a zone: not looked up whole
     except (ZoneInfoNotFoundError, ValueError, OSError):
         message = f"unknown time zone {shown(key)} in {shown(text)}"
         raise _fail(message) from None
@@ -513,10 +534,14 @@ def _structure_moment(value: object, _: object) -> datetime:
 def _structure_date(value: object, _: object) -> date:
     if isinstance(value, str) and _DATE.fullmatch(value):
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError as error:
             message = f"not a valid date {shown(value)}: {error}"
             raise _fail(message) from None
+        problem = day_problem(day)
+        if problem is None:
+            return day
+        raise _fail(problem)
     message = f"expected a date such as '2026-03-20', got {shown(value)}"
     raise _fail(message)
 
@@ -619,7 +644,7 @@ def _structure_event(converter: cattrs.Converter, kind: type[Event]) -> Callable
             message = f"expected an object, got {shown(value)}"
             raise _fail(message)
         problems = _duplicates(value)
-        problems += [Problem(path=key, message="unknown key") for key in value if key not in names]
+        problems += [Problem(path=join("", key), message="unknown key") for key in value if key not in names]
         arguments = _arguments(plan, value, problems)
         if problems:
             raise RecordError(problems)

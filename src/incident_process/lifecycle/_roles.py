@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from incident_process._arguments import check_incident
 from incident_process.vocabulary import Phase, RequirementLevel, Role
 
 if TYPE_CHECKING:
@@ -44,7 +45,11 @@ def unmet_role_requirements(incident: Incident) -> tuple[UnmetRoleRequirement, .
     filled." Where the policy asks for separate people, a person holding
     two required roles is unmet too (a "must" only if both roles are
     musts). An incident not yet declared, or closed, owes none.
+
+    Raises:
+        TypeError: if *incident* is not an Incident (issue 19, defect 10).
     """
+    check_incident("incident", incident)
     severity = incident.severity
     if severity is None or incident.phase in {Phase.CLOSED, Phase.DISMISSED}:
         return ()

@@ -28,7 +28,9 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from incident_process._arguments import check_incident, check_type
 from incident_process.errors import CalendarError
+from incident_process.timing import BusinessCalendar
 from incident_process.timing._moments import aware, utc
 from incident_process.vocabulary import ObligationKind, ObligationStatus, Phase, Role
 
@@ -36,7 +38,6 @@ from ._obligations import Obligation, obligations
 
 if TYPE_CHECKING:
     from incident_process.policy import ReminderRule
-    from incident_process.timing import BusinessCalendar
 
     from ._incident import Incident
 
@@ -102,7 +103,11 @@ def may_resolve_at(incident: Incident) -> datetime | None:
     (:meth:`Incident.record_errors_stopped`, a resolved alert records it).
     ``None`` for an incident that is not declared or in response, or when
     nobody recorded when the errors stopped.
+
+    Raises:
+        TypeError: if *incident* is not an Incident (issue 19, defect 10).
     """
+    check_incident("incident", incident)
     stopped, severity = incident.errors_stopped_at, incident.severity
     if stopped is None or severity is None or incident.phase not in _RESOLVABLE:
         return None
@@ -172,7 +177,10 @@ def reminders(
 
     Raises:
         CalendarError: if *now* is naive.
+        TypeError: for an argument of the wrong type, naming it.
     """
+    check_incident("incident", incident)  # issue 19, defect 10: a wrong type is a TypeError
+    check_type("calendar", calendar, (BusinessCalendar, type(None)), "a BusinessCalendar or None")
     moment = utc(aware(now, "now", CalendarError))
     known = incident.as_of(moment)
     if known is None:
@@ -228,7 +236,10 @@ def next_change(
 
     Raises:
         CalendarError: if *now* is naive.
+        TypeError: for an argument of the wrong type, naming it.
     """
+    check_incident("incident", incident)  # issue 19, defect 10: a wrong type is a TypeError
+    check_type("calendar", calendar, (BusinessCalendar, type(None)), "a BusinessCalendar or None")
     moment = utc(aware(now, "now", CalendarError))
     found = _changes(incident, moment, calendar)
     if found is None:
@@ -251,13 +262,27 @@ def upcoming(
     stream) and only its moments are kept. A service sleeps until the first
     and handles what it says.
 
+    The arguments are checked when it is called, each incident when it is
+    read.
+
     Raises:
         CalendarError: if *now* or *until* is naive.
+        TypeError: for an argument of the wrong type, naming it (an incident
+            by its index: ``incidents[3]``).
     """
+    check_type("incidents", incidents, Iterable, "an iterable of Incident values")  # issue 19, defect 10
+    check_type("calendar", calendar, (BusinessCalendar, type(None)), "a BusinessCalendar or None")
     start = utc(aware(now, "now", CalendarError))
     end = utc(aware(until, "until", CalendarError))
+    return _upcoming(incidents, start, end, calendar)
+
+
+def _upcoming(
+    incidents: Iterable[Incident], start: datetime, end: datetime, calendar: BusinessCalendar | None
+) -> Iterator[Upcoming]:
     found: list[tuple[datetime, str, tuple[str, ...]]] = []
-    for incident in incidents:
+    for index, incident in enumerate(incidents):
+        check_incident(f"incidents[{index}]", incident)
         zone = (calendar if calendar is not None else incident.policy.business_calendar()).tz
         moment = start
         while True:

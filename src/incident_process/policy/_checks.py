@@ -16,11 +16,14 @@ from datetime import timedelta
 from typing import TypeVar
 
 from incident_process._folding import fold_phrase
+from incident_process._limits import MAX_BUSINESS_DAYS, MAX_DURATION
 from incident_process.errors import PolicyError, Problem
 from incident_process.timing._durations import (
     BUSINESS_DAYS_FORM,
     DURATION_FORM,
     BusinessDays,
+    business_days_limit,
+    duration_limit,
     format_duration,
 )
 
@@ -105,13 +108,17 @@ class Checker:
             return
         if non_empty and not value:
             self.fail(path, "must not be empty")
-        seen: list[object] = []
+        seen: dict[object, int] = {}  # the first index of each item: linear in the list (issue 19)
+        unhashable: list[tuple[object, int]] = []  # wrong values (lists), reported by the items' own checks
         for index, item in enumerate(value):
-            if item in seen:
-                first = f"{path}[{seen.index(item)}]"
+            try:
+                first_index = seen.setdefault(item, index)
+            except TypeError:
+                first_index = next((at for other, at in unhashable if other == item), index)
+                unhashable.append((item, index))
+            if first_index != index:
                 shown = "" if hasattr(type(item), "__attrs_attrs__") else f" ({_plain(item)!r})"
-                self.fail(f"{path}[{index}]", f"repeats {first}{shown}")
-            seen.append(item)
+                self.fail(f"{path}[{index}]", f"repeats {path}[{first_index}]{shown}")
             yield f"{path}[{index}]", item
 
     def items_of(
@@ -208,7 +215,7 @@ class Checker:
             self.member(item_path, item, kind)
 
     def duration(self, path: str, value: object, *, allow_zero: bool = False) -> bool:
-        """An exact, whole-second span; positive unless *allow_zero*."""
+        """An exact, whole-second span; positive unless *allow_zero*; at most ``MAX_DURATION`` (issue 19)."""
         if not isinstance(value, timedelta):
             self.fail(path, f"expected {DURATION_FORM}, got {value!r}")
             return False
@@ -219,10 +226,13 @@ class Checker:
         if value.microseconds:
             self.fail(path, f"must be a whole number of seconds, got {value}")
             return False
+        if value > MAX_DURATION:
+            self.fail(path, duration_limit(show_span(value)))
+            return False
         return True
 
     def business_days(self, path: str, value: object) -> bool:
-        """At least one business day."""
+        """At least one business day, at most ``MAX_BUSINESS_DAYS`` (issue 19)."""
         if (
             not isinstance(value, BusinessDays)
             or isinstance(value.days, bool)
@@ -232,6 +242,9 @@ class Checker:
             return False
         if value.days < 1:
             self.fail(path, f"must be at least 1 business day, got {value.days}")
+            return False
+        if value.days > MAX_BUSINESS_DAYS:
+            self.fail(path, business_days_limit(str(value.days)))
             return False
         return True
 

@@ -11,9 +11,11 @@ from datetime import timedelta
 
 import attrs
 
+from incident_process._limits import MAX_DURATION
+from incident_process.timing import format_duration
 from incident_process.vocabulary import Severity
 
-from ._checks import Checker
+from ._checks import Checker, show_span
 
 __all__ = [
     "Escalation",
@@ -70,6 +72,12 @@ class Escalation:
         for path, level in levels[:-1]:
             if level.window is None:
                 check.fail(f"{path}.window", "only the last level may have no window")
+        # Each window starts when the one before ends: the whole path, not only each window,
+        # must stay within MAX_DURATION, or a deadline falls off the calendar (issue 19).
+        total = sum((level.window or timedelta(0) for _, level in levels), timedelta(0))
+        if total > MAX_DURATION:
+            limit = f"{format_duration(MAX_DURATION)} ({MAX_DURATION.days} days)"
+            check.fail("levels", f"the windows add up to {show_span(total)}, more than the limit of {limit}")
         check.done()
 
     def path_for(self, severity: Severity | None) -> tuple[EscalationLevel, ...]:

@@ -10,6 +10,14 @@ Rules of the format:
   per-severity tables with the keys ``SEV1``, ``SEV2``, ``SEV3``.
 * Every problem is reported at once, each with its key path; broken TOML with
   its line.
+* Limits (issue 19; :mod:`incident_process._limits`): a file of at most
+  ``MAX_POLICY_BYTES``, read only if it is a regular file; at most
+  ``MAX_KEYS`` keys, no key or table header of more than ``MAX_DEPTH`` parts
+  (checked before the TOML is parsed, so their cost stays linear); no value
+  nested more than ``MAX_DEPTH`` deep, no integer of more than
+  ``MAX_INTEGER_DIGITS`` digits, no lone surrogate, no date outside the
+  accepted years; durations of at most ``MAX_DURATION`` and at most
+  ``MAX_BUSINESS_DAYS`` business days.
 
 Reading uses :mod:`tomllib`; writing uses ``tomli-w``; the mapping between
 TOML values and the policy's types is a :mod:`cattrs` converter whose hooks
@@ -23,13 +31,28 @@ import json
 import os
 import re
 from collections.abc import Callable, Mapping
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast, get_args, get_origin
 
 import attrs
 
-from incident_process._problems import under
+from incident_process._arguments import check_type
+from incident_process._limits import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    MAX_DEPTH,
+    MAX_INTEGER_DIGITS,
+    MAX_KEYS,
+    MAX_POLICY_BYTES,
+    MAX_RECORD_BYTES,
+    Refused,
+    has_surrogate,
+    read_regular_file,
+    time_problem,
+)
+from incident_process._problems import join, under
 from incident_process.errors import PolicyError, Problem, RecordError
 from incident_process.timing import BusinessDays, format_duration, parse_business_days, parse_duration
 from incident_process.vocabulary import Severity
@@ -41,6 +64,8 @@ if TYPE_CHECKING:
     import cattrs
 
 __all__ = [
+    "TOO_LONG",
+    "day_problem",
     "dump_policy",
     "load_policy",
     "loads_policy",
@@ -48,6 +73,8 @@ __all__ = [
     "policy_from_dict",
     "policy_to_dict",
     "read_text",
+    "size_problem",
+    "value_problems",
 ]
 
 C = TypeVar("C")
@@ -64,26 +91,41 @@ def load_policy(path: str | os.PathLike[str], *, base: Policy = DEFAULT_POLICY) 
             its line, unknown keys, wrong types, invalid values), each with
             its key path.
     """
+    check_type("path", path, (str, os.PathLike), "a file's path (str or os.PathLike)")  # issue 19, defect 10
+    check_type("base", base, Policy, "a Policy")
     source = os.fspath(path)
     return policy_from_dict(parse_toml(read_text(source), source=source), base=base, source=source)
 
 
 def loads_policy(text: str, *, base: Policy = DEFAULT_POLICY, source: str | None = None) -> Policy:
-    """Read policy TOML from a string; see :func:`load_policy`.
+    """Read policy TOML from a string, with the limits of a file; see :func:`load_policy`.
 
     >>> policy = loads_policy('communication.update_cadence.SEV1 = "10m"')
     >>> policy.communication.update_cadence[Severity.SEV1]
     datetime.timedelta(seconds=600)
     """
+    check_type("text", text, str, "TOML text (str)")  # issue 19, defect 10
+    check_type("base", base, Policy, "a Policy")
+    check_type("source", source, (str, type(None)), "a file name (str) or None")
     return policy_from_dict(parse_toml(text, source=source), base=base, source=source)
 
 
-def read_text(source: str, *, error: type[PolicyError | RecordError] = PolicyError) -> str:
-    """The UTF-8 text of a file, or an *error* (a :class:`PolicyError`) saying why it cannot be read."""
+def read_text(
+    source: str, *, error: type[PolicyError | RecordError] = PolicyError, limit: int | None = None
+) -> str:
+    """The UTF-8 text of a regular file, or an *error* (a :class:`PolicyError`) saying why it cannot be read.
+
+    At most *limit* bytes: by default ``MAX_POLICY_BYTES`` for a policy and
+    ``MAX_RECORD_BYTES`` for a record (*error* :class:`RecordError`). A FIFO,
+    a device (``/dev/zero``) or a directory is refused without reading from
+    it, so it can neither block nor fill memory (issue 19).
+    """
+    if limit is None:
+        limit = MAX_RECORD_BYTES if issubclass(error, RecordError) else MAX_POLICY_BYTES
     try:
-        with open(source, "rb") as file:  # noqa: PTH123 - a plain path string is the input
-            data = file.read()
-        return data.decode("utf-8")
+        return read_regular_file(source, limit).decode("utf-8")
+    except Refused as refusal:  # a directory keeps the words of the error it gave before
+        message = f"cannot read the file: {'Is a directory' if Path(source).is_dir() else refusal}"
     except OSError as problem:
         message = f"cannot read the file: {problem.strerror or problem}"
     except UnicodeDecodeError as problem:
@@ -91,12 +133,31 @@ def read_text(source: str, *, error: type[PolicyError | RecordError] = PolicyErr
     raise error([Problem(path="", message=message)], source=source) from None
 
 
+def size_problem(text: str, limit: int) -> Problem | None:
+    """A problem if *text* takes more than *limit* bytes in UTF-8 (counted without encoding it if it can)."""
+    if len(text) <= limit // 4:  # four bytes a character at most
+        return None
+    size = len(text) if len(text) > limit else len(text.encode("utf-8", "surrogatepass"))
+    if size <= limit:
+        return None
+    return Problem(path="", message=f"at least {size:,} bytes, over the limit of {limit:,}")
+
+
 def parse_toml(text: str, *, source: str | None = None) -> dict[str, Any]:
-    """Parse TOML, or raise a :class:`PolicyError` with the line of the first syntax error."""
+    """Parse TOML, or raise a :class:`PolicyError` with the line of the first syntax error.
+
+    The limits of a policy file are checked first, in time linear in the
+    text's length (its size, its number of keys, the parts of each key), and
+    the parsed values then (their nesting, integers, text and dates): every
+    problem with its key path or line.
+    """
     import tomllib  # only policy files need it: kept off the import path
 
+    problems = _toml_limits(text)
+    if problems:
+        raise PolicyError(problems, source=source)
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         position = _TOML_POSITION.search(message)
@@ -106,6 +167,159 @@ def parse_toml(text: str, *, source: str | None = None) -> dict[str, Any]:
             message = f"{message[: position.start()]} (column {position['column']})"
         problem = Problem(path="", message=f"not valid TOML: {message}", line=line)
         raise PolicyError([problem], source=source) from None
+    except RecursionError:
+        problem = Problem(path="", message=f"not valid TOML: nested more than {MAX_DEPTH} levels deep")
+        raise PolicyError([problem], source=source) from None
+    except ValueError as error:  # Python's own limit on an integer's digits (4,300)
+        message = TOO_LONG if "digits" in str(error) else str(error)
+        raise PolicyError([Problem(path="", message=f"not valid TOML: {message}")], source=source) from None
+    problems = value_problems(data, key=_key, source=text)
+    if problems:
+        raise PolicyError(problems, source=source)
+    return data
+
+
+# --- limits checked before parsing, in linear time -------------------------------
+#
+# tomllib spends time quadratic in the parts of a dotted key (`a.a.a... = 1`):
+# the text is scanned first, with its strings and comments blanked out by one
+# regular expression, and a key or table header of more than MAX_DEPTH parts,
+# or more than MAX_KEYS keys (each part of a dotted key counted, so that the
+# sum of the squares stays small), is refused before tomllib sees the text.
+
+_STRINGS_AND_COMMENTS = re.compile(
+    r'"""(?:[^"\\]++|\\.|"(?!""))*+"{3,5}'  # multi-line basic string
+    r"|'''(?:[^']++|'(?!''))*+'{3,5}"  # multi-line literal string
+    r'|"(?:[^"\\\n]++|\\.)*+"'  # basic string
+    r"|'[^'\n]*+'"  # literal string
+    r"|#[^\n]*+",  # comment
+    re.DOTALL,
+)
+_PART = r"[A-Za-z0-9_-]++"
+#: A key (or header) of more than MAX_DEPTH parts, strings blanked to one bare part; tried
+#: only at the first part of a key (not after a dot), so each part is read about once.
+_LONG_KEY = re.compile(rf"(?<![A-Za-z0-9_.-]){_PART}(?:[ \t]*+\.[ \t]*+{_PART}){{{MAX_DEPTH}}}")
+_HEADER = re.compile(r"^[ \t]*+\[", re.MULTILINE)
+
+
+def _toml_limits(text: str) -> list[Problem]:
+    """The problems of *text* with the limits checked before parsing (each with its line)."""
+    too_large = size_problem(text, MAX_POLICY_BYTES)
+    if too_large is not None:
+        return [too_large]
+    blanked = _STRINGS_AND_COMMENTS.sub("_", text)
+    long_key = _LONG_KEY.search(blanked)
+    if long_key is None:
+        # Each part of a dotted key is a key of its table: `a.b.c = 1` is three keys. A dot
+        # outside strings is counted as a key wherever it is (a float's too): conservative.
+        keys = blanked.count("=") + len(_HEADER.findall(blanked)) + blanked.count(".")
+        if keys > MAX_KEYS:
+            message = (
+                f"more than {MAX_KEYS:,} keys ({keys:,}, each part of a dotted key counted), over the limit"
+            )
+            return [Problem(path="", message=message)]
+        return []
+    # The line, counted in the text with its strings' line breaks kept (only on this path).
+    kept = _STRINGS_AND_COMMENTS.sub(lambda match: "_" + "\n" * match[0].count("\n"), text)
+    found = _LONG_KEY.search(kept)
+    line = kept.count("\n", 0, found.start()) + 1 if found is not None else 1
+    start = text.split("\n", line)[line - 1].strip()[:40]
+    message = f"a key or table header of more than {MAX_DEPTH} parts, over the limit: {start!r}..."
+    return [Problem(path="", message=message, line=line)]
+
+
+def value_problems(
+    value: object,
+    *,
+    key: Callable[[str], str] = str,
+    integers: bool = True,
+    text: bool = True,
+    source: str | None = None,
+) -> list[Problem]:
+    """The problems of parsed data (TOML or JSON) beyond the readers' limits, each with its path.
+
+    Nesting deeper than ``MAX_DEPTH`` (a value more than ``MAX_DEPTH`` keys
+    and indices inside the document: ``a.b.c = 1`` is 3 deep), lone
+    surrogates in text and in keys (if *text*), integers of more than
+    ``MAX_INTEGER_DIGITS`` digits (if *integers*), and dates and times outside
+    the accepted years. *key* writes a key in a path (quoted for TOML). Only
+    for data parsed from text, the *source*: a caller's own data may share a
+    value in many places. Text is not looked at if the *source* holds no
+    surrogate and no JSON escape of one.
+    """
+    if source is not None:  # a raw lone surrogate is not ASCII; an escaped one is a JSON escape
+        raw = not source.isascii() and has_surrogate(source)
+        text = text and (raw or _ESCAPED_SURROGATE.search(source) is not None)
+    walk = _Walk(key, 10**MAX_INTEGER_DIGITS if integers else None, text=text)
+    walk.value(value, "", 0)
+    return walk.problems
+
+
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+class _Walk:
+    """One walk over parsed data, collecting the problems of :func:`value_problems`."""
+
+    __slots__ = ("bound", "key", "problems", "text")
+
+    def __init__(self, key: Callable[[str], str], bound: int | None, *, text: bool) -> None:
+        self.key = key
+        self.bound = bound
+        self.text = text
+        self.problems: list[Problem] = []
+
+    def value(self, value: object, path: str, level: int) -> None:
+        """Check *value*, at *path*, *level* keys and indices deep."""
+        if isinstance(value, dict | list):
+            self.container(value, path, level)
+        elif isinstance(value, str):
+            if self.text and has_surrogate(value):
+                self.problems.append(Problem(path=path, message=_SURROGATE))
+        elif isinstance(value, int) and not isinstance(value, bool):
+            if self.bound is not None and not -self.bound < value < self.bound:
+                self.problems.append(Problem(path=path, message=TOO_LONG))
+        elif isinstance(value, date):  # TOML dates and date-times
+            problem = day_problem(value)
+            if problem is not None:
+                self.problems.append(Problem(path=path, message=problem))
+
+    def container(self, value: dict[str, object] | list[object], path: str, level: int) -> None:
+        """Check a table or array's items; text and numbers without building their paths."""
+        if level >= MAX_DEPTH and value:  # its items are deeper than the limit
+            self.problems.append(Problem(path=path, message=f"nested more than {MAX_DEPTH} levels deep"))
+            return
+        items = enumerate(value) if isinstance(value, list) else value.items()
+        text, bound = self.text, self.bound
+        for name, item in items:
+            if isinstance(name, str) and text and has_surrogate(name):
+                self.problems.append(Problem(path=path, message=f"a key is {_SURROGATE}: {name!r}"))
+            elif isinstance(item, str):
+                if text and has_surrogate(item):
+                    self.value(item, self.child(path, name), level + 1)
+            elif isinstance(item, int) and not isinstance(item, bool):
+                if bound is not None and not -bound < item < bound:
+                    self.value(item, self.child(path, name), level + 1)
+            elif not isinstance(item, float) and item is not None:
+                self.value(item, self.child(path, name), level + 1)
+
+    def child(self, path: str, name: str | int) -> str:
+        """The path of item *name* (a key or an index) of the value at *path*."""
+        return f"{path}[{name}]" if isinstance(name, int) else join(path, self.key(name))
+
+
+def day_problem(day: date) -> str | None:
+    """Why the date or time *day* is outside the accepted years (local years), or ``None``."""
+    if isinstance(day, datetime):
+        return time_problem(day)
+    if EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        return None
+    return f"{day} is outside the accepted years {EARLIEST_YEAR} to {LATEST_YEAR}"
+
+
+_SURROGATE = "not valid Unicode (a lone surrogate)"
+#: The refusal of an integer with too many digits.
+TOO_LONG = f"an integer of more than {MAX_INTEGER_DIGITS} digits, over the limit"
 
 
 def policy_from_dict(
@@ -136,6 +350,7 @@ def dump_policy(policy: Policy) -> str:
     >>> loads_policy(dump_policy(DEFAULT_POLICY)) == DEFAULT_POLICY
     True
     """
+    check_type("policy", policy, Policy, "a Policy")  # issue 19, defect 10
     import tomli_w
 
     return tomli_w.dumps(policy_to_dict(policy))
@@ -187,12 +402,18 @@ def _structure_float(value: object, _: type) -> object:
 
 
 def _parsed_from_text(parse: Callable[[str], object]) -> Callable[[object, type], object]:
-    """A hook that parses text with *parse*, passing anything it cannot parse on unchanged."""
+    """A hook that parses text with *parse*, passing anything it cannot parse on unchanged.
+
+    A value beyond a limit (:class:`Refused`: a duration over ``MAX_DURATION``)
+    is a problem at its key path, with the limit in its message.
+    """
 
     def structure(value: object, _: type) -> object:
         if isinstance(value, str):
             try:
                 return parse(value)
+            except Refused as refusal:
+                raise _fail(str(refusal)) from None
             except ValueError:
                 return value
         return value

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
+from incident_process._arguments import check_type
 from incident_process.timing._durations import describe_duration
 from incident_process.vocabulary import Direction, Role, Severity
 
@@ -91,6 +92,7 @@ def _on_call(policy: Policy) -> list[str]:
 
 def render_policy(policy: Policy = DEFAULT_POLICY) -> str:
     """The effective policy as Markdown tables, grouped as the guide groups them."""
+    check_type("policy", policy, Policy, "a Policy")  # issue 19, defect 10
     criteria, exclusions = policy.criteria, policy.exclusions
     lines = [
         f"# Incident policy (time zone {policy.zone})",

@@ -17,12 +17,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
+from os import PathLike
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import attrs
 
+from incident_process._arguments import check_incident, check_type
+from incident_process._limits import EARLIEST_YEAR, LATEST_YEAR
 from incident_process.errors import MissingExtraError, ReviewError
 from incident_process.events import Acknowledged
 from incident_process.policy import DEFAULT_POLICY, Policy
@@ -205,13 +208,18 @@ def parse_quarter(quarter: str) -> tuple[int, int]:
     (2026, 3)
 
     Raises:
-        ReviewError: for anything else (``"2026q3"``, ``"2026-Q3"``, ``"2026Q5"``).
+        ReviewError: for anything else (``"2026q3"``, ``"2026-Q3"``, ``"2026Q5"``), and for a
+            year outside the accepted years (1900 to 2999: ``"9999Q4"``).
     """
     match = _QUARTER.fullmatch(quarter) if isinstance(quarter, str) else None
     if match is None or int(match["year"]) < 1:
         msg = f"quarter: expected 'YYYYQn' with n from 1 to 4 (like '2026Q3'), got {quarter!r}"
         raise ReviewError(msg)
-    return int(match["year"]), int(match["number"])
+    year = int(match["year"])
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:  # issue 19: every quarter's end is a real date
+        msg = f"quarter: {quarter!r} is outside the accepted years {EARLIEST_YEAR} to {LATEST_YEAR}"
+        raise ReviewError(msg)
+    return year, int(match["number"])
 
 
 class _Month:
@@ -257,7 +265,11 @@ def quarterly_review(  # noqa: C901, PLR0912, PLR0915 - one pass, one tally per 
     Raises:
         ReviewError: for a malformed quarter or a naive *now*.
         CalendarError: if the policy's zone is unknown.
+        TypeError: for an argument of the wrong type, naming it (an incident
+            by its index: ``incidents[3]``).
     """
+    check_type("incidents", incidents, Iterable, "an iterable of Incident values")  # issue 19, defect 10
+    check_type("policy", policy, Policy, "a Policy")
     year, number = parse_quarter(quarter)
     if now is not None:
         aware(now, "now", ReviewError)
@@ -280,7 +292,8 @@ def quarterly_review(  # noqa: C901, PLR0912, PLR0915 - one pass, one tally per 
     pages: dict[str, int] = {}
     hours: dict[str, timedelta] = {}
 
-    for incident in incidents:
+    for index, incident in enumerate(incidents):
+        check_incident(f"incidents[{index}]", incident)
         detected = incident.detected_at
         if not edges[0] <= detected < edges[3]:
             continue
@@ -385,7 +398,12 @@ def _duration(value: timedelta | None) -> str:
 
 
 def render_quarterly_report(report: QuarterlyReport) -> str:
-    """The report as Markdown: each of the guide's metrics with its value and definition."""
+    """The report as Markdown: each of the guide's metrics with its value and definition.
+
+    Raises:
+        TypeError: if *report* is not a :class:`QuarterlyReport` (issue 19, defect 10).
+    """
+    check_type("report", report, QuarterlyReport, "a QuarterlyReport")
     titles = {metric: metric.title for metric in QuarterlyMetric}
     scope = f"as of {report.now.isoformat()}" if report.now is not None else "as the events record"
     lines = [
@@ -481,7 +499,11 @@ def write_quarterly_charts(
     Raises:
         MissingExtraError: if matplotlib is not installed.
         ReviewError: if matplotlib cannot write *format*.
+        TypeError: for an argument of the wrong type, naming it (issue 19, defect 10).
     """
+    check_type("report", report, QuarterlyReport, "a QuarterlyReport")
+    check_type("directory", directory, (str, PathLike), "a directory's path (str or os.PathLike)")
+    check_type("format", format, str, "a file format's name (str)")
     try:
         import matplotlib as mpl
     except ImportError:

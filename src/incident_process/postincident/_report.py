@@ -6,6 +6,16 @@ duration, the timeline with local timestamps, root cause, action items) and
 with the fields a caller gives; what nobody knows yet keeps the guide's
 ``[placeholder]``, so :func:`~incident_process.postincident.validate_postmortem`
 reports it until someone fills it in.
+
+Every value is data, kept inside its section (issue 19, defect 5): it is one
+line (line breaks become spaces), control characters (C0, DEL, C1: ESC, BEL,
+NUL, U+009B...) are dropped, the Markdown that would link, emphasise, open
+HTML or break a table cell is backslash-escaped, and a value that begins a
+line (the summary, the root cause, the resolution) cannot begin a block: a
+leading ``#``, ``>``, ``-``, ``+``, ``=``, ``~``, or the ``.``/``)`` of a
+leading number gets a backslash, so ``summary="## Root Cause"`` is the text
+"## Root Cause", not a heading, ``---`` no rule, and three backticks or
+tildes no code fence.
 """
 
 from __future__ import annotations
@@ -15,6 +25,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from incident_process._arguments import check_incident
 from incident_process.errors import MessageError
 from incident_process.events import (
     Acknowledged,
@@ -53,6 +64,11 @@ if TYPE_CHECKING:
 __all__ = ["render_postmortem"]
 
 _INLINE = re.compile(r"[\\`*_\[\]<>|]")
+#: Control characters: C0 (white space among them is a space by then), DEL and C1.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+#: What starts a Markdown block at the start of a line (CommonMark): a heading, a quote, a list item, a
+#: thematic break, a setext underline, a code fence; and the number of an ordered list item.
+_BLOCK_START = re.compile(r"[#>+=~-]|\d{1,9}(?=[.)])")
 
 #: The fields a caller may give, with the guide's placeholder for each.
 _FIELDS: Mapping[str, str] = {
@@ -70,9 +86,24 @@ _FIELDS: Mapping[str, str] = {
 
 
 def _text(value: object) -> str:
-    """A value as one line of Markdown text: no link, emphasis, HTML or table cell break."""
-    one_line = " ".join(str(value).split())
+    """A value as one line of Markdown text: no control character, link, emphasis, HTML or cell break."""
+    one_line = _CONTROL.sub("", " ".join(str(value).split())).strip()
     return _INLINE.sub(lambda match: "\\" + match.group(), one_line)
+
+
+def _paragraph(value: object) -> str:
+    """A value as a line of its own: :func:`_text`, and no block (heading, rule, fence...) at its start."""
+    text = _text(value)
+    start = _BLOCK_START.match(text)
+    if start is None:
+        return text
+    if start.group()[0].isdigit():  # "1. x" is a list item; "1\. x" the text
+        return f"{text[: start.end()]}\\{text[start.end() :]}"
+    return "\\" + text
+
+
+#: The fields written as a line of their own (the others follow a label on theirs).
+_PARAGRAPHS = frozenset({"summary", "root_cause", "resolution"})
 
 
 def _local(moment: datetime, incident: Incident) -> str:
@@ -173,6 +204,7 @@ def render_postmortem(incident: Incident, **fields: object) -> str:
     Raises:
         MessageError: for a field the report does not have.
     """
+    check_incident("incident", incident)  # issue 19, defect 10
     unknown = sorted(set(fields) - _FIELDS.keys())
     if unknown:
         msg = f"postmortem: unknown fields {', '.join(unknown)}; the report has {', '.join(_FIELDS)}"
@@ -186,10 +218,10 @@ def render_postmortem(incident: Incident, **fields: object) -> str:
             f"({_local(started, incident)} to {_local(incident.resolved_at, incident)})"
         )
     if incident.root_cause is not None and incident.root_cause.summary:
-        known["root_cause"] = _text(incident.root_cause.summary)
+        known["root_cause"] = _paragraph(incident.root_cause.summary)
     if incident.impact is not None:
         known["customers_affected"] = _text(incident.impact)
-    given = {name: _text(value) for name, value in fields.items()}
+    given = {name: (_paragraph if name in _PARAGRAPHS else _text)(value) for name, value in fields.items()}
     value = {**_FIELDS, **known, **given}
     timeline = _timeline(incident) or ["[Detailed timeline with timestamps]"]
     rows = [

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from incident_process._arguments import check_incident, check_type
 from incident_process.vocabulary import Role
 
 if TYPE_CHECKING:
@@ -61,7 +62,12 @@ def review_plan(incident: Incident, *, facilitator: str | None = None) -> Review
     deadlines are "within 3 business days" and "within 5 business days" of
     the (last) resolution, for the severities that require a post-incident
     process.
+
+    Raises:
+        TypeError: for an argument of the wrong type, naming it (issue 19, defect 10).
     """
+    check_incident("incident", incident)
+    check_type("facilitator", facilitator, (str, type(None)), "a person (str) or None")
     policy = incident.policy
     review, post = policy.post_incident.review, policy.post_incident
     holders = incident.role_tenures()

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from incident_process._arguments import check_type
 from incident_process._folding import fold, fold_phrase
 from incident_process.comms import Finding
 from incident_process.comms._blame import blame_spans, cause_names, with_people
@@ -552,7 +553,12 @@ def validate_postmortem(markdown_text: str, policy: Policy = DEFAULT_POLICY) -> 
     5 postmortem.missing_section
     5 postmortem.missing_section
     5 postmortem.missing_section
+
+    Raises:
+        TypeError: for an argument of the wrong type, naming it (issue 19, defect 10).
     """
+    check_type("markdown_text", markdown_text, str, "Markdown text (str)")
+    check_type("policy", policy, Policy, "a Policy")
     document = _Document(markdown_text)
     check = _Check(document, policy.post_incident.document)
     check.title()
@@ -585,7 +591,11 @@ def parse_action_items(markdown_text: str) -> list[ParsedActionItem]:
     ... )
     >>> parse_action_items(text)  # doctest: +NORMALIZE_WHITESPACE
     [ParsedActionItem(action='Add alert', owner='Ana', due=datetime.date(2026, 12, 1), status='Open', line=4)]
+
+    Raises:
+        TypeError: if *markdown_text* is not text (issue 19, defect 10).
     """
+    check_type("markdown_text", markdown_text, str, "Markdown text (str)")
     document = _Document(markdown_text)
     columns = DEFAULT_POLICY.post_incident.document.action_item_columns
     tokens = document.section_tokens("Action Items")

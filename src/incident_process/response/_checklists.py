@@ -9,15 +9,13 @@ severity; a status-page update posts the initial status) or by
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import attrs
 
+from incident_process._arguments import check_type
 from incident_process.errors import PlaybookError
+from incident_process.lifecycle import Incident
 from incident_process.policy import CHECKLISTS, ChecklistStep
-
-if TYPE_CHECKING:
-    from incident_process.lifecycle import Incident
 
 __all__ = [
     "Checklist",
@@ -88,7 +86,13 @@ def _steps(incident: Incident, name: str) -> tuple[ChecklistStep, ...]:
 
 
 def checklist(incident: Incident, name: str) -> Checklist:
-    """The checklist *name* of *incident*: every step, done or open (see the module docstring)."""
+    """The checklist *name* of *incident*: every step, done or open (see the module docstring).
+
+    Raises:
+        TypeError: for an argument of the wrong type, naming it (issue 19, defect 10).
+    """
+    check_type("incident", incident, Incident, "an Incident")
+    check_type("name", name, str, "a checklist's name (str)")
     done = incident._state.steps  # noqa: SLF001 - the incident's own derived state
     items = []
     for step in _steps(incident, name):

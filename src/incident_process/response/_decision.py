@@ -31,6 +31,7 @@ from datetime import timedelta
 
 import attrs
 
+from incident_process._arguments import check_type
 from incident_process.errors import PlaybookError
 from incident_process.policy import DECISION_FACTORS, DEFAULT_POLICY, Policy
 from incident_process.timing import describe_duration
@@ -194,7 +195,9 @@ def choose_option(options: Iterable[Option], *, policy: Policy = DEFAULT_POLICY)
     Raises:
         PlaybookError: for no options, an item that is not an :class:`Option`
             or two options with the same name.
+        TypeError: if *policy* is not a Policy (issue 19, defect 10).
     """
+    check_type("policy", policy, Policy, "a Policy")
     candidates, set_aside = _candidates(_checked(options))
     ranking = _rank(candidates, policy.response.decision_factors)
     top = [ranked.option.name for ranked in ranking if ranked.place == 1]

@@ -25,22 +25,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import attrs
 
+from incident_process._arguments import check_type
 from incident_process.comms import lint_external
 from incident_process.events import ActionTaken, Closed, Event, Resolved, RootCauseIdentified
-from incident_process.lifecycle import obligations
+from incident_process.lifecycle import Incident, obligations
 from incident_process.policy import CHECKLISTS
 from incident_process.timing._moments import utc
 from incident_process.vocabulary import ObligationKind, ObligationStatus
 
 from ._checklists import checklist
 from ._next_steps import is_attempt, is_mitigating
-
-if TYPE_CHECKING:
-    from incident_process.lifecycle import Incident
 
 __all__ = [
     "RESPONSE_RULES",
@@ -204,7 +201,9 @@ def response_findings(incident: Incident, now: datetime) -> tuple[ResponseFindin
 
     Raises:
         CalendarError: if *now* is naive.
+        TypeError: if *incident* is not an Incident (issue 19, defect 10).
     """
+    check_type("incident", incident, Incident, "an Incident")
     known = incident.as_of(now)
     if known is None:
         return ()

@@ -21,21 +21,18 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import attrs
 
+from incident_process._arguments import check_type
 from incident_process.events import ActionTaken, Event, MilestoneRecorded, RootCauseIdentified, UpdatePosted
-from incident_process.lifecycle import Obligation, obligations
+from incident_process.lifecycle import Incident, Obligation, obligations
 from incident_process.timing import describe_duration
 from incident_process.timing._calendar import resolve_zone
 from incident_process.timing._moments import utc
 from incident_process.vocabulary import Milestone, ObligationKind, ObligationStatus, Phase, UpdateStatus
 
 from ._checklists import checklist
-
-if TYPE_CHECKING:
-    from incident_process.lifecycle import Incident
 
 __all__ = [
     "NextStep",
@@ -231,7 +228,9 @@ def next_steps(incident: Incident, now: datetime) -> tuple[NextStep, ...]:
 
     Raises:
         CalendarError: if *now* is naive.
+        TypeError: if *incident* is not an Incident (issue 19, defect 10).
     """
+    check_type("incident", incident, Incident, "an Incident")
     known = incident.as_of(now)
     if known is None or known.phase is Phase.DISMISSED:
         return ()

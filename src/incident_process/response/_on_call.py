@@ -22,6 +22,7 @@ from datetime import datetime
 
 import attrs
 
+from incident_process._arguments import check_type
 from incident_process.errors import PlaybookError
 from incident_process.lifecycle import Incident, Obligation, obligations
 from incident_process.policy import DEFAULT_POLICY, Policy, ReadinessItem
@@ -105,7 +106,10 @@ def check_readiness(profile: OnCallProfile, *, policy: Policy = DEFAULT_POLICY) 
     Raises:
         PlaybookError: for an item id the policy does not have (a typo would
             otherwise read as "not confirmed").
+        TypeError: for an argument of the wrong type, naming it (issue 19, defect 10).
     """
+    check_type("profile", profile, OnCallProfile, "an OnCallProfile")
+    check_type("policy", policy, Policy, "a Policy")
     on_call = policy.on_call
     for field, items in (("confirmed", on_call.before_incident), ("access", on_call.required_access)):
         known = {item.id for item in items}
@@ -247,7 +251,11 @@ def hand_off(  # noqa: PLR0913 - the hand-off's own fields
         PlaybookError: for a naive *at*, a missing or equal person, an item
             that is not an incident, an incident detected after *at* or given
             twice, or a note for an incident not given.
+        TypeError: if *notes* is not a mapping or *policy* not a Policy or
+            None (issue 19, defect 10).
     """
+    check_type("notes", notes, (Mapping, type(None)), "a mapping of incident ids to notes, or None")
+    check_type("policy", policy, (Policy, type(None)), "a Policy or None")
     aware(at, "at", PlaybookError)
     for name, person in (("from_person", from_person), ("to_person", to_person)):
         if not isinstance(person, str) or not person.strip():

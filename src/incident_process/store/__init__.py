@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Protocol
 
+from incident_process._arguments import check_type
 from incident_process.policy import DEFAULT_POLICY, Policy
 
 from ..errors import ConflictError, StoreError, UnknownIncidentError  # noqa: TID252 - re-exported here
@@ -106,7 +107,10 @@ def open_store(url: str, *, policy: Policy = DEFAULT_POLICY) -> SQLiteStore | Po
 
     Raises:
         StoreError: for a URL of another kind, or a store that cannot be opened.
+        TypeError: for an argument of the wrong type, naming it (issue 19, defect 10).
     """
+    check_type("url", url, str, "a store URL (str)")
+    check_type("policy", policy, Policy, "a Policy")
     if url.startswith("sqlite:"):
         path = url.removeprefix("sqlite:")
         path = path.removeprefix("//") if path.startswith("//") else path

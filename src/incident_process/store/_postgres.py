@@ -19,6 +19,7 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from incident_process._arguments import check_type
 from incident_process.errors import MissingExtraError, StoreError
 from incident_process.policy import DEFAULT_POLICY, Policy
 
@@ -65,11 +66,15 @@ class PostgresStore(SqlStore):
         MissingExtraError: if psycopg is not installed.
         StoreError: if the database cannot be reached or was written by a
             newer version of the library.
+        TypeError: for an argument of the wrong type, naming it (issue 19, defect 10).
     """
 
     dialect = _DIALECT
 
     def __init__(self, dsn: str, *, policy: Policy = DEFAULT_POLICY, timeout: float = 30.0) -> None:
+        check_type("dsn", dsn, str, "a connection string or URL (str)")
+        check_type("policy", policy, Policy, "a Policy")
+        check_type("timeout", timeout, (int, float), "seconds (int or float)")
         self._psycopg = _psycopg()
         super().__init__(policy=policy, name=_without_password(dsn))
         self._dsn = dsn

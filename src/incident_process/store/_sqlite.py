@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
+from incident_process._arguments import check_type
 from incident_process.errors import StoreError
 from incident_process.policy import DEFAULT_POLICY, Policy
 from incident_process.timing._moments import utc
@@ -57,6 +58,7 @@ class SQLiteStore(SqlStore):
     Raises:
         StoreError: if the file cannot be opened as a store, or was written by
             a newer version of the library.
+        TypeError: for an argument of the wrong type, naming it (issue 19, defect 10).
     """
 
     dialect = _DIALECT
@@ -64,6 +66,9 @@ class SQLiteStore(SqlStore):
     def __init__(
         self, path: str | os.PathLike[str], *, policy: Policy = DEFAULT_POLICY, timeout: float = 30.0
     ) -> None:
+        check_type("path", path, (str, os.PathLike), "a file's path (str or os.PathLike)")
+        check_type("policy", policy, Policy, "a Policy")
+        check_type("timeout", timeout, (int, float), "seconds (int or float)")
         location = os.fspath(path)
         if location == ":memory:" or location.startswith("file:"):
             msg = (

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from incident_process._limits import MAX_ZONE_NAME
 from incident_process.errors import CalendarError
 
 from ._moments import aware
@@ -51,15 +52,25 @@ def zone_problem(name: object) -> str | None:
     """Why *name* is not an IANA time zone of a place, or ``None`` if it is.
 
     Checked with the standard library's zone database, so that checking a
-    policy's zone does not load pendulum.
+    policy's zone does not load pendulum. A name longer than ``MAX_ZONE_NAME``,
+    a folder of the database (``"America"``) and any name the database cannot
+    open are unknown zones, not raw ``OSError`` (issue 19).
+
+    >>> zone_problem("America")
+    "unknown IANA time zone 'America'"
     """
     if not isinstance(name, str) or not name:
         return f"expected an IANA time zone name such as 'America/New_York', got {name!r}"
+    if len(name) > MAX_ZONE_NAME:
+        shown = name[:20] + "..."
+        return (
+            f"unknown IANA time zone {shown!r} ({len(name):,} characters; a name has at most {MAX_ZONE_NAME})"
+        )
     if name in _NOT_PLACES or name.startswith(("posix/", "right/")):
         return f"{name!r} is not a place's time zone; name one such as 'America/New_York'"
     try:
         zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # a folder: IsADirectoryError
         return f"unknown IANA time zone {name!r}"
     return None
 
@@ -168,6 +179,9 @@ class BusinessCalendar:
 
     def closed_days(self, year: int) -> frozenset[date]:
         """Every public holiday and closed date of *year* (weekends aside)."""
+        if isinstance(year, bool) or not isinstance(year, int):  # issue 19, defect 10
+            msg = f"year: expected a year (int), got {type(year).__name__}"
+            raise TypeError(msg)
         known = self._closed_by_year.get(year)
         if known is None:
             public: Iterable[date] = ()

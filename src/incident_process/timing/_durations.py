@@ -24,11 +24,16 @@ from typing import Literal
 
 import attrs
 
+from incident_process._arguments import check_type
+from incident_process._limits import MAX_BUSINESS_DAYS, MAX_DURATION, Refused
+
 __all__ = [
     "BUSINESS_DAYS_FORM",
     "DURATION_FORM",
     "BusinessDays",
+    "business_days_limit",
     "describe_duration",
+    "duration_limit",
     "format_duration",
     "parse_business_days",
     "parse_duration",
@@ -40,22 +45,54 @@ _BUSINESS_DAYS = re.compile(r"(?P<n>[0-9]+) business days?")
 DURATION_FORM = 'a duration like "15m", "1h", "1h30m" or "90s"'
 BUSINESS_DAYS_FORM = 'business days like "3 business days"'
 
+#: Digits read of one number in a duration: more is refused before it is converted (issue 19).
+_DIGITS = 9
+
 
 def parse_duration(text: str) -> timedelta:
-    """Read ``"1h30m"``-style text as an exact :class:`~datetime.timedelta`.
+    """Read ``"1h30m"``-style text as an exact :class:`~datetime.timedelta`, at most ``MAX_DURATION``.
+
+    A longer span (``"99999999999999h"``, ``"200000000h"``) is refused (issue 19):
+    no policy needs one, and a deadline that far away is not a date.
 
     >>> parse_duration("1h30m")
     datetime.timedelta(seconds=5400)
+    >>> parse_duration("200000000h")
+    Traceback (most recent call last):
+    ...
+    incident_process._limits.Refused: must be at most 8784h (366 days), got '200000000h'
 
     Raises:
-        ValueError: if the text is not of that form.
+        ValueError: if the text is not of that form; ``Refused`` (a ValueError)
+            if it is longer than ``MAX_DURATION``.
     """
+    check_type("text", text, str, "text (str)")  # issue 19, defect 10
     match = _DURATION.fullmatch(text)
     if not text or match is None:
-        msg = f"expected {DURATION_FORM}, got {text!r}"
+        msg = f"expected {DURATION_FORM}, got {_shown(text)}"
         raise ValueError(msg)
+    if any(len(match[unit] or "") > _DIGITS for unit in "hms"):
+        raise Refused(duration_limit(_shown(text)))
     hours, minutes, seconds = (int(match[unit] or 0) for unit in "hms")
-    return timedelta(hours=hours, minutes=minutes, seconds=seconds)
+    span = timedelta(hours=hours, minutes=minutes, seconds=seconds)
+    if span > MAX_DURATION:
+        raise Refused(duration_limit(_shown(text)))
+    return span
+
+
+def duration_limit(shown: str) -> str:
+    """The refusal of a span longer than ``MAX_DURATION`` (*shown* as the message shows it)."""
+    return f"must be at most {format_duration(MAX_DURATION)} ({MAX_DURATION.days} days), got {shown}"
+
+
+def business_days_limit(shown: str) -> str:
+    """The refusal of more than ``MAX_BUSINESS_DAYS`` business days (*shown* as the message shows it)."""
+    return f"must be at most {MAX_BUSINESS_DAYS} business days, got {shown}"
+
+
+def _shown(text: str) -> str:
+    """*text* quoted, cut short if long: a refusal never repeats a whole hostile value."""
+    return repr(text) if len(text) <= 60 else repr(text[:57] + "...")
 
 
 def format_duration(span: timedelta) -> str:
@@ -64,6 +101,7 @@ def format_duration(span: timedelta) -> str:
     >>> format_duration(timedelta(minutes=90))
     '1h30m'
     """
+    check_type("span", span, timedelta, "a timedelta")  # issue 19, defect 10
     if span < timedelta(0) or span.microseconds:
         msg = f"cannot write {span!r}: durations are whole, non-negative seconds"
         raise ValueError(msg)
@@ -94,6 +132,8 @@ def describe_duration(span: timedelta, *, unit: Literal["minute"] | None = None)
     >>> describe_duration(timedelta(hours=1, minutes=30), unit="minute")
     '90 minutes'
     """
+    check_type("span", span, timedelta, "a timedelta")  # issue 19, defect 10
+    check_type("unit", unit, (str, type(None)), '"minute" or None')
     sign = "-" if span < timedelta(0) else ""
     micro = abs(span) // _MICROSECOND
     if unit == "minute":
@@ -126,13 +166,19 @@ class BusinessDays:
 
 
 def parse_business_days(text: str) -> BusinessDays:
-    """Read ``"3 business days"`` (or ``"1 business day"``).
+    """Read ``"3 business days"`` (or ``"1 business day"``), at most ``MAX_BUSINESS_DAYS`` of them.
+
+    More (``"3000000 business days"``) is refused (issue 19), as a longer duration is.
 
     Raises:
-        ValueError: if the text is not of that form.
+        ValueError: if the text is not of that form; ``Refused`` (a ValueError)
+            if it counts more than ``MAX_BUSINESS_DAYS``.
     """
+    check_type("text", text, str, "text (str)")  # issue 19, defect 10
     match = _BUSINESS_DAYS.fullmatch(text)
     if match is None:
-        msg = f"expected {BUSINESS_DAYS_FORM}, got {text!r}"
+        msg = f"expected {BUSINESS_DAYS_FORM}, got {_shown(text)}"
         raise ValueError(msg)
+    if len(match["n"]) > _DIGITS or int(match["n"]) > MAX_BUSINESS_DAYS:
+        raise Refused(business_days_limit(_shown(text)))
     return BusinessDays(int(match["n"]))

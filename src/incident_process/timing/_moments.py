@@ -16,6 +16,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TypeGuard
 
+from incident_process._limits import EARLIEST_YEAR, LATEST_YEAR, time_problem
+
 __all__ = ["aware", "aware_problem", "is_aware", "utc"]
 
 
@@ -25,7 +27,10 @@ def is_aware(moment: object) -> TypeGuard[datetime]:
 
 
 def aware_problem(moment: object) -> str | None:
-    """Why *moment* is not a timezone-aware datetime, or ``None`` if it is.
+    """Why *moment* is not a timezone-aware datetime in the accepted years, or ``None`` if it is.
+
+    The accepted years (1900 to 2999, ``incident_process._limits``) keep every
+    deadline a policy can set a real date (issue 19).
 
     >>> aware_problem(datetime(2026, 3, 8, 9, 0))
     'expected a timezone-aware datetime, got naive 2026-03-08T09:00:00'
@@ -33,18 +38,22 @@ def aware_problem(moment: object) -> str | None:
     "expected a timezone-aware datetime, got '09:00'"
     """
     if is_aware(moment):
-        return None
+        return time_problem(moment)
     shown = f"naive {moment.isoformat()}" if isinstance(moment, datetime) else repr(moment)
     return f"expected a timezone-aware datetime, got {shown}"
 
 
 def aware(moment: object, name: str, error: Callable[[str], Exception]) -> datetime:
-    """*moment* itself if it is timezone-aware; else *error* with ``"<name>: <why not>"``.
+    """*moment* if it is timezone-aware and in the accepted years; else *error* with "<name>: <why not>".
 
     *error* is the refusing call's own error type (:class:`~incident_process.errors.CalendarError`,
     :class:`~incident_process.errors.DetectionError`, ...), so the caller catches what it expects.
     """
-    if isinstance(moment, datetime) and moment.utcoffset() is not None:  # is_aware, inlined: a hot path
+    if (
+        isinstance(moment, datetime)
+        and moment.utcoffset() is not None  # is_aware and the accepted years, inlined: a hot path
+        and EARLIEST_YEAR <= moment.year <= LATEST_YEAR
+    ):
         return moment
     message = f"{name}: {aware_problem(moment)}"
     raise error(message)
