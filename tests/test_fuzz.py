@@ -8,7 +8,7 @@ integers, deep nesting, lone surrogates, the calendar's ends, path-like
 zone names, control characters, GitHub workflow commands), and free text.
 What must hold: the call returns, or raises an
 :class:`~incident_process.errors.IncidentProcessError`. A call that runs
-longer than :data:`HANG` seconds fails as a hang; that is a guard against
+longer than ``guards.HANG`` seconds fails as a hang; that is a guard against
 unbounded work, not a speed measurement (speed is measured in
 ``benchmarks/``).
 
@@ -20,22 +20,27 @@ local run::
 
 import json
 import os
-import signal
+import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from guards import no_hang
 from incident_process import (
+    Incident,
     IncidentProcessError,
     lint_external,
     loads_policy,
     loads_record,
+    render_declaration,
     validate_postmortem,
 )
+from incident_process.comms import MessageTemplates
 from incident_process.integrations import (
     parse_alertmanager,
     parse_pagerduty,
@@ -44,9 +49,13 @@ from incident_process.integrations import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+#: A declared incident, for the templates.
+DECLARED = Incident.detect(
+    id="INC-1", title="Checkout errors", source="automated_alert", at=datetime(2026, 3, 9, 9, 0, tzinfo=UTC)
+).declare(
+    at=datetime(2026, 3, 9, 9, 4, tzinfo=UTC), by="ana", declarer_role="on_call_engineer", severity="SEV2"
+)
 FIXTURES = ROOT / "tests" / "fixtures" / "integrations"
-#: Seconds one call may take before it counts as a hang.
-HANG = 10
 FUZZ = settings(
     max_examples=int(os.environ.get("FUZZ_EXAMPLES", "100")),
     deadline=None,
@@ -95,23 +104,6 @@ HOSTILE_VALUES = st.sampled_from(
         DEEP,
     ]
 )
-
-
-@contextmanager
-def no_hang(seconds: int = HANG) -> Iterator[None]:
-    """Fail the test if the block runs longer than *seconds* (a hang, not a slow run)."""
-
-    def hung(*_: object) -> None:
-        msg = f"still running after {seconds} s: unbounded work"
-        raise AssertionError(msg)
-
-    previous = signal.signal(signal.SIGALRM, hung)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def library_error_or_result(call: Callable[[], object]) -> None:
@@ -314,3 +306,42 @@ def test_postmortem_markdown(data):
     with no_hang():
         findings = validate_postmortem(text)
     assert all(0 <= f.start <= f.end <= len(text) for f in findings)
+
+
+# --- organisation templates ----------------------------------------------------------------------
+
+
+TEMPLATE_FRAGMENTS = st.sampled_from(
+    [
+        "{{ ",
+        " }}",
+        "{% ",
+        " %}",
+        "for x in range(100000)",
+        "endfor",
+        "if x",
+        "endif",
+        "severity",
+        "impact",
+        "|center(1000000000)",
+        "'x' * 10 ** 9",
+        "2 ** 2 ** 40",
+        "1 // 0",
+        "macro f() %}{{ f() }}{% endmacro",
+        "lipsum()",
+        "().__class__",
+        "\x00",
+        "\ud800",
+    ]
+)
+
+
+@FUZZ
+@given(st.lists(TEMPLATE_FRAGMENTS | st.text(max_size=5), max_size=20).map("".join))
+def test_organisation_template(source):
+    """Any organisation template: a MessageError naming the template, or the message; never a hang."""
+    with tempfile.TemporaryDirectory() as directory:
+        (Path(directory) / "declaration.j2").write_text(source, encoding="utf-8", errors="surrogatepass")
+        library_error_or_result(
+            lambda: render_declaration(DECLARED, templates=MessageTemplates(directory), impact="EU")
+        )
