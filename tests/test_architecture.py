@@ -23,7 +23,8 @@ SRC = Path(incident_process.__file__).parent
 LAYERS = (
     ("errors",),
     ("vocabulary",),
-    ("_problems", "_folding", "_limits", "_arguments"),
+    ("_limits",),
+    ("_problems", "_folding", "_arguments"),
     ("timing",),
     ("events",),
     ("policy",),

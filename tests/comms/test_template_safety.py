@@ -18,13 +18,13 @@ from hypothesis import strategies as st
 
 from guards import no_hang
 from incident_process import Incident, MessageError, render_declaration
-from incident_process.comms import MessageTemplates
-from incident_process.comms._metering import (
+from incident_process._limits import (
     MAX_TEMPLATE_BYTES,
     MAX_TEMPLATE_CHARACTERS,
     MAX_TEMPLATE_RANGE,
     MAX_TEMPLATE_STEPS,
 )
+from incident_process.comms import MessageTemplates
 
 T0 = datetime(2026, 3, 8, 9, 0, tzinfo=UTC)
 VALUES = {"severity": "SEV2", "issue": "Checkout errors", "impact": "EU checkouts fail"}

@@ -53,6 +53,8 @@ import re
 import unicodedata
 from typing import TextIO
 
+from incident_process._limits import printable
+
 __all__ = [
     "Command",
     "Output",
@@ -60,14 +62,9 @@ __all__ = [
     "escape_property",
     "guard_line",
     "one_line",
-    "printable",
     "structured_text",
 ]
 
-#: C0 controls but tab and line feed, DEL, and the C1 controls.
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-#: Every control character, line breaks too: what a value inside a line drops.
-_ANY_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 #: The controls a workflow command's value drops: all but CR and LF, which it escapes.
 _DATA_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 #: The older workflow command syntax, which the runner finds anywhere in a line.
@@ -82,11 +79,6 @@ class Command(str):
     __slots__ = ()
 
 
-def printable(text: str) -> str:
-    """*text* without control characters: C0 but tab and line feed, DEL and C1 (issue 19, defect 5)."""
-    return _CONTROLS.sub("", text)
-
-
 def one_line(value: object) -> str:
     r"""*value* as part of one line of text: its line breaks shown as ``\n``, other controls dropped.
 
@@ -95,7 +87,7 @@ def one_line(value: object) -> str:
     start one.
     """
     text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
-    return _ANY_CONTROL.sub("", text.replace("\t", " "))
+    return printable(text.replace("\t", " "))  # no line break nor tab is left to keep
 
 
 def _leading(line: str) -> int:

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from incident_process._arguments import check_incident, check_type
+from incident_process._limits import printable
 from incident_process.errors import MessageError
 from incident_process.events import MilestoneRecorded, Reopened, UpdatePosted
 from incident_process.timing import describe_duration
@@ -66,7 +67,6 @@ SLACK_TEXT_LIMIT = 3000
 
 _CUT = " … (cut at Slack's 3,000-character limit)"
 _SPACE = re.compile(r"\s+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _MARKDOWN_SPECIAL = re.compile(r"""[!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~]""")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
@@ -138,7 +138,7 @@ def _finalizer(format: Format) -> Callable[[object], str]:  # noqa: A002 - the f
         text = value if type(value) is str else str(value)
         if text.isprintable() and "  " not in text:  # the common case: already one clean line
             return escape(text.strip())
-        return escape(_SPACE.sub(" ", _CONTROL.sub("", text)).strip())
+        return escape(_SPACE.sub(" ", printable(text)).strip())
 
     return finalize
 

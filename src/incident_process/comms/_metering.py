@@ -20,7 +20,13 @@ import types
 from collections.abc import Callable, ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
 from typing import Any
 
-from incident_process._limits import Refused
+from incident_process._limits import (
+    MAX_TEMPLATE_BITS,
+    MAX_TEMPLATE_CHARACTERS,
+    MAX_TEMPLATE_RANGE,
+    MAX_TEMPLATE_STEPS,
+    Refused,
+)
 
 __all__ = [
     "ATTRIBUTES_REFUSED",
@@ -30,13 +36,6 @@ __all__ = [
     "GLOBALS_LEFT_OUT",
     "ITEMS",
     "LOAD",
-    "MAX_TEMPLATE_BYTES",
-    "MAX_TEMPLATE_CHARACTERS",
-    "MAX_TEMPLATE_LOOPS",
-    "MAX_TEMPLATE_NESTING",
-    "MAX_TEMPLATE_NODES",
-    "MAX_TEMPLATE_RANGE",
-    "MAX_TEMPLATE_STEPS",
     "PRIVATE_FILTERS",
     "SCAN",
     "STEPS",
@@ -53,22 +52,6 @@ __all__ = [
     "size",
 ]
 
-#: A template file, in bytes (the guide's are about 200 bytes; Jinja compiles 16 KiB in about 0.2 s).
-MAX_TEMPLATE_BYTES = 16 * 1024
-#: Characters one render may produce, output and computed values together (a Slack message is 3,000).
-MAX_TEMPLATE_CHARACTERS = 1_000_000
-#: Steps one render may run: each node of the template run is one, a call or filter two, a load ten.
-MAX_TEMPLATE_STEPS = 50_000
-#: Numbers ``range()`` may give (Jinja's own sandbox allows 100,000).
-MAX_TEMPLATE_RANGE = 10_000
-#: Expressions and statements in a template (Jinja compiles about 10,000 a second; the guide's have 20).
-MAX_TEMPLATE_NODES = 2_000
-#: Nesting of expressions and blocks in a template (Python's own compiler refuses deeper code).
-MAX_TEMPLATE_NESTING = 48
-#: Nesting of loops, macros and call blocks (Python allows 20 nested blocks).
-MAX_TEMPLATE_LOOPS = 8
-#: Bits of an integer a template may compute (about 1,200 decimal digits).
-_MAX_BITS = 4096
 
 FILTERS_LEFT_OUT = frozenset({"striptags", "urlize"})
 GLOBALS_LEFT_OUT = frozenset({"lipsum"})
@@ -228,7 +211,7 @@ def _repeat_problem(left: object, right: object) -> tuple[int, str] | None:
             return len(sequence) * max(times, 0), "repeating"
     if isinstance(left, int) and isinstance(right, int):
         bits = left.bit_length() + right.bit_length()
-        if bits > _MAX_BITS:
+        if bits > MAX_TEMPLATE_BITS:
             return bits * 3 // 10, "multiplying"
     return None
 
@@ -236,8 +219,8 @@ def _repeat_problem(left: object, right: object) -> tuple[int, str] | None:
 def _power_problem(base: object, exponent: object) -> str | None:
     if not (isinstance(base, int) and isinstance(exponent, int)) or exponent <= 0 or abs(base) <= 1:
         return None
-    if (base.bit_length() - 1) * exponent > _MAX_BITS:
-        return f"a power with {exponent:,} as exponent is over {_MAX_BITS:,} bits"
+    if (base.bit_length() - 1) * exponent > MAX_TEMPLATE_BITS:
+        return f"a power with {exponent:,} as exponent is over {MAX_TEMPLATE_BITS:,} bits"
     return None
 
 
@@ -490,8 +473,8 @@ def before_binop(operator: str, left: object, right: object) -> Budget:
 
 def after(budget: Budget, result: object) -> None:
     """Count what an operator or call made."""
-    if isinstance(result, int) and result.bit_length() > _MAX_BITS:
-        msg = f"a number over {_MAX_BITS:,} bits"
+    if isinstance(result, int) and result.bit_length() > MAX_TEMPLATE_BITS:
+        msg = f"a number over {MAX_TEMPLATE_BITS:,} bits"
         raise Refused(msg)
     budget.charge(_length(result))
 

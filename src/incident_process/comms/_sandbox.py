@@ -37,7 +37,14 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from incident_process._limits import Refused, read_regular_file
+from incident_process._limits import (
+    MAX_TEMPLATE_BYTES,
+    MAX_TEMPLATE_LOOPS,
+    MAX_TEMPLATE_NESTING,
+    MAX_TEMPLATE_NODES,
+    Refused,
+    read_regular_file,
+)
 from incident_process.errors import MessageError
 
 from ._metering import (
@@ -48,10 +55,6 @@ from ._metering import (
     GLOBALS_LEFT_OUT,
     ITEMS,
     LOAD,
-    MAX_TEMPLATE_BYTES,
-    MAX_TEMPLATE_LOOPS,
-    MAX_TEMPLATE_NESTING,
-    MAX_TEMPLATE_NODES,
     PRIVATE_FILTERS,
     SCAN,
     STEPS,

@@ -16,13 +16,12 @@ import enum
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
-from incident_process._limits import EARLIEST_YEAR, LATEST_YEAR, has_surrogate, time_problem
+from incident_process._limits import SURROGATE_PROBLEM, has_surrogate, time_problem
 from incident_process.errors import InvalidEventError
 from incident_process.timing._moments import aware_problem
 
 __all__ = ["Fields", "Pairs", "pairs"]
 
-_SURROGATE = "not valid Unicode (a lone surrogate)"
 
 #: Names and values, sorted by name, each name once: a detection's labels and references.
 Pairs = tuple[tuple[str, str], ...]
@@ -65,9 +64,7 @@ class Fields:
 
     def moment(self, name: str, value: object) -> None:
         """A timezone-aware datetime within the accepted years."""
-        problem = aware_problem(value)
-        if problem is None and isinstance(value, datetime):
-            problem = time_problem(value)
+        problem = aware_problem(value)  # in the accepted years too
         if problem is not None:
             self.fail(name, problem)
 
@@ -75,22 +72,22 @@ class Fields:
         """A date (not a datetime) within the accepted years."""
         if isinstance(value, datetime) or not isinstance(value, date):
             self.fail(name, f"expected a date, got {value!r}")
-        elif not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-            self.fail(name, f"{value} is outside the accepted years {EARLIEST_YEAR} to {LATEST_YEAR}")
+        elif (problem := time_problem(value)) is not None:
+            self.fail(name, problem)
 
     def text(self, name: str, value: object) -> None:
         """Non-empty text, valid Unicode."""
         if not isinstance(value, str) or not value.strip():
             self.fail(name, f"expected non-empty text, got {value!r}")
         elif has_surrogate(value):
-            self.fail(name, _SURROGATE)
+            self.fail(name, SURROGATE_PROBLEM)
 
     def any_text(self, name: str, value: object) -> None:
         """Text that may be empty (a note, a summary), valid Unicode."""
         if not isinstance(value, str):
             self.fail(name, f"expected text, got {value!r}")
         elif has_surrogate(value):
-            self.fail(name, _SURROGATE)
+            self.fail(name, SURROGATE_PROBLEM)
 
     def optional_text(self, name: str, value: object) -> None:
         if value is not None:
@@ -106,13 +103,13 @@ class Fields:
             if not isinstance(key, str) or not key.strip():
                 self.fail(name, f"expected non-empty text as a name, got {key!r}")
             elif has_surrogate(key):
-                self.fail(name, f"the name {key!r} is {_SURROGATE}")
+                self.fail(name, f"the name {key!r} is {SURROGATE_PROBLEM}")
             elif key in seen:
                 self.fail(name, f"the name {key!r} is given twice")
             elif not isinstance(text, str):
                 self.fail(f"{name}.{key}", f"expected text, got {text!r}")
             elif has_surrogate(text):
-                self.fail(f"{name}.{key}", _SURROGATE)
+                self.fail(f"{name}.{key}", SURROGATE_PROBLEM)
             seen.add(key)
 
     def member(self, name: str, value: object, kind: type[enum.Enum]) -> None:

@@ -21,14 +21,12 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from incident_process._limits import MAX_PAYLOAD_BYTES, time_problem
-from incident_process._problems import join, shown
+from incident_process._limits import MAX_PAYLOAD_BYTES, SURROGATE_PROBLEM, has_surrogate, time_problem
+from incident_process._problems import join, shown, size_problem, value_problems
 from incident_process.errors import PayloadError, Problem
-from incident_process.policy._file import size_problem, value_problems
 
-__all__ = ["Reader", "decoded", "is_unicode", "parse_time"]
+__all__ = ["Reader", "decoded", "parse_time"]
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
 #: Go's zero time, which Go programs write for a time that is not set.
 _GO_ZERO = datetime(1, 1, 1, tzinfo=UTC)
 
@@ -37,11 +35,6 @@ _RFC3339 = re.compile(
     r"(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ](?P<time>[0-9]{2}:[0-9]{2}:[0-9]{2})"
     r"(?:\.(?P<fraction>[0-9]+))?(?P<offset>[Zz]|(?P<sign>[+-])(?P<hours>[0-9]{2}):(?P<minutes>[0-9]{2}))"
 )
-
-
-def is_unicode(text: str) -> bool:
-    """Whether *text* is valid Unicode: no lone surrogate (which a JSON escape can make)."""
-    return _SURROGATE.search(text) is None
 
 
 def _refuse_constant(name: str) -> object:
@@ -205,9 +198,9 @@ class Reader:
 
     def _unicode(self, value: str, path: str) -> str | None:
         """*value* if it is valid Unicode (JSON escapes can make a lone surrogate)."""
-        if is_unicode(value):
+        if not has_surrogate(value):
             return value
-        self.fail(path, f"not valid Unicode (a lone surrogate): {shown(value)}")
+        self.fail(path, f"{SURROGATE_PROBLEM}: {shown(value)}")
         return None
 
     def time(self, data: Mapping[str, Any], path: str, key: str, *, required: bool = True) -> datetime | None:

@@ -33,12 +33,11 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from incident_process._arguments import check_type
+from incident_process._limits import has_surrogate
 from incident_process.comms import MessageTemplates, render_declaration, render_resolution, render_update
 from incident_process.errors import MessageError
 from incident_process.timing import describe_duration
 from incident_process.vocabulary import Phase
-
-from ._payloads import is_unicode
 
 if TYPE_CHECKING:
     from incident_process.lifecycle import Incident
@@ -186,7 +185,7 @@ def slack_message(
         raise MessageError(msg)
     plain = render(incident, format="text", templates=templates, **fields)
     fallback = render(incident, format="slack", templates=templates, **fields)
-    if not is_unicode(plain):
+    if has_surrogate(plain):
         msg = f"{kind}: the text holds a lone surrogate, which is not valid Unicode and cannot be sent"
         raise MessageError(msg)
     lines = [line for line in plain.split("\n") if line.strip()]

@@ -37,13 +37,14 @@ from urllib.parse import parse_qs
 import attrs
 
 from incident_process._arguments import check_type
+from incident_process._limits import SURROGATE_PROBLEM, has_surrogate
 from incident_process.errors import MissingExtraError, PayloadError, Problem, SignatureError
 from incident_process.lifecycle import Incident
 from incident_process.policy import DEFAULT_POLICY, Policy
 from incident_process.timing._moments import aware_problem
 from incident_process.vocabulary import Audience, Role, UpdateStatus
 
-from ._payloads import Reader, decoded, is_unicode
+from ._payloads import Reader, decoded
 from ._slack import SLACK_ACTIONS
 
 __all__ = [
@@ -368,8 +369,8 @@ def _form(body: object, read: Reader) -> Mapping[str, Any]:
     for name, values in parse_qs(body, keep_blank_values=True).items():
         if len(values) > 1:
             read.fail(name, f"given {len(values)} times")
-        elif not is_unicode(values[0]):
-            read.fail(name, "not valid Unicode (a lone surrogate)")
+        elif has_surrogate(values[0]):
+            read.fail(name, SURROGATE_PROBLEM)
         else:
             fields[name] = values[0]
     return fields

@@ -29,13 +29,12 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from incident_process._arguments import check_type
+from incident_process._limits import SURROGATE_PROBLEM, has_surrogate
 from incident_process.comms import LINT_RULES, Finding, lint_external
 from incident_process.errors import ExternalTextError, MessageError
 from incident_process.events import Reopened, UpdatePosted
 from incident_process.lifecycle import Incident
 from incident_process.vocabulary import Phase, UpdateStatus
-
-from ._payloads import is_unicode
 
 __all__ = ["STATUSPAGE_KINDS", "STATUSPAGE_LIMITS", "statuspage_incident"]
 
@@ -184,8 +183,8 @@ def statuspage_incident(  # noqa: PLR0913 - the payload's fields
         if not isinstance(text, str) or not text.strip():
             msg = f"{field}: expected text for customers, got {text!r}"
             raise MessageError(msg)
-        if not is_unicode(text):
-            msg = f"{field}: not valid Unicode (a lone surrogate)"
+        if has_surrogate(text):
+            msg = f"{field}: {SURROGATE_PROBLEM}"
             raise MessageError(msg)
         if len(text) > STATUSPAGE_LIMITS[field]:
             msg = f"{field}: {len(text)} characters, over Statuspage's limit of {STATUSPAGE_LIMITS[field]:,}"

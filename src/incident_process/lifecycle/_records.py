@@ -49,13 +49,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 
 from incident_process._arguments import check_type
-from incident_process._limits import MAX_RECORD_BYTES, MAX_ZONE_NAME
-from incident_process._problems import join, shown, under
+from incident_process._limits import MAX_RECORD_BYTES, MAX_ZONE_NAME, time_problem
+from incident_process._problems import TOO_LONG, join, shown, size_problem, under, value_problems
 from incident_process.errors import InvalidEventError, PolicyError, Problem, RecordError, ReplayError
 from incident_process.events import EVENT_TYPES, Event
 from incident_process.events._fields import Pairs
 from incident_process.policy import DEFAULT_POLICY, Policy
-from incident_process.policy._file import TOO_LONG, day_problem, read_text, size_problem, value_problems
+from incident_process.policy._file import read_text
 
 from ._incident import Incident
 
@@ -476,7 +476,7 @@ def parse_moment(text: str) -> datetime:
     except ValueError as error:
         message = f"not a valid date-time {shown(text)}: {error}"
         raise _fail(message) from None
-    problem = day_problem(moment)
+    problem = time_problem(moment)
     if problem is not None:
         raise _fail(problem)
     key = match["zone"]
@@ -538,7 +538,7 @@ def _structure_date(value: object, _: object) -> date:
         except ValueError as error:
             message = f"not a valid date {shown(value)}: {error}"
             raise _fail(message) from None
-        problem = day_problem(day)
+        problem = time_problem(day)
         if problem is None:
             return day
         raise _fail(problem)

@@ -31,7 +31,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast, get_args, get_origin
@@ -40,19 +40,14 @@ import attrs
 
 from incident_process._arguments import check_type
 from incident_process._limits import (
-    EARLIEST_YEAR,
-    LATEST_YEAR,
     MAX_DEPTH,
-    MAX_INTEGER_DIGITS,
     MAX_KEYS,
     MAX_POLICY_BYTES,
     MAX_RECORD_BYTES,
     Refused,
-    has_surrogate,
     read_regular_file,
-    time_problem,
 )
-from incident_process._problems import join, under
+from incident_process._problems import TOO_LONG, size_problem, under, value_problems
 from incident_process.errors import PolicyError, Problem, RecordError
 from incident_process.timing import BusinessDays, format_duration, parse_business_days, parse_duration
 from incident_process.vocabulary import Severity
@@ -64,8 +59,6 @@ if TYPE_CHECKING:
     import cattrs
 
 __all__ = [
-    "TOO_LONG",
-    "day_problem",
     "dump_policy",
     "load_policy",
     "loads_policy",
@@ -73,8 +66,6 @@ __all__ = [
     "policy_from_dict",
     "policy_to_dict",
     "read_text",
-    "size_problem",
-    "value_problems",
 ]
 
 C = TypeVar("C")
@@ -131,16 +122,6 @@ def read_text(
     except UnicodeDecodeError as problem:
         message = f"not UTF-8 text (byte {problem.start}): {problem.reason}"
     raise error([Problem(path="", message=message)], source=source) from None
-
-
-def size_problem(text: str, limit: int) -> Problem | None:
-    """A problem if *text* takes more than *limit* bytes in UTF-8 (counted without encoding it if it can)."""
-    if len(text) <= limit // 4:  # four bytes a character at most
-        return None
-    size = len(text) if len(text) > limit else len(text.encode("utf-8", "surrogatepass"))
-    if size <= limit:
-        return None
-    return Problem(path="", message=f"at least {size:,} bytes, over the limit of {limit:,}")
 
 
 def parse_toml(text: str, *, source: str | None = None) -> dict[str, Any]:
@@ -226,100 +207,6 @@ def _toml_limits(text: str) -> list[Problem]:
     start = text.split("\n", line)[line - 1].strip()[:40]
     message = f"a key or table header of more than {MAX_DEPTH} parts, over the limit: {start!r}..."
     return [Problem(path="", message=message, line=line)]
-
-
-def value_problems(
-    value: object,
-    *,
-    key: Callable[[str], str] = str,
-    integers: bool = True,
-    text: bool = True,
-    source: str | None = None,
-) -> list[Problem]:
-    """The problems of parsed data (TOML or JSON) beyond the readers' limits, each with its path.
-
-    Nesting deeper than ``MAX_DEPTH`` (a value more than ``MAX_DEPTH`` keys
-    and indices inside the document: ``a.b.c = 1`` is 3 deep), lone
-    surrogates in text and in keys (if *text*), integers of more than
-    ``MAX_INTEGER_DIGITS`` digits (if *integers*), and dates and times outside
-    the accepted years. *key* writes a key in a path (quoted for TOML). Only
-    for data parsed from text, the *source*: a caller's own data may share a
-    value in many places. Text is not looked at if the *source* holds no
-    surrogate and no JSON escape of one.
-    """
-    if source is not None:  # a raw lone surrogate is not ASCII; an escaped one is a JSON escape
-        raw = not source.isascii() and has_surrogate(source)
-        text = text and (raw or _ESCAPED_SURROGATE.search(source) is not None)
-    walk = _Walk(key, 10**MAX_INTEGER_DIGITS if integers else None, text=text)
-    walk.value(value, "", 0)
-    return walk.problems
-
-
-_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
-
-
-class _Walk:
-    """One walk over parsed data, collecting the problems of :func:`value_problems`."""
-
-    __slots__ = ("bound", "key", "problems", "text")
-
-    def __init__(self, key: Callable[[str], str], bound: int | None, *, text: bool) -> None:
-        self.key = key
-        self.bound = bound
-        self.text = text
-        self.problems: list[Problem] = []
-
-    def value(self, value: object, path: str, level: int) -> None:
-        """Check *value*, at *path*, *level* keys and indices deep."""
-        if isinstance(value, dict | list):
-            self.container(value, path, level)
-        elif isinstance(value, str):
-            if self.text and has_surrogate(value):
-                self.problems.append(Problem(path=path, message=_SURROGATE))
-        elif isinstance(value, int) and not isinstance(value, bool):
-            if self.bound is not None and not -self.bound < value < self.bound:
-                self.problems.append(Problem(path=path, message=TOO_LONG))
-        elif isinstance(value, date):  # TOML dates and date-times
-            problem = day_problem(value)
-            if problem is not None:
-                self.problems.append(Problem(path=path, message=problem))
-
-    def container(self, value: dict[str, object] | list[object], path: str, level: int) -> None:
-        """Check a table or array's items; text and numbers without building their paths."""
-        if level >= MAX_DEPTH and value:  # its items are deeper than the limit
-            self.problems.append(Problem(path=path, message=f"nested more than {MAX_DEPTH} levels deep"))
-            return
-        items = enumerate(value) if isinstance(value, list) else value.items()
-        text, bound = self.text, self.bound
-        for name, item in items:
-            if isinstance(name, str) and text and has_surrogate(name):
-                self.problems.append(Problem(path=path, message=f"a key is {_SURROGATE}: {name!r}"))
-            elif isinstance(item, str):
-                if text and has_surrogate(item):
-                    self.value(item, self.child(path, name), level + 1)
-            elif isinstance(item, int) and not isinstance(item, bool):
-                if bound is not None and not -bound < item < bound:
-                    self.value(item, self.child(path, name), level + 1)
-            elif not isinstance(item, float) and item is not None:
-                self.value(item, self.child(path, name), level + 1)
-
-    def child(self, path: str, name: str | int) -> str:
-        """The path of item *name* (a key or an index) of the value at *path*."""
-        return f"{path}[{name}]" if isinstance(name, int) else join(path, self.key(name))
-
-
-def day_problem(day: date) -> str | None:
-    """Why the date or time *day* is outside the accepted years (local years), or ``None``."""
-    if isinstance(day, datetime):
-        return time_problem(day)
-    if EARLIEST_YEAR <= day.year <= LATEST_YEAR:
-        return None
-    return f"{day} is outside the accepted years {EARLIEST_YEAR} to {LATEST_YEAR}"
-
-
-_SURROGATE = "not valid Unicode (a lone surrogate)"
-#: The refusal of an integer with too many digits.
-TOO_LONG = f"an integer of more than {MAX_INTEGER_DIGITS} digits, over the limit"
 
 
 def policy_from_dict(

@@ -26,6 +26,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from incident_process._arguments import check_incident
+from incident_process._limits import printable
 from incident_process.errors import MessageError
 from incident_process.events import (
     Acknowledged,
@@ -64,8 +65,6 @@ if TYPE_CHECKING:
 __all__ = ["render_postmortem"]
 
 _INLINE = re.compile(r"[\\`*_\[\]<>|]")
-#: Control characters: C0 (white space among them is a space by then), DEL and C1.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 #: What starts a Markdown block at the start of a line (CommonMark): a heading, a quote, a list item, a
 #: thematic break, a setext underline, a code fence; and the number of an ordered list item.
 _BLOCK_START = re.compile(r"[#>+=~-]|\d{1,9}(?=[.)])")
@@ -87,7 +86,7 @@ _FIELDS: Mapping[str, str] = {
 
 def _text(value: object) -> str:
     """A value as one line of Markdown text: no control character, link, emphasis, HTML or cell break."""
-    one_line = _CONTROL.sub("", " ".join(str(value).split())).strip()
+    one_line = printable(" ".join(str(value).split())).strip()  # no tab nor line feed is left
     return _INLINE.sub(lambda match: "\\" + match.group(), one_line)
 
 
