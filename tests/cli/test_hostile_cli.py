@@ -128,6 +128,18 @@ def test_controls_are_dropped_from_text_output(tmp_path):
         assert commands(result.stdout) == []
 
 
+def test_a_usage_error_keeps_its_problems_on_lines_of_their_own(tmp_path):
+    """A policy error on standard error lists each problem on its own line, each line guarded as output is."""
+    policy = tmp_path / "bad.toml"
+    policy.write_text('zone = "America"\n[communication.update_cadence]\nSEV1 = "200000000h"\n')
+    result = run("demo", "--policy", policy)
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("incident-process: invalid policy in ")
+    assert "  zone: unknown IANA time zone 'America'" in lines
+    assert "\\n" not in result.stderr
+
+
 def test_standard_input_closed_is_a_usage_error():
     """Defect 7: ``lint external - <&-`` exits 2 with a message, not AttributeError."""
     script = f"{' '.join(COMMAND)} lint external - <&-"

@@ -99,9 +99,14 @@ def now_from(text: str | None) -> datetime:
 
 
 def warn(message: str) -> None:
-    """One line on standard error, from the command line: *message* kept on it, guarded as output is."""
+    """*message* on standard error, from the command line, each of its lines guarded as output is.
+
+    A library error lists its problems on lines of their own, which stay so;
+    no line can act on a terminal or a CI runner (see :func:`guard_line`).
+    """
+    lines = f"incident-process: {message}".splitlines() or [""]
     try:
-        sys.stderr.write(guard_line(f"incident-process: {one_line(message)}") + "\n")
+        sys.stderr.write("".join(guard_line(line) + "\n" for line in lines))
         sys.stderr.flush()
     except BrokenPipeError:  # nobody reads the errors (``2>&1 | head``): the exit code still says it
         Output(sys.stderr).flush()

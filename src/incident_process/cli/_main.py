@@ -566,7 +566,7 @@ def _review(arguments: argparse.Namespace, out: TextIO) -> int:
         for name, incident, error in records(arguments.files, policy, arguments.store):
             if incident is None:
                 unreadable.append(name)
-                warn(f"{name}: {error}")
+                warn(f"{one_line(name)}: {error}")
             else:
                 yield incident
 
